@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application } from "@cdktf/provider-azuread/lib/application";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
@@ -195,7 +195,14 @@ describe("McpEntraApp", () => {
       ),
       permission_ids: [app!.scopeId],
     });
-    expect(TerraformStack.of(app!).resolve(app!.publicClientId)).toMatch(
+  });
+
+  it("exposes the public client id as a reference to the public client", () => {
+    const json = synthStack((stack) => {
+      const app = new McpEntraApp(stack, "Api", { displayName: "MCP", publicClientEnabled: true });
+      new TerraformOutput(stack, "public_client_id", { value: app.publicClientId });
+    });
+    expect(json.output?.public_client_id.value).toMatch(
       /^\$\{azuread_application\.Api_PublicClient_[A-F0-9]{8}\.client_id\}$/,
     );
   });

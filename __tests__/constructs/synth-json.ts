@@ -6,6 +6,7 @@ export interface SynthJson {
   provider: Record<string, Record<string, unknown>[]>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown }>;
 }
 
 /** Synthesizes a fresh stack named `test` that `build` fills, and parses the JSON. */

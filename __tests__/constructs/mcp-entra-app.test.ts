@@ -1,0 +1,288 @@
+import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
+import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
+import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { McpEntraApp, McpEntraAppProps } from "../../constructs/mcp-entra-app";
+import { GUID_PATTERN } from "../../constructs/stable-ids";
+import { SynthJson, synthStack } from "./synth-json";
+
+const VSCODE = "aebc6443-996d-45c2-90f0-388ff96faa56";
+const AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+const GROUP = "11111111-2222-3333-4444-555555555555";
+const PIPELINE_SP = "66666666-7777-8888-9999-000000000000";
+
+function build(props: Partial<McpEntraAppProps> = {}): { app?: McpEntraApp; synthesized: string } {
+  let app: McpEntraApp | undefined;
+  const synthesized = Testing.synthScope((scope) => {
+    app = new McpEntraApp(scope, "Api", { displayName: "MCP Prod Server", ...props });
+  });
+  return { app, synthesized };
+}
+
+function entraApp(props: Partial<McpEntraAppProps> = {}): McpEntraApp {
+  return build(props).app!;
+}
+
+describe("McpEntraApp", () => {
+  it("registers the API with identifier URI, v2 tokens, the delegated scope and the Mcp.Invoke app role", () => {
+    const { app, synthesized } = build();
+    expect(app!.identifierUri).toMatch(/^api:\/\/mcp-prod-server-[0-9a-f]{8}$/);
+    expect(synthesized).toHaveResourceWithProperties(Application, {
+      display_name: "MCP Prod Server",
+      identifier_uris: [app!.identifierUri],
+      sign_in_audience: "AzureADMyOrg",
+      api: {
+        requested_access_token_version: 2,
+        oauth2_permission_scope: [
+          {
+            id: app!.scopeId,
+            value: "user_impersonation",
+            type: "User",
+            enabled: true,
+            admin_consent_display_name: "Access MCP Prod Server",
+            admin_consent_description:
+              "Allows the app to call MCP Prod Server on behalf of the signed-in user.",
+            user_consent_display_name: "Access MCP Prod Server",
+            user_consent_description: "Allows the app to call MCP Prod Server on your behalf.",
+          },
+        ],
+      },
+      app_role: [
+        expect.objectContaining({
+          id: app!.appRoleId,
+          value: "Mcp.Invoke",
+          allowed_member_types: ["Application"],
+          enabled: true,
+        }),
+      ],
+    });
+  });
+
+  it("exposes the full scope, the role value and GUID ids", () => {
+    const app = entraApp({ scopeName: "mcp.call" });
+    expect(app.scope).toBe(`${app.identifierUri}/mcp.call`);
+    expect(app.scopeName).toBe("mcp.call");
+    expect(app.appRoleValue).toBe("Mcp.Invoke");
+    expect(app.scopeId).toMatch(GUID_PATTERN);
+    expect(app.appRoleId).toMatch(GUID_PATTERN);
+    expect(app.scopeId).not.toBe(app.appRoleId);
+  });
+
+  it("derives the same ids from the same construct path and different ids from another", () => {
+    const first = entraApp();
+    const again = entraApp();
+    expect([again.identifierUri, again.scopeId, again.appRoleId]).toEqual([
+      first.identifierUri,
+      first.scopeId,
+      first.appRoleId,
+    ]);
+    let other: McpEntraApp | undefined;
+    Testing.synthScope((scope) => {
+      other = new McpEntraApp(scope, "OtherApi", { displayName: "MCP Prod Server" });
+    });
+    expect(other!.identifierUri).not.toBe(first.identifierUri);
+    expect(other!.scopeId).not.toBe(first.scopeId);
+  });
+
+  it("keeps the scope id when the scope is renamed, so existing grants survive", () => {
+    expect(entraApp({ scopeName: "renamed" }).scopeId).toBe(entraApp().scopeId);
+  });
+
+  it("uses apiName in the identifier URI when given", () => {
+    expect(entraApp({ apiName: "tools" }).identifierUri).toMatch(/^api:\/\/tools-[0-9a-f]{8}$/);
+  });
+
+  it("creates the service principal, assignment not required by default", () => {
+    const { synthesized } = build();
+    expect(synthesized).toHaveResourceWithProperties(ServicePrincipal, {
+      client_id: expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.client_id\}$/),
+      app_role_assignment_required: false,
+    });
+  });
+
+  it("pre-authorizes VS Code and the Azure CLI for the scope by default", () => {
+    const { app, synthesized } = build();
+    for (const client of [VSCODE, AZURE_CLI]) {
+      expect(synthesized).toHaveResourceWithProperties(ApplicationPreAuthorized, {
+        application_id: expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.id\}$/),
+        authorized_client_id: client,
+        permission_ids: [app!.scopeId],
+      });
+    }
+    expect(Object.keys(app!.preAuthorizations)).toEqual([VSCODE, AZURE_CLI]);
+  });
+
+  it("pre-authorizes exactly the clients given", () => {
+    const { synthesized } = build({ preAuthorizedClientIds: [PIPELINE_SP] });
+    const json = JSON.parse(synthesized) as SynthJson;
+    const clients = Object.values(json.resource.azuread_application_pre_authorized).map(
+      (r) => r.authorized_client_id,
+    );
+    expect(clients).toEqual([PIPELINE_SP]);
+  });
+
+  it("requires assignment when asked and assigns groups default access, apps Mcp.Invoke", () => {
+    const { app, synthesized } = build({
+      appRoleAssignmentRequired: true,
+      assignments: {
+        Engineers: { principalObjectId: GROUP, principalType: "Group" },
+        Agent: { principalObjectId: PIPELINE_SP, principalType: "ServicePrincipal" },
+      },
+    });
+    const servicePrincipalObjectId = expect.stringMatching(
+      /^\$\{azuread_service_principal\.Api_ServicePrincipal_[A-Z0-9]+\.object_id\}$/,
+    );
+    expect(synthesized).toHaveResourceWithProperties(ServicePrincipal, {
+      app_role_assignment_required: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(AppRoleAssignment, {
+      app_role_id: "00000000-0000-0000-0000-000000000000",
+      principal_object_id: GROUP,
+      resource_object_id: servicePrincipalObjectId,
+    });
+    expect(synthesized).toHaveResourceWithProperties(AppRoleAssignment, {
+      app_role_id: app!.appRoleId,
+      principal_object_id: PIPELINE_SP,
+      resource_object_id: servicePrincipalObjectId,
+    });
+    expect(Object.keys(app!.assignments)).toEqual(["Engineers", "Agent"]);
+  });
+
+  it("grantInvoke assigns Mcp.Invoke to a principal, also one referenced from another resource", () => {
+    const json = synthStack((stack: TerraformStack) => {
+      const app = new McpEntraApp(stack, "Api", { displayName: "MCP Prod Server" });
+      const pipeline = new UserAssignedIdentity(stack, "Pipeline", {
+        name: "id",
+        location: "x",
+        resourceGroupName: "rg",
+      });
+      app.grantInvoke(PIPELINE_SP);
+      app.grantInvoke(pipeline.principalId, "Pipeline");
+    });
+    const assignments = Object.values(json.resource.azuread_app_role_assignment);
+    expect(assignments.map((a) => a.principal_object_id)).toEqual([
+      PIPELINE_SP,
+      "${azurerm_user_assigned_identity.Pipeline.principal_id}",
+    ]);
+    const roleIds = new Set(assignments.map((a) => a.app_role_id));
+    expect(roleIds.size).toBe(1);
+    expect([...roleIds][0]).toMatch(GUID_PATTERN);
+  });
+
+  it("creates no public client unless asked", () => {
+    const { app, synthesized } = build();
+    expect(app!.publicClient).toBeUndefined();
+    expect(Object.keys((JSON.parse(synthesized) as SynthJson).resource.azuread_application)).toHaveLength(1);
+  });
+
+  it("registers a PKCE public client that may request the scope and is pre-authorized", () => {
+    const { app, synthesized } = build({ publicClientEnabled: true });
+    expect(synthesized).toHaveResourceWithProperties(Application, {
+      display_name: "MCP Prod Server (public client)",
+      public_client: { redirect_uris: ["http://localhost", "https://vscode.dev/redirect"] },
+      required_resource_access: [
+        {
+          resource_app_id: expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.client_id\}$/),
+          resource_access: [{ id: app!.scopeId, type: "Scope" }],
+        },
+      ],
+    });
+    expect(synthesized).toHaveResourceWithProperties(ApplicationPreAuthorized, {
+      authorized_client_id: expect.stringMatching(
+        /^\$\{azuread_application\.Api_PublicClient_[A-Z0-9]+\.client_id\}$/,
+      ),
+      permission_ids: [app!.scopeId],
+    });
+  });
+
+  it("exposes the public client id as a reference to the public client", () => {
+    const json = synthStack((stack) => {
+      const app = new McpEntraApp(stack, "Api", { displayName: "MCP", publicClientEnabled: true });
+      new TerraformOutput(stack, "public_client_id", { value: app.publicClientId });
+    });
+    expect(json.output?.public_client_id.value).toMatch(
+      /^\$\{azuread_application\.Api_PublicClient_[A-F0-9]{8}\.client_id\}$/,
+    );
+  });
+
+  it("fails when scopeName has characters a scope cannot have", () => {
+    expect(() => entraApp({ scopeName: "bad scope" })).toThrow(
+      `McpEntraApp 'stack/Api': scopeName must match /^[A-Za-z0-9_.-]+$/ (got "bad scope")`,
+    );
+  });
+
+  it("fails when apiName is not a lowercase DNS-like label", () => {
+    expect(() => entraApp({ apiName: "Tools_API" })).toThrow(
+      /McpEntraApp 'stack\/Api': apiName must .*"Tools_API"/,
+    );
+  });
+
+  it("fails when displayName is empty", () => {
+    expect(() => entraApp({ displayName: " ", apiName: "x" })).toThrow(
+      /displayName must be 1-256 characters/,
+    );
+  });
+
+  it("fails when a pre-authorized client id is not a GUID", () => {
+    expect(() => entraApp({ preAuthorizedClientIds: [VSCODE, "vscode"] })).toThrow(
+      /preAuthorizedClientIds\[1\] must be a GUID \(got "vscode"\)/,
+    );
+  });
+
+  it("fails when a pre-authorized client id repeats", () => {
+    expect(() => entraApp({ preAuthorizedClientIds: [VSCODE, VSCODE] })).toThrow(
+      /preAuthorizedClientIds must not repeat/,
+    );
+  });
+
+  it("fails when a public client redirect URI is plain http off localhost", () => {
+    expect(() =>
+      entraApp({
+        publicClientEnabled: true,
+        publicClientRedirectUris: ["http://localhost", "http://evil.example"],
+      }),
+    ).toThrow(/publicClientRedirectUris\[1\] must be an https URL .*\(got "http:\/\/evil.example"\)/);
+  });
+
+  it("fails when an assignment principal is not a GUID", () => {
+    expect(() =>
+      entraApp({ assignments: { Ops: { principalObjectId: "ops", principalType: "Group" } } }),
+    ).toThrow(/assignments\.Ops\.principalObjectId must be a GUID \(got "ops"\)/);
+  });
+
+  it("fails when an assignment principal type is unknown", () => {
+    const assignment = { principalObjectId: GROUP, principalType: "Device" } as unknown as {
+      principalObjectId: string;
+      principalType: "Group";
+    };
+    expect(() => entraApp({ assignments: { Ops: assignment } })).toThrow(
+      /assignments\.Ops\.principalType must be one of User, Group, ServicePrincipal \(got "Device"\)/,
+    );
+  });
+
+  it("fails when an assignment key cannot be a construct id", () => {
+    expect(() =>
+      entraApp({ assignments: { "a/b": { principalObjectId: GROUP, principalType: "User" } } }),
+    ).toThrow(/assignments key must match .*\(got "a\/b"\)/);
+  });
+
+  it("fails when grantInvoke gets a reference without an id", () => {
+    expect(() =>
+      synthStack((stack) => {
+        const app = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+        const identity = new UserAssignedIdentity(stack, "Id", {
+          name: "id",
+          location: "x",
+          resourceGroupName: "rg",
+        });
+        app.grantInvoke(identity.principalId);
+      }),
+    ).toThrow(/grantInvoke needs an id when principalObjectId is a reference/);
+  });
+
+  it("fails when grantInvoke gets a principal that is not a GUID", () => {
+    expect(() => entraApp().grantInvoke("pipeline")).toThrow(/grantInvoke principalObjectId must be a GUID/);
+  });
+});

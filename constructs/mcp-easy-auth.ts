@@ -1,0 +1,142 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { AzapiJson, AzapiResource } from "./azapi/resource";
+import { McpEntraApp } from "./mcp-entra-app";
+import { GUID_PATTERN } from "./stable-ids";
+import { ValidationError } from "./validation-error";
+
+/** The ARM type and API version of Container Apps built-in authentication. */
+export const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
+
+/**
+ * Paths Easy Auth lets through without a token: the probes, and the Protected Resource Metadata an MCP
+ * client must read before it has a token.
+ */
+export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
+  "/healthz",
+  "/readyz",
+  "/.well-known/oauth-protected-resource",
+  "/.well-known/oauth-protected-resource/mcp",
+];
+
+export interface McpEasyAuthProps {
+  /** Resource id of the container app to protect. */
+  readonly containerAppResourceId: string;
+  /**
+   * The server API registration whose tokens are accepted. Give this or `clientId`.
+   * @default - use `clientId`
+   */
+  readonly entraApp?: McpEntraApp;
+  /**
+   * Client id of the server API registration, for a registration made elsewhere. Give this or `entraApp`.
+   * @default - `entraApp.clientId`
+   */
+  readonly clientId?: string;
+  /** Entra tenant (GUID) that issues the tokens. @default - the tenant of `entraApp`; required with `clientId` */
+  readonly tenantId?: string;
+  /**
+   * Accepted `aud` values. v2 access tokens carry the client id; v1 tokens the identifier URI.
+   * @default - `entraApp`'s identifier URI and client id, or `[clientId]`
+   */
+  readonly audiences?: string[];
+  /** Only tokens issued to these client ids are accepted. @default - any client with a valid token */
+  readonly allowedApplications?: string[];
+  /** Paths to let through without a token, besides the health and metadata paths. @default [] */
+  readonly additionalExcludedPaths?: string[];
+}
+
+const CONTAINER_APP_ID_PATTERN =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.App\/containerApps\/[^/]+$/i;
+
+/**
+ * Container Apps built-in authentication ("Easy Auth") in API mode: requests without a valid Entra bearer
+ * token get 401 before they reach the server. Validating bearer tokens needs no client secret, so none is set.
+ * The stack needs an `AzapiProvider`: azurerm has no resource for authConfigs.
+ */
+export class McpEasyAuth extends Construct {
+  public readonly resource: AzapiResource;
+  /** The v2 issuer Easy Auth trusts: `https://login.microsoftonline.com/<tenant>/v2.0`. */
+  public readonly openIdIssuer: string;
+  public readonly audiences: string[];
+  public readonly excludedPaths: string[];
+
+  constructor(scope: Construct, id: string, props: McpEasyAuthProps) {
+    super(scope, id);
+    if (props.entraApp && props.clientId !== undefined) {
+      this.fail("give entraApp or clientId, not both (got both)");
+    }
+    if (!props.entraApp && props.clientId === undefined) {
+      this.fail("entraApp or clientId is required (got neither)");
+    }
+    if (!props.entraApp && props.tenantId === undefined) {
+      this.fail("tenantId is required when clientId is given instead of entraApp (got none)");
+    }
+    const clientId = props.entraApp?.clientId ?? props.clientId!;
+    const tenantId = props.tenantId ?? props.entraApp!.servicePrincipal.applicationTenantId;
+    this.audiences =
+      props.audiences ?? (props.entraApp ? [props.entraApp.identifierUri, clientId] : [clientId]);
+    this.excludedPaths = [...EASY_AUTH_EXCLUDED_PATHS, ...(props.additionalExcludedPaths ?? [])];
+    this.validate(props, tenantId);
+    this.openIdIssuer = `https://login.microsoftonline.com/${tenantId}/v2.0`;
+
+    const validation: { [key: string]: AzapiJson } = { allowedAudiences: this.audiences };
+    if (props.allowedApplications) {
+      validation.defaultAuthorizationPolicy = { allowedApplications: props.allowedApplications };
+    }
+    this.resource = new AzapiResource(this, "Resource", {
+      type: AUTH_CONFIG_TYPE,
+      name: "current",
+      parentId: props.containerAppResourceId,
+      body: {
+        properties: {
+          platform: { enabled: true },
+          globalValidation: {
+            unauthenticatedClientAction: "Return401",
+            excludedPaths: this.excludedPaths,
+          },
+          httpSettings: { requireHttps: true },
+          identityProviders: {
+            azureActiveDirectory: {
+              enabled: true,
+              registration: { clientId, openIdIssuer: this.openIdIssuer },
+              validation,
+            },
+          },
+        },
+      },
+    });
+  }
+
+  private validate(props: McpEasyAuthProps, tenantId: string): void {
+    const id = props.containerAppResourceId;
+    if (!Token.isUnresolved(id) && !CONTAINER_APP_ID_PATTERN.test(id)) {
+      this.fail(
+        "containerAppResourceId must be a container app resource id, " +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/containerApps/<name> (got "${id}")`,
+      );
+    }
+    this.checkGuid("tenantId", tenantId);
+    if (props.clientId !== undefined) this.checkGuid("clientId", props.clientId);
+    if (this.audiences.length === 0) this.fail("audiences must not be empty (got [])");
+    this.audiences.forEach((audience, i) => {
+      if (!Token.isUnresolved(audience) && audience.trim() === "")
+        this.fail(`audiences[${i}] must not be empty`);
+    });
+    props.allowedApplications?.forEach((app, i) => this.checkGuid(`allowedApplications[${i}]`, app));
+    props.additionalExcludedPaths?.forEach((path, i) => {
+      if (!Token.isUnresolved(path) && !/^\/\S*$/.test(path)) {
+        this.fail(`additionalExcludedPaths[${i}] must start with "/" and contain no spaces (got "${path}")`);
+      }
+    });
+  }
+
+  private checkGuid(field: string, value: string): void {
+    if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
+      this.fail(`${field} must be a GUID (got "${value}")`);
+    }
+  }
+
+  private fail(message: string): never {
+    throw new ValidationError(this, "McpEasyAuth", message);
+  }
+}

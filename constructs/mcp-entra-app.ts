@@ -1,0 +1,320 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
+import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
+import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { GUID_PATTERN, stableHash, stableUuid } from "./stable-ids";
+import { ValidationError } from "./validation-error";
+
+/** Visual Studio Code's first-party client id. */
+export const VSCODE_CLIENT_ID = "aebc6443-996d-45c2-90f0-388ff96faa56";
+/** Azure CLI's first-party client id. */
+export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+/** The app role app-only callers need (`roles` claim); the server checks it (`MCP_REQUIRED_ROLES`). */
+export const MCP_INVOKE_ROLE = "Mcp.Invoke";
+/** Entra's "default access" role: assigns a user or group to an app that has no role for them. */
+const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
+
+/** Who is assigned to the server API when `appRoleAssignmentRequired` is on. */
+export interface McpEntraAppAssignment {
+  /** Object id of the user, group or service principal. */
+  readonly principalObjectId: string;
+  /**
+   * `ServicePrincipal` gets the `Mcp.Invoke` app role (app-only tokens); `User` and `Group` get default
+   * access (delegated tokens with the scope).
+   */
+  readonly principalType: "User" | "Group" | "ServicePrincipal";
+}
+
+export interface McpEntraAppProps {
+  /** Display name of the server API registration, e.g. `mcp-prod-server`. */
+  readonly displayName: string;
+  /**
+   * Name in the identifier URI `api://<apiName>-<hash>`; the hash comes from the construct path.
+   * Lowercase letters, digits and hyphens.
+   * @default - `displayName`, lowercased, with other characters replaced by hyphens
+   */
+  readonly apiName?: string;
+  /** Value of the delegated scope. @default "user_impersonation" */
+  readonly scopeName?: string;
+  /** @default "Access <displayName>" */
+  readonly scopeAdminConsentDisplayName?: string;
+  /** @default "Allows the app to call <displayName> on behalf of the signed-in user." */
+  readonly scopeAdminConsentDescription?: string;
+  /** @default "Access <displayName>" */
+  readonly scopeUserConsentDisplayName?: string;
+  /** @default "Allows the app to call <displayName> on your behalf." */
+  readonly scopeUserConsentDescription?: string;
+  /**
+   * Client ids allowed to request the scope without a consent prompt.
+   * @default - Visual Studio Code and the Azure CLI
+   */
+  readonly preAuthorizedClientIds?: string[];
+  /** Only assigned users, groups and apps get tokens for the API. @default false */
+  readonly appRoleAssignmentRequired?: boolean;
+  /**
+   * Assignments to the API; the map key becomes the construct id (`Assignment-<key>`).
+   * @default - none
+   */
+  readonly assignments?: Record<string, McpEntraAppAssignment>;
+  /**
+   * Also register a public client (no secret; authorization code + PKCE) that may call the API's scope;
+   * it is pre-authorized on the API.
+   * @default false
+   */
+  readonly publicClientEnabled?: boolean;
+  /** Redirect URIs of the public client. @default ["http://localhost", "https://vscode.dev/redirect"] */
+  readonly publicClientRedirectUris?: string[];
+}
+
+const SCOPE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+const API_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+const ASSIGNMENT_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
+const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
+const PUBLIC_CLIENT_REDIRECT_PATTERN =
+  /^(https:\/\/[^\s]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s]*)?)$/;
+
+/**
+ * The Entra ID registration of an MCP server API: identifier URI, delegated scope, app role for app-only
+ * callers, v2 access tokens, pre-authorized clients, its service principal, and optionally a public client.
+ */
+export class McpEntraApp extends Construct {
+  /** The server API registration. */
+  public readonly application: Application;
+  public readonly servicePrincipal: ServicePrincipal;
+  /** Pre-authorized clients, keyed by client id (`public` for the public client). */
+  public readonly preAuthorizations: Readonly<Record<string, ApplicationPreAuthorized>>;
+  public readonly assignments: Readonly<Record<string, AppRoleAssignment>>;
+  /** The public client, when `publicClientEnabled`. */
+  public readonly publicClient?: Application;
+  public readonly publicClientServicePrincipal?: ServicePrincipal;
+
+  /** `api://<apiName>-<hash>`; known at synth time. */
+  public readonly identifierUri: string;
+  /** Value of the delegated scope, e.g. `user_impersonation`. */
+  public readonly scopeName: string;
+  /** The full scope a client requests, e.g. `api://mcp-prod-1a2b3c4d/user_impersonation`. */
+  public readonly scope: string;
+  /** GUID of the delegated scope. */
+  public readonly scopeId: string;
+  /** Value of the app role for app-only callers: `Mcp.Invoke`. */
+  public readonly appRoleValue: string = MCP_INVOKE_ROLE;
+  /** GUID of the `Mcp.Invoke` app role. */
+  public readonly appRoleId: string;
+
+  constructor(scope: Construct, id: string, props: McpEntraAppProps) {
+    super(scope, id);
+    const scopeName = props.scopeName ?? "user_impersonation";
+    const apiName = props.apiName ?? slug(this, props.displayName);
+    const preAuthorizedClientIds = props.preAuthorizedClientIds ?? [VSCODE_CLIENT_ID, AZURE_CLI_CLIENT_ID];
+    const redirectUris = props.publicClientRedirectUris ?? [
+      "http://localhost",
+      "https://vscode.dev/redirect",
+    ];
+    const assignments = props.assignments ?? {};
+    this.validate(props.displayName, apiName, scopeName, preAuthorizedClientIds, redirectUris, assignments);
+
+    this.identifierUri = `api://${apiName}-${stableHash(this.node.path)}`;
+    this.scopeName = scopeName;
+    this.scope = `${this.identifierUri}/${scopeName}`;
+    // Seeds leave out the scope name on purpose: renaming the scope keeps its id, so grants survive.
+    this.scopeId = stableUuid(`cdktf-azure-mcp:${this.node.path}:delegated-scope`);
+    this.appRoleId = stableUuid(`cdktf-azure-mcp:${this.node.path}:invoke-role`);
+
+    this.application = new Application(this, "Resource", {
+      displayName: props.displayName,
+      identifierUris: [this.identifierUri],
+      signInAudience: "AzureADMyOrg",
+      api: {
+        requestedAccessTokenVersion: 2,
+        oauth2PermissionScope: [
+          {
+            id: this.scopeId,
+            value: scopeName,
+            type: "User",
+            enabled: true,
+            adminConsentDisplayName: props.scopeAdminConsentDisplayName ?? `Access ${props.displayName}`,
+            adminConsentDescription:
+              props.scopeAdminConsentDescription ??
+              `Allows the app to call ${props.displayName} on behalf of the signed-in user.`,
+            userConsentDisplayName: props.scopeUserConsentDisplayName ?? `Access ${props.displayName}`,
+            userConsentDescription:
+              props.scopeUserConsentDescription ??
+              `Allows the app to call ${props.displayName} on your behalf.`,
+          },
+        ],
+      },
+      appRole: [
+        {
+          id: this.appRoleId,
+          value: MCP_INVOKE_ROLE,
+          allowedMemberTypes: ["Application"],
+          displayName: "Invoke the MCP server",
+          description: `Lets an application call ${props.displayName} with an app-only token.`,
+          enabled: true,
+        },
+      ],
+    });
+
+    this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
+      clientId: this.application.clientId,
+      appRoleAssignmentRequired: props.appRoleAssignmentRequired ?? false,
+    });
+
+    const preAuthorizations: Record<string, ApplicationPreAuthorized> = {};
+    for (const clientId of preAuthorizedClientIds) {
+      preAuthorizations[clientId] = this.preAuthorize(`PreAuthorized-${clientId}`, clientId);
+    }
+
+    if (props.publicClientEnabled) {
+      this.publicClient = new Application(this, "PublicClient", {
+        displayName: `${props.displayName} (public client)`,
+        signInAudience: "AzureADMyOrg",
+        publicClient: { redirectUris },
+        requiredResourceAccess: [
+          { resourceAppId: this.application.clientId, resourceAccess: [{ id: this.scopeId, type: "Scope" }] },
+        ],
+      });
+      this.publicClientServicePrincipal = new ServicePrincipal(this, "PublicClientServicePrincipal", {
+        clientId: this.publicClient.clientId,
+      });
+      preAuthorizations.public = this.preAuthorize("PreAuthorizedPublicClient", this.publicClient.clientId);
+    }
+    this.preAuthorizations = preAuthorizations;
+
+    this.assignments = Object.fromEntries(
+      Object.entries(assignments).map(([key, assignment]) => [
+        key,
+        new AppRoleAssignment(this, `Assignment-${key}`, {
+          appRoleId:
+            assignment.principalType === "ServicePrincipal" ? this.appRoleId : DEFAULT_ACCESS_ROLE_ID,
+          principalObjectId: assignment.principalObjectId,
+          resourceObjectId: this.servicePrincipal.objectId,
+        }),
+      ]),
+    );
+  }
+
+  /** Client id (application id) of the server API. */
+  public get clientId(): string {
+    return this.application.clientId;
+  }
+
+  /** Object id of the server API's service principal. */
+  public get servicePrincipalObjectId(): string {
+    return this.servicePrincipal.objectId;
+  }
+
+  /** Client id of the public client; undefined unless `publicClientEnabled`. */
+  public get publicClientId(): string | undefined {
+    return this.publicClient?.clientId;
+  }
+
+  /**
+   * Lets a service principal (e.g. the deployment pipeline's identity) call the server app-only: assigns it
+   * the `Mcp.Invoke` app role.
+   * @param principalObjectId object id of the service principal or managed identity
+   * @param id construct id of the assignment; needed when `principalObjectId` is a reference (token)
+   * @default id - `Invoke-<principalObjectId>`
+   */
+  public grantInvoke(principalObjectId: string, id?: string): AppRoleAssignment {
+    if (id === undefined && Token.isUnresolved(principalObjectId)) {
+      throw new ValidationError(
+        this,
+        "McpEntraApp",
+        "grantInvoke needs an id when principalObjectId is a reference (got an unresolved token); " +
+          'pass a stable one, e.g. grantInvoke(identity.principalId, "Pipeline")',
+      );
+    }
+    checkGuid(this, "grantInvoke principalObjectId", principalObjectId);
+    return new AppRoleAssignment(this, id ?? `Invoke-${principalObjectId}`, {
+      appRoleId: this.appRoleId,
+      principalObjectId,
+      resourceObjectId: this.servicePrincipal.objectId,
+    });
+  }
+
+  private preAuthorize(id: string, clientId: string): ApplicationPreAuthorized {
+    return new ApplicationPreAuthorized(this, id, {
+      applicationId: this.application.id,
+      authorizedClientId: clientId,
+      permissionIds: [this.scopeId],
+    });
+  }
+
+  private validate(
+    displayName: string,
+    apiName: string,
+    scopeName: string,
+    preAuthorizedClientIds: string[],
+    redirectUris: string[],
+    assignments: Record<string, McpEntraAppAssignment>,
+  ): void {
+    if (!Token.isUnresolved(displayName) && (displayName.trim() === "" || displayName.length > 256)) {
+      this.fail(`displayName must be 1-256 characters (got "${displayName}")`);
+    }
+    if (!Token.isUnresolved(apiName) && !API_NAME_PATTERN.test(apiName)) {
+      this.fail(
+        `apiName must be 1-40 lowercase letters, digits or inner hyphens (got "${apiName}"); ` +
+          "it names the identifier URI api://<apiName>-<hash>",
+      );
+    }
+    if (!Token.isUnresolved(scopeName) && !SCOPE_NAME_PATTERN.test(scopeName)) {
+      this.fail(`scopeName must match /^[A-Za-z0-9_.-]+$/ (got "${scopeName}")`);
+    }
+    preAuthorizedClientIds.forEach((clientId, i) =>
+      checkGuid(this, `preAuthorizedClientIds[${i}]`, clientId),
+    );
+    if (new Set(preAuthorizedClientIds).size !== preAuthorizedClientIds.length) {
+      this.fail(
+        `preAuthorizedClientIds must not repeat a client id (got ${JSON.stringify(preAuthorizedClientIds)})`,
+      );
+    }
+    redirectUris.forEach((uri, i) => {
+      if (!Token.isUnresolved(uri) && !PUBLIC_CLIENT_REDIRECT_PATTERN.test(uri)) {
+        this.fail(
+          `publicClientRedirectUris[${i}] must be an https URL or http://localhost / http://127.0.0.1 (got "${uri}")`,
+        );
+      }
+    });
+    for (const [key, assignment] of Object.entries(assignments)) {
+      if (!ASSIGNMENT_KEY_PATTERN.test(key)) {
+        this.fail(`assignments key must match /^[A-Za-z0-9_-]+$/, it becomes a construct id (got "${key}")`);
+      }
+      if (!PRINCIPAL_TYPES.includes(assignment.principalType)) {
+        this.fail(
+          `assignments.${key}.principalType must be one of ${PRINCIPAL_TYPES.join(", ")} ` +
+            `(got "${assignment.principalType}")`,
+        );
+      }
+      checkGuid(this, `assignments.${key}.principalObjectId`, assignment.principalObjectId);
+    }
+  }
+
+  private fail(message: string): never {
+    throw new ValidationError(this, "McpEntraApp", message);
+  }
+}
+
+function checkGuid(scope: Construct, field: string, value: string): void {
+  if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
+    throw new ValidationError(scope, "McpEntraApp", `${field} must be a GUID (got "${value}")`);
+  }
+}
+
+function slug(scope: Construct, displayName: string): string {
+  if (Token.isUnresolved(displayName)) {
+    throw new ValidationError(
+      scope,
+      "McpEntraApp",
+      "apiName is required when displayName is a reference (got an unresolved token for displayName)",
+    );
+  }
+  return displayName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+}

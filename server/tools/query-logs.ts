@@ -88,6 +88,10 @@ const outputSchema = {
   rows: z.array(z.array(z.unknown())).describe("Row values in column order, at most maxRows"),
   totalRows: z.number().int().describe("Rows the service returned before truncation"),
   truncated: z.boolean().describe("True when rows were cut off at maxRows"),
+  partialError: z
+    .string()
+    .optional()
+    .describe("Set when the service returned only part of the result (e.g. it hit its own limits)"),
 };
 
 interface LogAnalyticsTable {
@@ -142,7 +146,8 @@ async function runQuery(
       return toolError(`query_logs: Log Analytics answered ${response.status}: ${describe(body)}`);
     const table = (body as { tables?: LogAnalyticsTable[] } | undefined)?.tables?.[0];
     if (!table) return toolError("query_logs: Log Analytics answered without a result table");
-    return toResult(table, args.maxRows);
+    const partialError = (body as { error?: LogAnalyticsError }).error ? describe(body) : undefined;
+    return toResult(table, args.maxRows, partialError);
   } catch (error) {
     if (signal.aborted && !cancelled.aborted) {
       return toolError(`query_logs: Log Analytics did not answer within ${timeoutMs} ms`);
@@ -171,7 +176,7 @@ function describe(body: unknown): string {
   return parts.join(" — ");
 }
 
-function toResult(table: LogAnalyticsTable, maxRows: number): CallToolResult {
+function toResult(table: LogAnalyticsTable, maxRows: number, partialError?: string): CallToolResult {
   const rows = table.rows.slice(0, maxRows);
   const truncated = table.rows.length > maxRows;
   const structuredContent = {
@@ -180,10 +185,10 @@ function toResult(table: LogAnalyticsTable, maxRows: number): CallToolResult {
     rows,
     totalRows: table.rows.length,
     truncated,
+    ...(partialError ? { partialError } : {}),
   };
-  const note = truncated
-    ? `\n(${rows.length} of ${table.rows.length} rows shown; raise maxRows for more)`
-    : "";
+  let note = truncated ? `\n(${rows.length} of ${table.rows.length} rows shown; raise maxRows for more)` : "";
+  if (partialError) note += `\n(partial result: ${partialError})`;
   return {
     content: [{ type: "text", text: formatTable(structuredContent.columns, rows) + note }],
     structuredContent,

@@ -200,6 +200,21 @@ describe("query_logs", () => {
     expect(textOf(result)).toContain("2 of 3 rows shown");
   });
 
+  it("passes on a partial result with the service's warning", async () => {
+    standIn.answer = (res) =>
+      json(res, 200, {
+        ...SAMPLE_RESULT,
+        error: { code: "PartialError", message: "There were some errors when processing your query." },
+      });
+    const result = await call({ query: "Heartbeat" });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      totalRows: 3,
+      partialError: "PartialError: There were some errors when processing your query.",
+    });
+    expect(textOf(result)).toContain("(partial result: PartialError: There were some errors");
+  });
+
   it("returns the service's message, inner error included, for a 400", async () => {
     standIn.answer = (res) =>
       json(res, 400, {

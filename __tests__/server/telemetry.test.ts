@@ -1,0 +1,162 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+// Comes with @azure/monitor-opentelemetry; used here only as an in-process tracer provider.
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { z } from "zod";
+import { ConfigError } from "../../server/config-error";
+import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolCalls } from "../../server/telemetry";
+
+const REPO = join(__dirname, "..", "..");
+
+describe("traceToolCall", () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+
+  beforeAll(() => trace.setGlobalTracerProvider(provider));
+  afterAll(async () => {
+    trace.disable();
+    await provider.shutdown();
+  });
+  beforeEach(() => exporter.reset());
+
+  function onlySpan() {
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(1);
+    return spans[0];
+  }
+
+  it("records a successful call with the tool name, its duration and outcome ok", async () => {
+    const result = await traceToolCall("echo", async () => ({ content: [{ type: "text", text: "hi" }] }));
+
+    expect(result).toEqual({ content: [{ type: "text", text: "hi" }] });
+    const span = onlySpan();
+    expect(span.name).toBe("tools/call echo");
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.attributes).toEqual({
+      "mcp.method.name": "tools/call",
+      "gen_ai.operation.name": "execute_tool",
+      "gen_ai.tool.name": "echo",
+      "tool.outcome": "ok",
+    });
+    expect(span.status.code).toBe(SpanStatusCode.OK);
+    expect(span.ended).toBe(true);
+    expect(span.duration).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
+  it("records an isError result as outcome error, tool_error", async () => {
+    await traceToolCall("query_logs", async () => ({ content: [], isError: true }));
+
+    const span = onlySpan();
+    expect(span.attributes).toMatchObject({ "tool.outcome": "error", "error.type": "tool_error" });
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it("records a thrown error with its type and rethrows it unchanged", async () => {
+    const failure = new TypeError("boom");
+    await expect(traceToolCall("whoami", () => Promise.reject(failure))).rejects.toBe(failure);
+
+    const span = onlySpan();
+    expect(span.attributes).toMatchObject({ "tool.outcome": "error", "error.type": "TypeError" });
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "boom" });
+    expect(span.events.map((event) => event.name)).toEqual(["exception"]);
+  });
+
+  it("traces every tool registered after traceToolCalls, called through a real client", async () => {
+    const server = traceToolCalls(new McpServer({ name: "test-server", version: "1.0.0" }));
+    server.registerTool("shout", { inputSchema: { message: z.string() } }, async ({ message }) => ({
+      content: [{ type: "text", text: message.toUpperCase() }],
+    }));
+    server.registerTool("fail", {}, async () => ({ content: [{ type: "text", text: "no" }], isError: true }));
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientTransport);
+
+    const shout = await client.callTool({ name: "shout", arguments: { message: "hi" } });
+    await client.callTool({ name: "fail", arguments: {} });
+    await client.close();
+
+    expect(shout.content).toEqual([{ type: "text", text: "HI" }]);
+    expect(exporter.getFinishedSpans().map((s) => [s.name, s.attributes["tool.outcome"]])).toEqual([
+      ["tools/call shout", "ok"],
+      ["tools/call fail", "error"],
+    ]);
+  });
+});
+
+describe("startTelemetry", () => {
+  const serviceName = process.env.OTEL_SERVICE_NAME;
+  afterEach(() => {
+    if (serviceName === undefined) delete process.env.OTEL_SERVICE_NAME;
+    else process.env.OTEL_SERVICE_NAME = serviceName;
+  });
+
+  const CONNECTION_STRING =
+    "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/";
+
+  function fakeMonitor() {
+    const calls: unknown[] = [];
+    const monitor: AzureMonitorModule = {
+      useAzureMonitor: (options) => void calls.push(["use", options]),
+      shutdownAzureMonitor: async () => void calls.push(["shutdown"]),
+    };
+    return { calls, load: () => monitor };
+  }
+
+  it("starts Azure Monitor with the connection string and shuts it down", async () => {
+    const { calls, load } = fakeMonitor();
+    const telemetry = startTelemetry(CONNECTION_STRING, load);
+    await telemetry.shutdown();
+    expect(process.env.OTEL_SERVICE_NAME).toBe(serviceName ?? "cdktf-azure-mcp");
+    expect(calls).toEqual([
+      ["use", { azureMonitorExporterOptions: { connectionString: CONNECTION_STRING } }],
+      ["shutdown"],
+    ]);
+  });
+
+  it("loads nothing without a connection string", async () => {
+    const { calls, load } = fakeMonitor();
+    await startTelemetry(undefined, load).shutdown();
+    await startTelemetry("", load).shutdown();
+    expect(calls).toEqual([]);
+  });
+
+  it("fails when the connection string has no instrumentation key, without echoing it", () => {
+    const { load } = fakeMonitor();
+    expect(() => startTelemetry("IngestionEndpoint=https://x/", load)).toThrow(ConfigError);
+    expect(() => startTelemetry("IngestionEndpoint=https://x/", load)).toThrow(
+      /^APPLICATIONINSIGHTS_CONNECTION_STRING="<redacted>" is not valid/,
+    );
+  });
+
+  it("keeps @azure/monitor-opentelemetry out of require.cache when unset (a real node process)", () => {
+    const script = `
+      const { sep } = require("node:path");
+      const sdkModules = () =>
+        Object.keys(require.cache).filter((p) => p.includes(sep + "monitor-opentelemetry" + sep)).length;
+      const { startTelemetry, traceToolCall } = require("./server/telemetry.ts");
+      startTelemetry(undefined);
+      traceToolCall("echo", async () => "ok").then(() => {
+        const unset = sdkModules();
+        require("@azure/monitor-opentelemetry"); // control: the check does see the SDK once it is loaded
+        process.stdout.write(JSON.stringify({ unset, loaded: sdkModules() }));
+      });
+    `;
+    const output = execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], {
+      cwd: REPO,
+      encoding: "utf8",
+      env: { ...process.env, APPLICATIONINSIGHTS_CONNECTION_STRING: "" },
+    });
+    const { unset, loaded } = JSON.parse(output) as { unset: number; loaded: number };
+    expect(unset).toBe(0);
+    expect(loaded).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,332 @@
+import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { AddressInfo } from "node:net";
+import { DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ConfigError } from "../../../server/config-error";
+import {
+  createQueryLogsDeps,
+  formatTable,
+  LOG_ANALYTICS_SCOPE,
+  QueryLogsDeps,
+  registerQueryLogs,
+} from "../../../server/tools/query-logs";
+
+const WORKSPACE_ID = "63613592-b6f7-4c3d-a390-22ba13102111";
+const TOKEN = "token-from-the-test-credential";
+
+/** The documented Query_Post 200 shape (azure-rest-api-specs, OperationalInsights data plane v1). */
+const SAMPLE_RESULT = {
+  tables: [
+    {
+      name: "PrimaryResult",
+      columns: [
+        { name: "Type", type: "string" },
+        { name: "TenantId", type: "string" },
+        { name: "count_", type: "long" },
+      ],
+      rows: [
+        ["Usage", WORKSPACE_ID, 2],
+        ["Heartbeat", WORKSPACE_ID, 5],
+        ["ContainerAppConsoleLogs_CL", WORKSPACE_ID, 7],
+      ],
+    },
+  ],
+};
+
+interface SeenRequest {
+  method?: string;
+  url?: string;
+  authorization?: string;
+  contentType?: string;
+  body: unknown;
+}
+
+type Answer = (res: ServerResponse) => void;
+
+/** A stand-in of the Log Analytics query API that records each request and answers as told. */
+class LogAnalyticsStandIn {
+  readonly seen: SeenRequest[] = [];
+  answer: Answer = (res) => json(res, 200, SAMPLE_RESULT);
+  private readonly http: Server = createHttpServer((req, res) => void this.handle(req, res));
+
+  async start(): Promise<string> {
+    this.http.listen(0, "127.0.0.1");
+    await new Promise((resolve) => this.http.once("listening", resolve));
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.http.closeAllConnections();
+    await new Promise((resolve) => this.http.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    this.seen.push({
+      method: req.method,
+      url: req.url,
+      authorization: req.headers.authorization,
+      contentType: req.headers["content-type"],
+      body: JSON.parse(raw),
+    });
+    if (req.method !== "POST" || req.url !== `/v1/workspaces/${WORKSPACE_ID}/query`) {
+      return json(res, 404, {
+        error: { code: "PathNotFoundError", message: `unexpected ${req.method} ${req.url}` },
+      });
+    }
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      return json(res, 401, { error: { code: "AuthorizationRequiredError", message: "bad bearer token" } });
+    }
+    this.answer(res);
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+class TestCredential implements TokenCredential {
+  readonly scopesAsked: (string | string[])[] = [];
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
+    this.scopesAsked.push(scopes);
+    return { token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
+  }
+}
+
+async function connect(deps: QueryLogsDeps): Promise<Client> {
+  const server = new McpServer({ name: "test-server", version: "1.0.0" });
+  registerQueryLogs(server, deps);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await client.connect(clientTransport);
+  return client;
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+describe("query_logs", () => {
+  const standIn = new LogAnalyticsStandIn();
+  const credential = new TestCredential();
+  let client: Client;
+
+  beforeAll(async () => {
+    const endpoint = await standIn.start();
+    client = await connect({ workspaceId: WORKSPACE_ID, credential, endpoint, timeoutMs: 500 });
+  });
+  afterAll(async () => {
+    await client.close();
+    await standIn.stop();
+  });
+  beforeEach(() => {
+    standIn.seen.length = 0;
+    standIn.answer = (res) => json(res, 200, SAMPLE_RESULT);
+  });
+
+  async function call(args: Record<string, unknown>): Promise<CallToolResult> {
+    return (await client.callTool({ name: "query_logs", arguments: args })) as CallToolResult;
+  }
+
+  it("is listed as read-only and open-world, with described inputs and an output schema", async () => {
+    const { tools } = await client.listTools();
+    const tool = tools.find((t) => t.name === "query_logs");
+    expect(tool?.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true });
+    const properties = tool?.inputSchema.properties as Record<
+      string,
+      { description?: string; default?: unknown }
+    >;
+    expect(Object.keys(properties).sort()).toEqual(["maxRows", "query", "timespanMinutes"]);
+    for (const field of Object.values(properties)) expect(field.description).toEqual(expect.any(String));
+    expect(properties.timespanMinutes.default).toBe(60);
+    expect(properties.maxRows.default).toBe(100);
+    expect(tool?.inputSchema.required).toEqual(["query"]);
+    expect(Object.keys(tool?.outputSchema?.properties ?? {})).toEqual(
+      expect.arrayContaining(["columns", "rows", "truncated"]),
+    );
+  });
+
+  it("posts the query with the bearer token and an ISO-8601 timespan, and returns the table", async () => {
+    const result = await call({
+      query: "union * | summarize count() by Type, TenantId",
+      timespanMinutes: 90,
+    });
+
+    expect(standIn.seen).toEqual([
+      {
+        method: "POST",
+        url: `/v1/workspaces/${WORKSPACE_ID}/query`,
+        authorization: `Bearer ${TOKEN}`,
+        contentType: "application/json",
+        body: { query: "union * | summarize count() by Type, TenantId", timespan: "PT90M" },
+      },
+    ]);
+    expect(credential.scopesAsked.at(-1)).toBe(LOG_ANALYTICS_SCOPE);
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({
+      table: "PrimaryResult",
+      columns: SAMPLE_RESULT.tables[0].columns,
+      rows: SAMPLE_RESULT.tables[0].rows,
+      totalRows: 3,
+      truncated: false,
+    });
+    expect(textOf(result).split("\n")).toEqual([
+      "| Type | TenantId | count_ |",
+      "| --- | --- | --- |",
+      `| Usage | ${WORKSPACE_ID} | 2 |`,
+      `| Heartbeat | ${WORKSPACE_ID} | 5 |`,
+      `| ContainerAppConsoleLogs_CL | ${WORKSPACE_ID} | 7 |`,
+    ]);
+  });
+
+  it("defaults to the last 60 minutes", async () => {
+    await call({ query: "Heartbeat | take 1" });
+    expect(standIn.seen[0].body).toEqual({ query: "Heartbeat | take 1", timespan: "PT60M" });
+  });
+
+  it("cuts the rows off at maxRows and says so", async () => {
+    const result = await call({ query: "Heartbeat", maxRows: 2 });
+    expect(result.structuredContent).toMatchObject({
+      rows: SAMPLE_RESULT.tables[0].rows.slice(0, 2),
+      totalRows: 3,
+      truncated: true,
+    });
+    expect(textOf(result)).not.toContain("ContainerAppConsoleLogs_CL");
+    expect(textOf(result)).toContain("2 of 3 rows shown");
+  });
+
+  it("passes on a partial result with the service's warning", async () => {
+    standIn.answer = (res) =>
+      json(res, 200, {
+        ...SAMPLE_RESULT,
+        error: { code: "PartialError", message: "There were some errors when processing your query." },
+      });
+    const result = await call({ query: "Heartbeat" });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      totalRows: 3,
+      partialError: "PartialError: There were some errors when processing your query.",
+    });
+    expect(textOf(result)).toContain("(partial result: PartialError: There were some errors");
+  });
+
+  it("returns the service's message, inner error included, for a 400", async () => {
+    standIn.answer = (res) =>
+      json(res, 400, {
+        error: {
+          code: "BadArgumentError",
+          message: "The request had some invalid properties",
+          innererror: { code: "SemanticError", message: "'NoSuchTable' could not be resolved" },
+        },
+      });
+    const result = await call({ query: "NoSuchTable | take 1" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "query_logs: Log Analytics answered 400: BadArgumentError: The request had some invalid properties — " +
+        "SemanticError: 'NoSuchTable' could not be resolved",
+    );
+    expect(result.structuredContent).toBeUndefined();
+  });
+
+  it("returns the service's message for a 403", async () => {
+    standIn.answer = (res) =>
+      json(res, 403, {
+        error: {
+          code: "InsufficientAccessError",
+          message: "The provided credentials have insufficient access",
+        },
+      });
+    const result = await call({ query: "Heartbeat" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(
+      "403: InsufficientAccessError: The provided credentials have insufficient access",
+    );
+  });
+
+  it("gives up with a timeout error when the service never answers", async () => {
+    standIn.answer = () => undefined; // hold the request open
+    const result = await call({ query: "Heartbeat" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe("query_logs: Log Analytics did not answer within 500 ms");
+  });
+
+  it.each([
+    ["an empty query", { query: "  " }, "query must not be empty"],
+    [
+      "a query over 10,000 characters",
+      { query: "x".repeat(10_001) },
+      "query must be at most 10000 characters",
+    ],
+    ["no query", {}, "expected string, received undefined at query"],
+    [
+      "timespanMinutes 0",
+      { query: "Heartbeat", timespanMinutes: 0 },
+      "timespanMinutes must be between 1 and 10080",
+    ],
+    [
+      "timespanMinutes 10081",
+      { query: "T", timespanMinutes: 10_081 },
+      "timespanMinutes must be between 1 and 10080",
+    ],
+    [
+      "timespanMinutes 1.5",
+      { query: "Heartbeat", timespanMinutes: 1.5 },
+      "timespanMinutes must be a whole number",
+    ],
+    ["maxRows 1001", { query: "Heartbeat", maxRows: 1001 }, "maxRows must be between 1 and 1000"],
+    [
+      "maxRows as a string",
+      { query: "Heartbeat", maxRows: "10" },
+      "expected number, received string at maxRows",
+    ],
+  ])("rejects %s naming the field, without calling the service", async (_label, args, message) => {
+    const result = await call(args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("Invalid arguments for tool query_logs");
+    expect(textOf(result)).toContain(message);
+    expect(standIn.seen).toEqual([]);
+  });
+});
+
+describe("formatTable", () => {
+  it("escapes pipes and newlines and prints dynamic values as JSON", () => {
+    expect(
+      formatTable(
+        [{ name: "a" }, { name: "b" }],
+        [
+          ["x|y\nz", { k: 1 }],
+          [null, true],
+        ],
+      ),
+    ).toBe(["| a | b |", "| --- | --- |", '| x\\|y z | {"k":1} |', "|  | true |"].join("\n"));
+  });
+});
+
+describe("createQueryLogsDeps", () => {
+  it("uses DefaultAzureCredential for the workspace", () => {
+    const deps = createQueryLogsDeps({
+      workspaceId: WORKSPACE_ID,
+      azureClientId: "11111111-2222-3333-4444-555555555555",
+    });
+    expect(deps.workspaceId).toBe(WORKSPACE_ID);
+    expect(deps.credential).toBeInstanceOf(DefaultAzureCredential);
+  });
+
+  it("fails when the workspace id is not a GUID", () => {
+    expect(() => createQueryLogsDeps({ workspaceId: "my-workspace" })).toThrow(ConfigError);
+    expect(() => createQueryLogsDeps({ workspaceId: "my-workspace" })).toThrow(
+      /LOG_ANALYTICS_WORKSPACE_ID="my-workspace" is not valid: the workspace id is a GUID/,
+    );
+  });
+
+  it("fails when AZURE_CLIENT_ID is not a GUID", () => {
+    expect(() => createQueryLogsDeps({ workspaceId: WORKSPACE_ID, azureClientId: "my-identity" })).toThrow(
+      /AZURE_CLIENT_ID="my-identity" is not valid/,
+    );
+  });
+});

@@ -54,7 +54,10 @@ export class BundledServerImage extends Construct implements IServerImage {
         `repository must be lowercase letters, digits and single . _ - / separators (got '${repository}')`,
       );
     }
-    if (!existsSync(path.join(contextDirectory, "server")) || !existsSync(path.join(contextDirectory, "package.json"))) {
+    if (
+      !existsSync(path.join(contextDirectory, "server")) ||
+      !existsSync(path.join(contextDirectory, "package.json"))
+    ) {
       throw new ValidationError(
         this,
         CLASS,
@@ -62,7 +65,9 @@ export class BundledServerImage extends Construct implements IServerImage {
       );
     }
     if (!existsSync(path.join(contextDirectory, DOCKERFILE))) {
-      Annotations.of(this).addWarning(`${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`);
+      Annotations.of(this).addWarning(
+        `${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`,
+      );
     }
 
     this.contentHash = hashBuildInputs(contextDirectory);
@@ -114,7 +119,11 @@ function packageRoot(scope: Construct): string {
   while (!existsSync(path.join(dir, "package.json"))) {
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new ValidationError(scope, CLASS, `contextDirectory is required: no package.json above ${__dirname}`);
+      throw new ValidationError(
+        scope,
+        CLASS,
+        `contextDirectory is required: no package.json above ${__dirname}`,
+      );
     }
     dir = parent;
   }

@@ -3,9 +3,10 @@ import { Construct } from "constructs";
 import { ContainerRegistry as AzurermContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Grantee, granteeKey } from "./grantee";
-import { assignRole } from "./role-assignment";
-import { deploymentScopedSuffix } from "./stable-suffix";
+import { Grantee } from "./grantee";
+import { granteeKey } from "./private/grantee-key";
+import { assignRole } from "./private/assign-role";
+import { deploymentScopedSuffix } from "./private/deployment-scoped-suffix";
 import { ValidationError } from "./validation-error";
 
 export type ContainerRegistrySku = "Basic" | "Standard" | "Premium";

@@ -1,4 +1,3 @@
-import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 
 /**
@@ -8,14 +7,4 @@ import { IConstruct } from "constructs";
  */
 export interface Grantee extends IConstruct {
   readonly principalId: string;
-}
-
-/** A construct id for `grantee`, unique within its stack: its path below the stack, joined by `-`. */
-export function granteeKey(grantee: Grantee): string {
-  const scopes = grantee.node.scopes;
-  const stackIndex = scopes.indexOf(TerraformStack.of(grantee));
-  return scopes
-    .slice(stackIndex + 1)
-    .map((scope) => scope.node.id)
-    .join("-");
 }

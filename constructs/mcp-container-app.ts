@@ -10,10 +10,12 @@ import {
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { ContainerRegistry } from "./container-registry";
-import { HealthProbe, PROBE_DEFAULTS, resolveProbe } from "./health-probe";
+import { HealthProbe } from "./health-probe";
+import { PROBE_DEFAULTS, resolveProbe } from "./private/probes";
 import { McpEnvironment } from "./mcp-environment";
-import { assignRole, RoleAssignmentProps } from "./role-assignment";
-import { looksSecret } from "./secret-names";
+import { assignRole } from "./private/assign-role";
+import { RoleAssignmentProps } from "./role-assignment";
+import { looksSecret } from "./private/secret-names";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 
@@ -144,7 +146,13 @@ export interface McpContainerAppProps {
 const CLASS = "McpContainerApp";
 const APP_INSIGHTS_SECRET = "appinsights-connection-string";
 const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
-const CORS_ALLOWED_HEADERS = ["Content-Type", "Authorization", "Mcp-Session-Id", "Mcp-Protocol-Version", "Last-Event-ID"];
+const CORS_ALLOWED_HEADERS = [
+  "Content-Type",
+  "Authorization",
+  "Mcp-Session-Id",
+  "Mcp-Protocol-Version",
+  "Last-Event-ID",
+];
 const CORS_EXPOSED_HEADERS = ["Mcp-Session-Id", "WWW-Authenticate"];
 /** Set by the construct from its props; refused in `environmentVariables` and `secretEnvironmentVariables`. */
 const MANAGED_VARIABLES = [
@@ -207,12 +215,17 @@ export class McpContainerApp extends Construct {
     };
 
     if (!Token.isUnresolved(props.name) && !/^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(props.name)) {
-      fail(`name must be 2 to 32 lowercase letters, digits and single hyphens, starting with a letter (got '${props.name}')`);
+      fail(
+        `name must be 2 to 32 lowercase letters, digits and single hyphens, starting with a letter (got '${props.name}')`,
+      );
     }
     checkImageReference(props.image.imageReference, fail);
     checkResources(cpu, memory, fail);
     checkReplicas(minReplicas, maxReplicas, concurrentRequests, fail);
-    if (!Token.isUnresolved(targetPort) && (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535)) {
+    if (
+      !Token.isUnresolved(targetPort) &&
+      (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535)
+    ) {
       fail(`targetPort must be an integer from 1 to 65535 (got ${targetPort})`);
     }
     checkAuth(props, fail);
@@ -258,7 +271,7 @@ export class McpContainerApp extends Construct {
     this.acrPullAssignment = props.registry?.grantPull(this.identity);
     this.roleAssignmentScope = new Construct(this, "RoleAssignments");
     for (const [key, assignment] of Object.entries(props.roleAssignments ?? {})) {
-      this.grant(assignment.roleDefinitionIdOrName, assignment.scope, key);
+      assignRole(this.roleAssignmentScope, key, this.identity.principalId, assignment);
     }
 
     const appInsights = props.environment.applicationInsightsConnectionString;
@@ -276,12 +289,17 @@ export class McpContainerApp extends Construct {
       plain("MCP_TRANSPORT", "http"),
       plain("AUTH_MODE", props.authMode),
       ...(props.authMode === "entra"
-        ? [plain("AZURE_TENANT_ID", props.entraTenantId ?? ""), plain("MCP_AUDIENCE", (props.entraAudiences ?? []).join(","))]
+        ? [
+            plain("AZURE_TENANT_ID", props.entraTenantId ?? ""),
+            plain("MCP_AUDIENCE", (props.entraAudiences ?? []).join(",")),
+          ]
         : []),
       ...(props.authMode === "none" ? [plain("MCP_ALLOW_UNAUTHENTICATED", "true")] : []),
       plain("MCP_PUBLIC_URL", this.url),
       plain("MCP_ALLOWED_HOSTS", this.fqdn),
-      ...(corsOrigins.length > 0 && !corsOrigins.includes("*") ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))] : []),
+      ...(corsOrigins.length > 0 && !corsOrigins.includes("*")
+        ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
+        : []),
       plain("MCP_SESSION_MODE", sessionMode),
       plain("MCP_LEGACY_SSE", String(legacySse)),
       plain("AZURE_CLIENT_ID", this.identity.clientId),
@@ -289,7 +307,9 @@ export class McpContainerApp extends Construct {
         ? [plain("LOG_ANALYTICS_WORKSPACE_ID", props.environment.logAnalyticsWorkspaceCustomerId)]
         : []),
       ...Object.entries(environmentVariables).map(([name, value]) => plain(name, value)),
-      ...(appInsights ? [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", secretName: APP_INSIGHTS_SECRET }] : []),
+      ...(appInsights
+        ? [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", secretName: APP_INSIGHTS_SECRET }]
+        : []),
       ...Object.entries(secretEnvironmentVariables).map(([name, secretName]) => ({ name, secretName })),
     ];
     const cors: ContainerAppIngressCors | undefined =
@@ -303,9 +323,9 @@ export class McpContainerApp extends Construct {
             maxAgeInSeconds: 3600,
           }
         : undefined;
-    const ipRules: ContainerAppIngressIpSecurityRestriction[] = Object.entries(props.allowedIpAddressRanges ?? {}).map(
-      ([name, ipAddressRange]) => ({ name, ipAddressRange, action: "Allow" }),
-    );
+    const ipRules: ContainerAppIngressIpSecurityRestriction[] = Object.entries(
+      props.allowedIpAddressRanges ?? {},
+    ).map(([name, ipAddressRange]) => ({ name, ipAddressRange, action: "Allow" }));
     const dependsOn: ITerraformDependable[] = [
       ...(this.acrPullAssignment ? [this.acrPullAssignment] : []),
       ...props.image.dependables,
@@ -318,7 +338,9 @@ export class McpContainerApp extends Construct {
       revisionMode: "Single",
       tags,
       identity: { type: "UserAssigned", identityIds: [this.identity.id] },
-      registry: props.registry ? [{ server: props.registry.loginServer, identity: this.identity.id }] : undefined,
+      registry: props.registry
+        ? [{ server: props.registry.loginServer, identity: this.identity.id }]
+        : undefined,
       secret: secretBlocks.length > 0 ? secretBlocks : undefined,
       ingress: {
         externalEnabled: true,
@@ -385,12 +407,24 @@ export class McpContainerApp extends Construct {
   /**
    * Grants the app identity a role on a scope. `key` names the assignment (its Terraform address);
    * pass one when granting the same role twice.
+   * @param key @default - the role name, or the last segment (GUID) of a role definition id
    */
-  public grant(roleDefinitionIdOrName: string, scope: string, key: string = roleDefinitionIdOrName): RoleAssignment {
+  public grant(
+    roleDefinitionIdOrName: string,
+    scope: string,
+    key: string = roleDefinitionIdOrName.split("/").pop() ?? roleDefinitionIdOrName,
+  ): RoleAssignment {
     if (this.roleAssignmentScope.node.tryFindChild(key)) {
-      throw new ValidationError(this, CLASS, `grant: a role assignment keyed '${key}' exists already; pass a distinct key`);
+      throw new ValidationError(
+        this,
+        CLASS,
+        `grant: a role assignment keyed '${key}' exists already; pass a distinct key`,
+      );
     }
-    return assignRole(this.roleAssignmentScope, key, this.identity.principalId, { roleDefinitionIdOrName, scope });
+    return assignRole(this.roleAssignmentScope, key, this.identity.principalId, {
+      roleDefinitionIdOrName,
+      scope,
+    });
   }
 }
 
@@ -427,7 +461,10 @@ function checkReplicas(min: number, max: number, concurrentRequests: number, fai
   if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && max < min) {
     fail(`maxReplicas must be >= minReplicas (got minReplicas=${min}, maxReplicas=${max})`);
   }
-  if (!Token.isUnresolved(concurrentRequests) && (!Number.isInteger(concurrentRequests) || concurrentRequests < 1)) {
+  if (
+    !Token.isUnresolved(concurrentRequests) &&
+    (!Number.isInteger(concurrentRequests) || concurrentRequests < 1)
+  ) {
     fail(`concurrentRequests must be a positive integer (got ${concurrentRequests})`);
   }
 }
@@ -465,10 +502,14 @@ function checkCors(origins: readonly string[], credentials: boolean, fail: Fail)
 function checkIpRanges(ranges: Readonly<Record<string, string>>, fail: Fail): void {
   for (const [name, range] of Object.entries(ranges)) {
     const [address, prefix] = range.split("/");
-    const octetsValid = address.split(".").length === 4 && address.split(".").every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
+    const octetsValid =
+      address.split(".").length === 4 &&
+      address.split(".").every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
     const prefixValid = prefix === undefined || (/^\d{1,2}$/.test(prefix) && Number(prefix) <= 32);
     if (!Token.isUnresolved(range) && (!octetsValid || !prefixValid)) {
-      fail(`allowedIpAddressRanges.${name} must be an IPv4 address or CIDR range like 203.0.113.0/24 (got '${range}')`);
+      fail(
+        `allowedIpAddressRanges.${name} must be an IPv4 address or CIDR range like 203.0.113.0/24 (got '${range}')`,
+      );
     }
   }
 }
@@ -493,10 +534,14 @@ function checkVariables(
   }
   for (const [name, secret] of Object.entries(secrets)) {
     if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(name) || name === APP_INSIGHTS_SECRET) {
-      fail(`secrets.${name}: the name must be lowercase letters, digits, '-' or '.' and not '${APP_INSIGHTS_SECRET}'`);
+      fail(
+        `secrets.${name}: the name must be lowercase letters, digits, '-' or '.' and not '${APP_INSIGHTS_SECRET}'`,
+      );
     }
     if ("value" in secret || !secret.keyVaultSecretId) {
-      fail(`secrets.${name} must be a Key Vault reference ({ keyVaultSecretId }); plain secret values are refused`);
+      fail(
+        `secrets.${name} must be a Key Vault reference ({ keyVaultSecretId }); plain secret values are refused`,
+      );
     }
   }
   for (const [variable, secretName] of Object.entries(fromSecrets)) {

@@ -5,8 +5,9 @@ import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-a
 import { DataAzurermContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/data-azurerm-container-app-environment";
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Grantee, granteeKey } from "./grantee";
-import { assignRole } from "./role-assignment";
+import { Grantee } from "./grantee";
+import { granteeKey } from "./private/grantee-key";
+import { assignRole } from "./private/assign-role";
 import { ValidationError } from "./validation-error";
 
 export interface McpEnvironmentProps {
@@ -44,7 +45,8 @@ export interface McpEnvironmentProps {
 }
 
 const CLASS = "McpEnvironment";
-const ENVIRONMENT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/([^/]+)$/i;
+const ENVIRONMENT_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/([^/]+)$/i;
 
 /**
  * Where MCP container apps run: a Container Apps environment whose logs go to a Log Analytics workspace,
@@ -92,7 +94,9 @@ export class McpEnvironment extends Construct {
       }
       const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
         // Segments 4 and 8 of the id are the resource group and the environment name.
-        resourceGroupName: match ? match[1] : Fn.element(Fn.split("/", props.existingEnvironmentResourceId), 4),
+        resourceGroupName: match
+          ? match[1]
+          : Fn.element(Fn.split("/", props.existingEnvironmentResourceId), 4),
         name: match ? match[2] : Fn.element(Fn.split("/", props.existingEnvironmentResourceId), 8),
       });
       this.environmentId = props.existingEnvironmentResourceId;
@@ -103,7 +107,10 @@ export class McpEnvironment extends Construct {
     if (props.name === undefined) {
       throw new ValidationError(this, CLASS, "name is required unless existingEnvironmentResourceId is set");
     }
-    if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 30 || retention > 730)) {
+    if (
+      !Token.isUnresolved(retention) &&
+      (!Number.isInteger(retention) || retention < 30 || retention > 730)
+    ) {
       throw new ValidationError(
         this,
         CLASS,

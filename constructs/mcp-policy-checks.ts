@@ -1,6 +1,6 @@
 import { Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { looksSecret } from "./secret-names";
+import { looksSecret } from "./private/secret-names";
 
 const EASY_AUTH_TYPE = "Microsoft.App/containerApps/authConfigs@";
 
@@ -35,7 +35,9 @@ function synthesizedConfig(resource: TerraformResource): Json {
 
 function checkRegistry(node: IConstruct, config: Json): void {
   if (config.admin_enabled === true) {
-    Annotations.of(node).addError("McpPolicyChecks: container registry admin_enabled must be false; grant AcrPull to an identity");
+    Annotations.of(node).addError(
+      "McpPolicyChecks: container registry admin_enabled must be false; grant AcrPull to an identity",
+    );
   }
 }
 
@@ -43,12 +45,16 @@ function checkContainerApp(node: IConstruct, config: Json): void {
   const annotations = Annotations.of(node);
   const ingress = first(config.ingress);
   if (ingress?.allow_insecure_connections === true) {
-    annotations.addError("McpPolicyChecks: container app ingress allow_insecure_connections must be false (HTTPS only)");
+    annotations.addError(
+      "McpPolicyChecks: container app ingress allow_insecure_connections must be false (HTTPS only)",
+    );
   }
   const cors = first(ingress?.cors);
   const origins = Array.isArray(cors?.allowed_origins) ? cors.allowed_origins : [];
   if (origins.includes("*") && cors?.allow_credentials_enabled === true) {
-    annotations.addError("McpPolicyChecks: container app CORS allows origin '*' with credentials; name the origins");
+    annotations.addError(
+      "McpPolicyChecks: container app CORS allows origin '*' with credentials; name the origins",
+    );
   }
   for (const secret of asArray(config.secret)) {
     if (isLiteral(secret.value)) {
@@ -82,7 +88,9 @@ function checkContainerApp(node: IConstruct, config: Json): void {
     );
   }
   if (valueOf("AUTH_MODE") === "none" || valueOf("AUTH_MODE") === undefined) {
-    annotations.addWarning("McpPolicyChecks: AUTH_MODE is none: anyone who reaches the URL can call the tools");
+    annotations.addWarning(
+      "McpPolicyChecks: AUTH_MODE is none: anyone who reaches the URL can call the tools",
+    );
   }
   if (!hasEasyAuth(node)) {
     annotations.addWarning(

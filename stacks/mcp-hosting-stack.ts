@@ -63,7 +63,10 @@ export class McpHostingStack extends TerraformStack {
     });
     this.image =
       config.image.source === "bundled"
-        ? new BundledServerImage(this, "Image", { registry: this.registry, contextDirectory: props.imageContextDirectory })
+        ? new BundledServerImage(this, "Image", {
+            registry: this.registry,
+            contextDirectory: props.imageContextDirectory,
+          })
         : ServerImage.fromReference(config.image.imageReference);
 
     this.app = new McpContainerApp(this, "Server", {
@@ -94,7 +97,9 @@ export class McpHostingStack extends TerraformStack {
       value: this.app.legacySseEnabled ? `${this.app.url}/sse` : "",
       description: "Legacy HTTP+SSE endpoint; empty when legacy SSE is off (it needs maxReplicas=1)",
     });
-    new TerraformOutput(this, "prm_url", { value: `${this.app.url}/.well-known/oauth-protected-resource/mcp` });
+    new TerraformOutput(this, "prm_url", {
+      value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
+    });
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
   }

@@ -10,7 +10,9 @@ export interface RemoteStateConfig {
  * `MCP_TFSTATE_CONTAINER` (default `tfstate`). Undefined when the storage account is not set: the stacks
  * then keep local state, so `npm run synth` needs no configuration.
  */
-export function remoteStateFromEnvironment(env: Readonly<Record<string, string | undefined>>): RemoteStateConfig | undefined {
+export function remoteStateFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): RemoteStateConfig | undefined {
   const storageAccountName = env.MCP_TFSTATE_STORAGE_ACCOUNT;
   if (!storageAccountName) return undefined;
   const resourceGroupName = env.MCP_TFSTATE_RESOURCE_GROUP;

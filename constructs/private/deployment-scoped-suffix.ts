@@ -1,10 +1,4 @@
-import { createHash } from "node:crypto";
 import { Fn } from "cdktf";
-
-/** A short hex hash of `text`, the same on every synth and every machine. */
-export function stableHash(text: string, length = 8): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
 
 /**
  * A Terraform expression for 8 hex characters derived from the subscription, the resource group and the
@@ -12,6 +6,10 @@ export function stableHash(text: string, length = 8): string {
  * different for two people deploying the same code into different subscriptions (global names would
  * otherwise collide).
  */
-export function deploymentScopedSuffix(subscriptionId: string, resourceGroupName: string, path: string): string {
+export function deploymentScopedSuffix(
+  subscriptionId: string,
+  resourceGroupName: string,
+  path: string,
+): string {
   return Fn.substr(Fn.sha1(Fn.join("/", [subscriptionId, resourceGroupName, path])), 0, 8);
 }

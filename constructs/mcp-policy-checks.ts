@@ -1,7 +1,17 @@
-import { Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import {
+  Annotations,
+  DefaultTokenResolver,
+  IAspect,
+  StringConcat,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from "cdktf";
 import { IConstruct } from "constructs";
 import { looksSecret } from "./private/secret-names";
 
+// The same resolver cdktf uses when it writes the stack.
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
 const EASY_AUTH_TYPE = "Microsoft.App/containerApps/authConfigs@";
 
 /** Terraform JSON is loosely typed; these views cover the fields the checks read. */
@@ -28,8 +38,14 @@ export class McpPolicyChecks implements IAspect {
   }
 }
 
+/** The resource's configuration as it will be written, with tokens resolved to literals or `${...}` references. */
 function synthesizedConfig(resource: TerraformResource): Json {
-  const rendered = resource.toTerraform() as { resource?: Record<string, Record<string, Json>> };
+  const rendered = Tokenization.resolve(resource.toTerraform(), {
+    scope: resource,
+    resolver: TOKEN_RESOLVER,
+  }) as {
+    resource?: Record<string, Record<string, Json>>;
+  };
   return rendered.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId] ?? {};
 }
 
@@ -41,7 +57,7 @@ function checkRegistry(node: IConstruct, config: Json): void {
   }
 }
 
-function checkContainerApp(node: IConstruct, config: Json): void {
+function checkContainerApp(node: TerraformResource, config: Json): void {
   const annotations = Annotations.of(node);
   const ingress = first(config.ingress);
   if (ingress?.allow_insecure_connections === true) {
@@ -74,6 +90,9 @@ function checkContainerApp(node: IConstruct, config: Json): void {
     }
   }
   const valueOf = (name: string): unknown => env.find((entry) => entry.name === name)?.value;
+  // The MCP-specific checks below apply only to apps that run an MCP server; other apps in the stack are left alone.
+  const isMcpServer = env.some((entry) => entry.name === "AUTH_MODE" || entry.name?.startsWith("MCP_"));
+  if (!isMcpServer) return;
   const maxReplicas = template?.max_replicas;
   // max_replicas unset means the platform default of 10.
   const manyReplicas = maxReplicas === undefined || typeof maxReplicas !== "number" || maxReplicas > 1;
@@ -87,6 +106,7 @@ function checkContainerApp(node: IConstruct, config: Json): void {
       "McpPolicyChecks: legacy SSE is on (MCP_LEGACY_SSE is not 'false') with max_replicas > 1 and no session affinity",
     );
   }
+  // The server's AUTH_MODE defaults to none.
   if (valueOf("AUTH_MODE") === "none" || valueOf("AUTH_MODE") === undefined) {
     annotations.addWarning(
       "McpPolicyChecks: AUTH_MODE is none: anyone who reaches the URL can call the tools",
@@ -94,20 +114,30 @@ function checkContainerApp(node: IConstruct, config: Json): void {
   }
   if (!hasEasyAuth(node)) {
     annotations.addWarning(
-      "McpPolicyChecks: no Easy Auth (Microsoft.App/containerApps/authConfigs) in this stack; only the app checks tokens",
+      "McpPolicyChecks: no Easy Auth (Microsoft.App/containerApps/authConfigs) for this container app; only the server checks tokens",
     );
   }
 }
 
-function hasEasyAuth(node: IConstruct): boolean {
-  return TerraformStack.of(node)
+/** An authConfigs resource whose parent is this app (or, when it names no parent, any authConfigs resource). */
+function hasEasyAuth(app: TerraformResource): boolean {
+  const appReference = `azurerm_container_app.${app.friendlyUniqueId}.`;
+  return TerraformStack.of(app)
     .node.findAll()
-    .some(
-      (candidate) =>
-        TerraformResource.isTerraformResource(candidate) &&
-        candidate.terraformResourceType === "azapi_resource" &&
-        String(synthesizedConfig(candidate).type ?? "").startsWith(EASY_AUTH_TYPE),
-    );
+    .some((candidate) => {
+      if (
+        !TerraformResource.isTerraformResource(candidate) ||
+        candidate.terraformResourceType !== "azapi_resource"
+      ) {
+        return false;
+      }
+      const config = synthesizedConfig(candidate);
+      const parent = config.parent_id;
+      return (
+        String(config.type ?? "").startsWith(EASY_AUTH_TYPE) &&
+        (parent === undefined || String(parent).includes(appReference))
+      );
+    });
 }
 
 /** A value written into the configuration, as opposed to a `${...}` reference resolved by Terraform. */

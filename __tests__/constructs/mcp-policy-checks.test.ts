@@ -1,5 +1,6 @@
-import { Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
+import { Aspects, Lazy, TerraformResource, TerraformStack, Testing, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
+import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ContainerRegistry as AzurermContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
 import { McpContainerApp, McpContainerAppProps } from "../../constructs/mcp-container-app";
@@ -13,11 +14,12 @@ class AzapiResourceStandIn extends TerraformResource {
     scope: Construct,
     id: string,
     private readonly armType: string,
+    private readonly parentId?: string,
   ) {
     super(scope, id, { terraformResourceType: "azapi_resource" });
   }
   protected synthesizeAttributes(): Record<string, unknown> {
-    return { type: this.armType, name: "current" };
+    return { type: this.armType, name: "current", parent_id: this.parentId };
   }
 }
 
@@ -171,6 +173,69 @@ describe("McpPolicyChecks", () => {
     });
     expect(annotations(stack, "warning")).toEqual([expect.stringContaining("AUTH_MODE is none")]);
     expect(annotations(stack, "error")).toEqual([]);
+  });
+
+  it("accepts Easy Auth whose parent is the app and warns for an app whose Easy Auth belongs to another app", () => {
+    const stack = stackWith((s) => {
+      const app = appIn(s);
+      const other = new McpContainerApp(s, "Other", {
+        ...placement,
+        environment: testEnvironment(new Construct(s, "OtherEnv")),
+        name: "ca-other",
+        image: ServerImage.fromReference("example.azurecr.io/mcp:1"),
+        authMode: "entra",
+        entraTenantId: "t",
+        entraAudiences: ["api://x"],
+      });
+      new AzapiResourceStandIn(
+        s,
+        "EasyAuth",
+        "Microsoft.App/containerApps/authConfigs@2025-01-01",
+        app.containerAppId,
+      );
+      expect(other.node.path).toBe("policy/Other");
+    });
+    expect(annotations(stack, "warning")).toEqual([expect.stringContaining("no Easy Auth")]);
+    const warned = stack.node
+      .findAll()
+      .filter((node) => node.node.metadata.some((entry) => String(entry.data).includes("no Easy Auth")));
+    expect(warned.map((node) => node.node.path)).toEqual(["policy/Other/Resource"]);
+  });
+
+  it("leaves container apps that are not MCP servers to other checks", () => {
+    const stack = stackWith((s) => {
+      new ContainerApp(s, "Web", {
+        name: "ca-web",
+        resourceGroupName: "rg-test",
+        containerAppEnvironmentId:
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
+        revisionMode: "Single",
+        template: {
+          container: [
+            {
+              name: "web",
+              image: "nginx:1.27",
+              cpu: 0.25,
+              memory: "0.5Gi",
+              env: [{ name: "LOG_LEVEL", value: "info" }],
+            },
+          ],
+        },
+      });
+    });
+    expect(annotations(stack, "warning")).toEqual([]);
+    expect(annotations(stack, "error")).toEqual([]);
+  });
+
+  it("resolves tokens before judging values: a literal behind a token is still a plain secret", () => {
+    const stack = stackWith((s) => {
+      const app = appIn(s);
+      app.resource.addOverride("secret", [
+        { name: "db", value: Token.asString(Lazy.stringValue({ produce: () => "hunter2" })) },
+      ]);
+      withEasyAuth(s);
+    });
+    expect(annotations(stack, "error")).toEqual([expect.stringContaining("secret 'db' holds a plain value")]);
   });
 
   it("warns when no Easy Auth authConfigs resource is in the stack", () => {

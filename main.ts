@@ -1,9 +1,11 @@
 import { App } from "cdktf";
 import { environments } from "./stacks/environments";
 import { McpHostingStack } from "./stacks/mcp-hosting-stack";
+import { remoteStateFromEnvironment } from "./stacks/remote-state";
 
 const app = new App();
-for (const env of environments) {
-  new McpHostingStack(app, env.stackName, env);
+const remoteState = remoteStateFromEnvironment(process.env);
+for (const environment of environments) {
+  new McpHostingStack(app, environment.stackName, { environment, remoteState });
 }
 app.synth();

@@ -2,7 +2,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiJson, AzapiResource } from "./azapi/resource";
 import { McpEntraApp } from "./mcp-entra-app";
-import { GUID_PATTERN } from "./stable-ids";
+import { GUID_PATTERN } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
 
 /** The ARM type and API version of Container Apps built-in authentication. */

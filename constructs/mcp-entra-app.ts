@@ -4,7 +4,7 @@ import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignme
 import { Application } from "@cdktf/provider-azuread/lib/application";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
-import { GUID_PATTERN, stableHash, stableUuid } from "./stable-ids";
+import { GUID_PATTERN, stableHash, stableUuid } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
 
 /** Visual Studio Code's first-party client id. */

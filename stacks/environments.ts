@@ -1,3 +1,10 @@
+/** How the stack gets its server image. */
+export type ImageSource =
+  /** Build the bundled server with `az acr build`, tagged by a content hash (laptop deploys). */
+  | { readonly source: "bundled" }
+  /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
+  | { readonly source: "existing"; readonly imageReference: string };
+
 /** One deployable environment, checked into the repository. */
 export interface EnvironmentConfig {
   /** Stack name, e.g. `mcp-dev`. */
@@ -9,6 +16,22 @@ export interface EnvironmentConfig {
   /** Prefix for every resource name. */
   readonly prefix: string;
   readonly tags: Readonly<Record<string, string>>;
+  readonly scaling: {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** Concurrent requests per replica before another is added. */
+    readonly concurrentRequests: number;
+  };
+  /** Browser origins allowed by CORS; empty for none. */
+  readonly corsOrigins: readonly string[];
+  /** `entra` (bearer tokens from the tenant) or `apikey` (keys from Key Vault). */
+  readonly authMode: "entra" | "apikey";
+  /** apikey mode: the Key Vault secret holding the comma-separated keys; the app identity must be able to read it. */
+  readonly apiKeysKeyVaultSecretId?: string;
+  readonly image: ImageSource;
+  readonly registrySku: "Basic" | "Standard" | "Premium";
+  readonly logRetentionInDays: number;
+  readonly applicationInsightsEnabled: boolean;
 }
 
 export const environments: readonly EnvironmentConfig[] = [
@@ -18,6 +41,15 @@ export const environments: readonly EnvironmentConfig[] = [
     location: "swedencentral",
     prefix: "mcp",
     tags: { project: "cdktf-azure-mcp", environment: "dev" },
+    // One replica keeps legacy SSE and stateful sessions usable while trying clients out.
+    scaling: { minReplicas: 1, maxReplicas: 1, concurrentRequests: 50 },
+    // The MCP Inspector's default local address.
+    corsOrigins: ["http://localhost:6274"],
+    authMode: "entra",
+    image: { source: "bundled" },
+    registrySku: "Basic",
+    logRetentionInDays: 30,
+    applicationInsightsEnabled: true,
   },
   {
     stackName: "mcp-prod",
@@ -25,5 +57,12 @@ export const environments: readonly EnvironmentConfig[] = [
     location: "westeurope",
     prefix: "mcp",
     tags: { project: "cdktf-azure-mcp", environment: "prod" },
+    scaling: { minReplicas: 2, maxReplicas: 20, concurrentRequests: 50 },
+    corsOrigins: [],
+    authMode: "entra",
+    image: { source: "bundled" },
+    registrySku: "Standard",
+    logRetentionInDays: 90,
+    applicationInsightsEnabled: true,
   },
 ];

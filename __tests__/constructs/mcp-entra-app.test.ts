@@ -5,7 +5,7 @@ import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/applicatio
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { McpEntraApp, McpEntraAppProps } from "../../constructs/mcp-entra-app";
-import { GUID_PATTERN } from "../../constructs/stable-ids";
+import { GUID_PATTERN } from "../../constructs/private/stable-ids";
 import { SynthJson, synthStack } from "./synth-json";
 
 const VSCODE = "aebc6443-996d-45c2-90f0-388ff96faa56";

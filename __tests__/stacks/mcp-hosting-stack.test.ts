@@ -1,20 +1,221 @@
 import { App, Testing } from "cdktf";
+import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { McpHostingStack } from "../../stacks/mcp-hosting-stack";
+import { EnvironmentConfig, environments } from "../../stacks/environments";
+import { McpHostingStack, McpHostingStackProps } from "../../stacks/mcp-hosting-stack";
+
+const base: EnvironmentConfig = {
+  stackName: "mcp-test",
+  name: "test",
+  location: "northeurope",
+  prefix: "demo",
+  tags: { owner: "platform" },
+  scaling: { minReplicas: 1, maxReplicas: 4, concurrentRequests: 30 },
+  corsOrigins: ["https://vscode.dev"],
+  authMode: "entra",
+  image: { source: "existing", imageReference: "example.azurecr.io/mcp-server:1.0.0" },
+  registrySku: "Basic",
+  logRetentionInDays: 60,
+  applicationInsightsEnabled: true,
+};
+
+function stackFor(
+  environment: EnvironmentConfig,
+  props: Partial<McpHostingStackProps> = {},
+): McpHostingStack {
+  return new McpHostingStack(Testing.app() as App, environment.stackName, { environment, ...props });
+}
+
+type Json = Record<string, unknown>;
+function parsed(stack: McpHostingStack): Json {
+  return JSON.parse(Testing.synth(stack)) as Json;
+}
+function resourcesOf(config: Json, type: string): Json[] {
+  return Object.values(((config.resource as Json)[type] ?? {}) as Record<string, Json>);
+}
+
+/** The stack's JSON with the values that change with server/ sources or the synth directory made constant. */
+function stableSynth(stack: McpHostingStack): string {
+  const hash = stack.image.imageReference.split(":").pop() ?? "";
+  return Testing.synth(stack)
+    .split(hash)
+    .join("<content-hash>")
+    .replace(/"working_dir": "[^"]*"/g, '"working_dir": "<repository root>"');
+}
 
 describe("McpHostingStack", () => {
+  it.each(environments.map((environment) => [environment.stackName, environment] as const))(
+    "%s matches its snapshot",
+    (_name, environment) => {
+      expect(stableSynth(stackFor(environment))).toMatchSnapshot();
+    },
+  );
+
   it("creates a tagged resource group in the configured location", () => {
-    const stack = new McpHostingStack(Testing.app() as App, "mcp-test", {
-      stackName: "mcp-test",
-      name: "test",
-      location: "northeurope",
-      prefix: "demo",
-      tags: { owner: "platform" },
-    });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(ResourceGroup, {
+    expect(Testing.synth(stackFor(base))).toHaveResourceWithProperties(ResourceGroup, {
       name: "rg-demo-test",
       location: "northeurope",
       tags: { owner: "platform" },
     });
+  });
+
+  it("composes environment, registry and app from the config", () => {
+    const config = parsed(stackFor(base));
+    expect(resourcesOf(config, "azurerm_log_analytics_workspace")).toEqual([
+      expect.objectContaining({ name: "log-demo-test", retention_in_days: 60, location: "northeurope" }),
+    ]);
+    expect(resourcesOf(config, "azurerm_application_insights")).toHaveLength(1);
+    expect(resourcesOf(config, "azurerm_container_registry")).toEqual([
+      expect.objectContaining({ sku: "Basic", name: expect.stringMatching(/^acrdemotest\$\{/) }),
+    ]);
+    const [app] = resourcesOf(config, "azurerm_container_app");
+    expect(app).toMatchObject({
+      name: "ca-demo-test",
+      template: {
+        min_replicas: 1,
+        max_replicas: 4,
+        http_scale_rule: [{ concurrent_requests: "30" }],
+        container: [{ image: "example.azurecr.io/mcp-server:1.0.0" }],
+      },
+      ingress: { cors: { allowed_origins: ["https://vscode.dev"] } },
+    });
+    expect(resourcesOf(config, "terraform_data")).toEqual([]);
+  });
+
+  it("builds the bundled image and makes the app wait for the build", () => {
+    const stack = stackFor({ ...base, image: { source: "bundled" } });
+    const config = parsed(stack);
+    const [build] = Object.keys((config.resource as Json).terraform_data as Json);
+    const [app] = resourcesOf(config, "azurerm_container_app");
+    expect(app.depends_on).toContain(`terraform_data.${build}`);
+  });
+
+  it("wires entra auth with the tenant of the deploying identity", () => {
+    expect(Testing.synth(stackFor(base))).toContain(
+      '"value": "${data.azurerm_client_config.ClientConfig.tenant_id}"',
+    );
+  });
+
+  it("reads API keys from Key Vault in apikey mode", () => {
+    const stack = stackFor({
+      ...base,
+      authMode: "apikey",
+      apiKeysKeyVaultSecretId: "https://kv-demo.vault.azure.net/secrets/mcp-api-keys",
+    });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(ContainerApp, {
+      secret: [
+        expect.objectContaining({
+          name: "mcp-api-keys",
+          key_vault_secret_id: "https://kv-demo.vault.azure.net/secrets/mcp-api-keys",
+        }),
+        expect.objectContaining({ name: "appinsights-connection-string" }),
+      ],
+    });
+  });
+
+  it("fails when apikey mode has no Key Vault secret id", () => {
+    expect(() => stackFor({ ...base, authMode: "apikey" })).toThrow(
+      /secrets.mcp-api-keys must be a Key Vault reference/,
+    );
+  });
+
+  it("grants the app identity Log Analytics Reader on the workspace", () => {
+    const assignments = resourcesOf(parsed(stackFor(base)), "azurerm_role_assignment");
+    expect(assignments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          role_definition_name: "Log Analytics Reader",
+          scope: expect.stringMatching(/azurerm_log_analytics_workspace\.\w+\.id/),
+          principal_id: expect.stringMatching(/azurerm_user_assigned_identity\.\w+\.principal_id/),
+        }),
+        expect.objectContaining({ role_definition_name: "AcrPull" }),
+      ]),
+    );
+  });
+
+  it("outputs the MCP, SSE and metadata URLs, the resource group and the registry login server", () => {
+    const oneReplica = parsed(stackFor({ ...base, scaling: { ...base.scaling, maxReplicas: 1 } }));
+    const outputs = oneReplica.output as Record<string, { value: string }>;
+    const url = /^https:\/\/ca-demo-test\.\$\{azurerm_container_app_environment\.\w+\.default_domain\}/;
+    expect(outputs.mcp_url.value).toMatch(new RegExp(`${url.source}/mcp$`));
+    expect(outputs.sse_url.value).toMatch(new RegExp(`${url.source}/sse$`));
+    expect(outputs.prm_url.value).toMatch(
+      new RegExp(`${url.source}/\\.well-known/oauth-protected-resource/mcp$`),
+    );
+    expect(outputs.resource_group.value).toBe("${azurerm_resource_group.ResourceGroup.name}");
+    expect(outputs.registry_login_server.value).toMatch(
+      /^\$\{azurerm_container_registry\.\w+\.login_server\}$/,
+    );
+  });
+
+  it("leaves sse_url empty when legacy SSE is off on several replicas", () => {
+    const outputs = parsed(stackFor(base)).output as Record<string, { value: string }>;
+    expect(outputs.sse_url.value).toBe("");
+  });
+
+  it("keeps local state by default and uses an azurerm backend when remote state is configured", () => {
+    expect(parsed(stackFor(base)).terraform).not.toHaveProperty("backend");
+    const remote = parsed(
+      stackFor(base, {
+        remoteState: {
+          resourceGroupName: "rg-state",
+          storageAccountName: "sttfstate",
+          containerName: "tfstate",
+        },
+      }),
+    );
+    expect((remote.terraform as Json).backend).toEqual({
+      azurerm: {
+        resource_group_name: "rg-state",
+        storage_account_name: "sttfstate",
+        container_name: "tfstate",
+        key: "mcp-test.tfstate",
+        use_azuread_auth: true,
+      },
+    });
+  });
+
+  it("applies McpPolicyChecks: every shipped stack synthesizes without policy errors", () => {
+    for (const environment of environments) {
+      const stack = stackFor(environment);
+      expect(() => Testing.fullSynth(stack)).not.toThrow();
+    }
+  });
+
+  it("fails synth through the policy checks when an escape hatch enables insecure ingress", () => {
+    const stack = stackFor(base);
+    stack.app.resource.addOverride("ingress.allow_insecure_connections", true);
+    expect(() => Testing.fullSynth(stack)).toThrow(/allow_insecure_connections must be false/);
+  });
+});
+
+describe("synthesized stacks hold no secret values", () => {
+  const variants: [string, EnvironmentConfig][] = [
+    ...environments.map((environment) => [environment.stackName, environment] as [string, EnvironmentConfig]),
+    [
+      "apikey mode",
+      { ...base, authMode: "apikey", apiKeysKeyVaultSecretId: "https://kv.vault.azure.net/secrets/k" },
+    ],
+  ];
+
+  it.each(variants)("%s", (_name, environment) => {
+    const json = Testing.synth(stackFor(environment));
+    expect(json).not.toMatch(/InstrumentationKey=|AccountKey=|SharedAccessKey=|AccessKey=|Password=|sig=/i);
+    expect(json).not.toMatch(/"(password|client_secret|admin_password|access_key|sas_token)":/i);
+    const config = JSON.parse(json) as Json;
+    for (const app of resourcesOf(config, "azurerm_container_app")) {
+      for (const secret of (app.secret ?? []) as Json[]) {
+        // Either a Key Vault reference or a Terraform reference to another resource's attribute.
+        expect(secret.key_vault_secret_id ?? secret.value).toMatch(
+          /^(https:\/\/[^/]+\.vault\.azure\.net\/secrets\/|\$\{)/,
+        );
+      }
+      const env = ((app.template as Json).container as Json[]).flatMap((c) => c.env as Json[]);
+      for (const entry of env.filter((e) =>
+        /KEY|SECRET|PASSWORD|CONNECTION_STRING|TOKEN/i.test(String(e.name)),
+      )) {
+        expect(entry).toEqual({ name: entry.name, secret_name: expect.any(String) });
+      }
+    }
   });
 });

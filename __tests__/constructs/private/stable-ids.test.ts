@@ -1,4 +1,4 @@
-import { GUID_PATTERN, stableHash, stableUuid } from "../../constructs/stable-ids";
+import { GUID_PATTERN, stableHash, stableUuid } from "../../../constructs/private/stable-ids";
 
 describe("stableUuid", () => {
   it("matches the RFC 4122 version 5 test vector", () => {

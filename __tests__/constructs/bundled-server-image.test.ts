@@ -1,0 +1,109 @@
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { App, Testing } from "cdktf";
+import { BundledServerImage, hashBuildInputs } from "../../constructs/bundled-server-image";
+import { ContainerRegistry } from "../../constructs/container-registry";
+import { buildContext, placement, resources } from "./fixtures";
+
+function synthImage(
+  contextDirectory: string,
+  repository?: string,
+): { synth: string; image: BundledServerImage; outdir: string } {
+  let image: BundledServerImage | undefined;
+  let outdir = "";
+  const synth = Testing.synthScope((scope) => {
+    const registry = new ContainerRegistry(scope, "Registry", placement);
+    image = new BundledServerImage(scope, "Image", { registry, contextDirectory, repository });
+    outdir = App.of(scope).outdir;
+  });
+  return { synth, image: image!, outdir };
+}
+
+describe("BundledServerImage", () => {
+  it("builds with az acr build in a terraform_data resource replaced when the content hash changes", () => {
+    const context = buildContext();
+    const { synth, image } = synthImage(context);
+    const hash = hashBuildInputs(context);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(image.contentHash).toBe(hash);
+    const [build] = resources(synth, "terraform_data");
+    expect(build.triggers_replace).toEqual({
+      image: expect.stringMatching(
+        new RegExp(`^\\$\\{azurerm_container_registry\\.\\w+\\.login_server\\}/mcp-server:${hash}$`),
+      ),
+    });
+    const provisioner = (build.provisioner as Record<string, Record<string, string>>[])[0]["local-exec"];
+    expect(provisioner.command).toMatch(
+      new RegExp(
+        `^az acr build --subscription \\$\\{data\\.azurerm_client_config\\.\\w+\\.subscription_id\\} ` +
+          `--registry \\$\\{azurerm_container_registry\\.\\w+\\.name\\} --image mcp-server:${hash} ` +
+          `--platform linux/amd64 --file server/Dockerfile \\.$`,
+      ),
+    );
+    expect(path.isAbsolute(provisioner.working_dir)).toBe(false);
+    expect(image.dependables).toEqual([image.build]);
+  });
+
+  it("runs the build from the context directory, relative to the stack's synth directory", () => {
+    const context = buildContext();
+    const { synth, outdir } = synthImage(context);
+    const [build] = resources(synth, "terraform_data");
+    const workingDir = (build.provisioner as Record<string, Record<string, string>>[])[0]["local-exec"]
+      .working_dir;
+    // Testing.synthScope names the stack "stack"; Terraform runs in <outdir>/stacks/stack.
+    expect(path.resolve(outdir, "stacks", "stack", workingDir)).toBe(path.resolve(context));
+  });
+
+  it("uses the repository prop in the tag", () => {
+    const { synth } = synthImage(buildContext(), "team/mcp");
+    expect(JSON.stringify(resources(synth, "terraform_data"))).toContain("--image team/mcp:");
+  });
+
+  it("keeps the hash for identical content in another directory", () => {
+    expect(hashBuildInputs(buildContext())).toBe(hashBuildInputs(buildContext()));
+  });
+
+  it.each([
+    ["a server source file", "server/main.ts"],
+    ["the Dockerfile", "server/Dockerfile"],
+    ["package.json", "package.json"],
+    ["package-lock.json", "package-lock.json"],
+  ])("changes the hash when %s changes", (_label, file) => {
+    const context = buildContext();
+    const before = hashBuildInputs(context);
+    appendFileSync(path.join(context, file), "\n// changed\n");
+    expect(hashBuildInputs(context)).not.toBe(before);
+  });
+
+  it("changes the hash when a server file is added and ignores files outside the build inputs", () => {
+    const context = buildContext();
+    const before = hashBuildInputs(context);
+    writeFileSync(path.join(context, "README.md"), "docs");
+    expect(hashBuildInputs(context)).toBe(before);
+    writeFileSync(path.join(context, "server", "new-tool.ts"), "export {};");
+    expect(hashBuildInputs(context)).not.toBe(before);
+  });
+
+  it("warns, but synthesizes, when server/Dockerfile is missing", () => {
+    const context = buildContext();
+    rmSync(path.join(context, "server", "Dockerfile"));
+    const { image } = synthImage(context);
+    expect(image.node.metadata.map((entry) => String(entry.data))).toEqual([
+      expect.stringContaining("server/Dockerfile not found"),
+    ]);
+  });
+
+  it("fails when the context directory has no server/", () => {
+    const context = buildContext();
+    rmSync(path.join(context, "server"), { recursive: true });
+    expect(() => synthImage(context)).toThrow(
+      /BundledServerImage 'stack\/Image': contextDirectory must hold server\/ and package.json \(got '.*'\)/,
+    );
+  });
+
+  it("fails when repository is not a valid repository name", () => {
+    expect(() => synthImage(buildContext(), "MCP Server")).toThrow(
+      /repository must be lowercase letters, digits and single \. _ - \/ separators \(got 'MCP Server'\)/,
+    );
+  });
+});

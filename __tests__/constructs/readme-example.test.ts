@@ -1,0 +1,22 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import { TeamMcpStack } from "./readme-example";
+
+const root = path.resolve(__dirname, "..", "..");
+
+describe("README: Use the constructs in your own stack", () => {
+  it("shows readme-example.ts (type-checked by npm run lint), importing from the package name", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Use the constructs in your own stack"));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    const example = readFileSync(path.join(__dirname, "readme-example.ts"), "utf8");
+    expect(block).toBe(example.replace('from "../../constructs"', 'from "cdktf-azure-mcp"'));
+  });
+
+  it("synthesizes, policy checks included", () => {
+    const stack = new TeamMcpStack(Testing.app(), "team-mcp");
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(Testing.synth(stack)).toContain('"name": "ca-team-mcp"');
+  });
+});

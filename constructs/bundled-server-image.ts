@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { Annotations, App, DataResource, ITerraformDependable, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { ContainerRegistry } from "./container-registry";
+import { IServerImage } from "./server-image";
+import { ValidationError } from "./validation-error";
+
+export interface BundledServerImageProps {
+  /** The registry `az acr build` pushes to. */
+  readonly registry: ContainerRegistry;
+  /**
+   * Repository within the registry.
+   * @default "mcp-server"
+   */
+  readonly repository?: string;
+  /**
+   * Build context: the directory holding `server/` (with its `Dockerfile`), `package.json` and
+   * `package-lock.json`.
+   * @default - the root of this package (the repository checkout)
+   */
+  readonly contextDirectory?: string;
+}
+
+const CLASS = "BundledServerImage";
+const DOCKERFILE = "server/Dockerfile";
+/** Files outside `server/` that change the image. */
+const ROOT_INPUTS = ["package.json", "package-lock.json", ".dockerignore"];
+
+/**
+ * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker). The tag is a
+ * content hash of `server/`, the Dockerfile and the npm manifests, computed at synth time; a
+ * `terraform_data` resource replaced when that hash changes runs the build, so an unchanged server is
+ * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs.
+ */
+export class BundledServerImage extends Construct implements IServerImage {
+  /** `<loginServer>/<repository>:<contentHash>`. */
+  public readonly imageReference: string;
+  /** The content hash used as the image tag (16 hex characters). */
+  public readonly contentHash: string;
+  /** The `terraform_data` resource running the build (`Resource`). */
+  public readonly build: DataResource;
+  public readonly dependables: readonly ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: BundledServerImageProps) {
+    super(scope, id);
+    const repository = props.repository ?? "mcp-server";
+    const contextDirectory = path.resolve(props.contextDirectory ?? packageRoot(this));
+    if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `repository must be lowercase letters, digits and single . _ - / separators (got '${repository}')`,
+      );
+    }
+    if (
+      !existsSync(path.join(contextDirectory, "server")) ||
+      !existsSync(path.join(contextDirectory, "package.json"))
+    ) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `contextDirectory must hold server/ and package.json (got '${contextDirectory}')`,
+      );
+    }
+    if (!existsSync(path.join(contextDirectory, DOCKERFILE))) {
+      Annotations.of(this).addWarning(
+        `${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`,
+      );
+    }
+
+    this.contentHash = hashBuildInputs(contextDirectory);
+    const tag = `${repository}:${this.contentHash}`;
+    this.imageReference = `${props.registry.loginServer}/${tag}`;
+    this.build = new DataResource(this, "Resource", {
+      triggersReplace: { image: this.imageReference },
+      provisioners: [
+        {
+          type: "local-exec",
+          // Terraform runs from the stack's synth directory; a relative path keeps the JSON machine-independent.
+          workingDir: path.relative(stackSynthDirectory(this), contextDirectory) || ".",
+          command:
+            `az acr build --subscription ${props.registry.subscriptionId} --registry ${props.registry.name} ` +
+            `--image ${tag} --platform linux/amd64 --file ${DOCKERFILE} .`,
+        },
+      ],
+    });
+    this.dependables = [this.build];
+  }
+}
+
+/** SHA-256 over the sorted relative paths and contents of every build input; the first 16 hex characters. */
+export function hashBuildInputs(contextDirectory: string): string {
+  const files = [
+    ...listFiles(contextDirectory, "server"),
+    ...ROOT_INPUTS.filter((file) => existsSync(path.join(contextDirectory, file))),
+  ].sort();
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path.join(contextDirectory, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+function listFiles(root: string, relative: string): string[] {
+  return readdirSync(path.join(root, relative)).flatMap((entry) => {
+    const child = `${relative}/${entry}`;
+    if (entry === "node_modules") return [];
+    return statSync(path.join(root, child)).isDirectory() ? listFiles(root, child) : [child];
+  });
+}
+
+/** The nearest directory above this file with a package.json: the repository root, or the installed package. */
+function packageRoot(scope: Construct): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new ValidationError(
+        scope,
+        CLASS,
+        `contextDirectory is required: no package.json above ${__dirname}`,
+      );
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+function stackSynthDirectory(scope: Construct): string {
+  return path.join(path.resolve(App.of(scope).outdir), "stacks", TerraformStack.of(scope).node.id);
+}

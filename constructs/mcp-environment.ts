@@ -1,0 +1,169 @@
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
+import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
+import { DataAzurermContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/data-azurerm-container-app-environment";
+import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Grantee } from "./grantee";
+import { granteeKey } from "./private/grantee-key";
+import { assignRole } from "./private/assign-role";
+import { ValidationError } from "./validation-error";
+
+export interface McpEnvironmentProps {
+  /** Resource group that holds the workspace, the environment and Application Insights. */
+  readonly resourceGroupName: string;
+  /** Azure region; always explicit. */
+  readonly location: string;
+  /**
+   * Base name: the workspace is `log-<name>`, the environment `cae-<name>`, Application Insights
+   * `appi-<name>`. Required unless an existing environment is adopted.
+   * @default - none; required when `existingEnvironmentResourceId` is not set
+   */
+  readonly name?: string;
+  /**
+   * Days the Log Analytics workspace keeps logs (30 to 730).
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Create a workspace-based Application Insights resource; its connection string reaches the app as a
+   * secret (`APPLICATIONINSIGHTS_CONNECTION_STRING`).
+   * @default false
+   */
+  readonly applicationInsightsEnabled?: boolean;
+  /**
+   * Adopt an existing Container Apps environment instead of creating one
+   * (`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>`).
+   * No workspace or Application Insights is created then; it conflicts with `name`,
+   * `logRetentionInDays` and `applicationInsightsEnabled`.
+   * @default - a new environment is created
+   */
+  readonly existingEnvironmentResourceId?: string;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CLASS = "McpEnvironment";
+const ENVIRONMENT_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/([^/]+)$/i;
+
+/**
+ * Where MCP container apps run: a Container Apps environment whose logs go to a Log Analytics workspace,
+ * optionally with workspace-based Application Insights; or an adopted existing environment.
+ */
+export class McpEnvironment extends Construct {
+  /** The environment's resource id. */
+  public readonly environmentId: string;
+  /** The environment's default domain; an app named `x` is served at `https://x.<defaultDomain>`. */
+  public readonly defaultDomain: string;
+  /** The created environment (`Resource`); undefined when an existing one is adopted. */
+  public readonly environment?: ContainerAppEnvironment;
+  /** The created Log Analytics workspace; undefined when an existing environment is adopted. */
+  public readonly workspace?: LogAnalyticsWorkspace;
+  /** The Log Analytics workspace (customer) id, a GUID, which log queries address. */
+  public readonly logAnalyticsWorkspaceCustomerId?: string;
+  /** The created Application Insights resource. */
+  public readonly applicationInsights?: ApplicationInsights;
+  /** Application Insights connection string (sensitive): pass it on only as a secret. */
+  public readonly applicationInsightsConnectionString?: string;
+
+  constructor(scope: Construct, id: string, props: McpEnvironmentProps) {
+    super(scope, id);
+    const retention = props.logRetentionInDays ?? 30;
+
+    if (props.existingEnvironmentResourceId !== undefined) {
+      const conflicting = (["name", "logRetentionInDays", "applicationInsightsEnabled"] as const).filter(
+        (key) => props[key] !== undefined,
+      );
+      if (conflicting.length > 0) {
+        throw new ValidationError(
+          this,
+          CLASS,
+          `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
+        );
+      }
+      const match = ENVIRONMENT_ID.exec(props.existingEnvironmentResourceId);
+      if (!Token.isUnresolved(props.existingEnvironmentResourceId) && !match) {
+        throw new ValidationError(
+          this,
+          CLASS,
+          `existingEnvironmentResourceId must be a Container Apps environment id ` +
+            `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${props.existingEnvironmentResourceId}'`,
+        );
+      }
+      const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
+        // Segments 4 and 8 of the id are the resource group and the environment name.
+        resourceGroupName: match
+          ? match[1]
+          : Fn.element(Fn.split("/", props.existingEnvironmentResourceId), 4),
+        name: match ? match[2] : Fn.element(Fn.split("/", props.existingEnvironmentResourceId), 8),
+      });
+      this.environmentId = props.existingEnvironmentResourceId;
+      this.defaultDomain = existing.defaultDomain;
+      return;
+    }
+
+    if (props.name === undefined) {
+      throw new ValidationError(this, CLASS, "name is required unless existingEnvironmentResourceId is set");
+    }
+    if (
+      !Token.isUnresolved(retention) &&
+      (!Number.isInteger(retention) || retention < 30 || retention > 730)
+    ) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `logRetentionInDays must be an integer from 30 to 730 (got ${retention})`,
+      );
+    }
+    const tags = { ...props.tags };
+
+    this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
+      name: `log-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      sku: "PerGB2018",
+      retentionInDays: retention,
+      tags,
+    });
+    this.logAnalyticsWorkspaceCustomerId = this.workspace.workspaceId;
+
+    this.environment = new ContainerAppEnvironment(this, "Resource", {
+      name: `cae-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      logAnalyticsWorkspaceId: this.workspace.id,
+      tags,
+    });
+    this.environmentId = this.environment.id;
+    this.defaultDomain = this.environment.defaultDomain;
+
+    if (props.applicationInsightsEnabled) {
+      this.applicationInsights = new ApplicationInsights(this, "ApplicationInsights", {
+        name: `appi-${props.name}`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        applicationType: "web",
+        workspaceId: this.workspace.id,
+        tags,
+      });
+      this.applicationInsightsConnectionString = this.applicationInsights.connectionString;
+    }
+  }
+
+  /** Grants `Log Analytics Reader` on the workspace, so the grantee can query logs (the `query_logs` tool). */
+  public grantLogsRead(grantee: Grantee): RoleAssignment {
+    if (!this.workspace) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        "grantLogsRead needs the workspace this construct creates; with existingEnvironmentResourceId, grant on your workspace directly",
+      );
+    }
+    return assignRole(this, `LogsRead-${granteeKey(grantee)}`, grantee.principalId, {
+      roleDefinitionIdOrName: "Log Analytics Reader",
+      scope: this.workspace.id,
+    });
+  }
+}

@@ -1,11 +1,15 @@
-import { Aspects, AzurermBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { AzapiProvider } from "../constructs/azapi/provider";
 import { BundledServerImage } from "../constructs/bundled-server-image";
 import { ContainerRegistry } from "../constructs/container-registry";
 import { McpContainerApp } from "../constructs/mcp-container-app";
+import { McpEasyAuth } from "../constructs/mcp-easy-auth";
+import { McpEntraApp } from "../constructs/mcp-entra-app";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpPolicyChecks } from "../constructs/mcp-policy-checks";
 import { IServerImage, ServerImage } from "../constructs/server-image";
@@ -30,6 +34,10 @@ export class McpHostingStack extends TerraformStack {
   public readonly registry: ContainerRegistry;
   public readonly image: IServerImage;
   public readonly app: McpContainerApp;
+  /** The server API registration; only in `entra` mode. */
+  public readonly entraApp?: McpEntraApp;
+  /** Container Apps built-in auth in front of the server; only in `entra` mode. */
+  public readonly easyAuth?: McpEasyAuth;
 
   constructor(scope: Construct, id: string, props: McpHostingStackProps) {
     super(scope, id);
@@ -37,6 +45,8 @@ export class McpHostingStack extends TerraformStack {
     const baseName = `${config.prefix}-${config.name}`;
     const tags = { ...config.tags };
     new AzurermProvider(this, "azurerm", { features: [{}] });
+    new AzureadProvider(this, "azuread");
+    new AzapiProvider(this, "azapi");
     if (props.remoteState) {
       new AzurermBackend(this, { ...props.remoteState, key: `${id}.tfstate`, useAzureadAuth: true });
     }
@@ -69,6 +79,10 @@ export class McpHostingStack extends TerraformStack {
           })
         : ServerImage.fromReference(config.image.imageReference);
 
+    if (config.authMode === "entra") {
+      this.entraApp = new McpEntraApp(this, "EntraApp", { displayName: `${baseName}-server` });
+    }
+
     this.app = new McpContainerApp(this, "Server", {
       ...placement,
       environment: this.environment,
@@ -77,8 +91,7 @@ export class McpHostingStack extends TerraformStack {
       registry: this.registry,
       authMode: config.authMode,
       entraTenantId: client.tenantId,
-      // Until McpEntraApp is wired in, the audience is the identifier URI the Entra registration is expected to use.
-      entraAudiences: [`api://${baseName}`],
+      entraAudiences: this.entraApp ? [this.entraApp.identifierUri, this.entraApp.clientId] : undefined,
       minReplicas: config.scaling.minReplicas,
       maxReplicas: config.scaling.maxReplicas,
       concurrentRequests: config.scaling.concurrentRequests,
@@ -91,6 +104,14 @@ export class McpHostingStack extends TerraformStack {
         : {}),
     });
     this.environment.grantLogsRead(this.app.identity);
+    if (this.entraApp) {
+      // Defence in depth: Easy Auth rejects requests without a valid token before they reach the server,
+      // which validates the token again itself.
+      this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
+        containerAppResourceId: this.app.containerAppId,
+        entraApp: this.entraApp,
+      });
+    }
 
     new TerraformOutput(this, "mcp_url", { value: `${this.app.url}/mcp` });
     new TerraformOutput(this, "sse_url", {
@@ -102,5 +123,20 @@ export class McpHostingStack extends TerraformStack {
     });
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
+    if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+  }
+
+  private addEntraOutputs(entraApp: McpEntraApp, stackId: string): void {
+    new TerraformOutput(this, "server_app_client_id", { value: entraApp.clientId });
+    new TerraformOutput(this, "identifier_uri", { value: entraApp.identifierUri });
+    new TerraformOutput(this, "scope", { value: entraApp.scope });
+    new TerraformOutput(this, "vscode_mcp_json", {
+      description:
+        "Paste into .vscode/mcp.json; VS Code discovers Entra sign-in from the protected resource metadata",
+      value: Fn.jsonencode({ servers: { [stackId]: { type: "http", url: `${this.app.url}/mcp` } } }),
+    });
+    new TerraformOutput(this, "get_token_command", {
+      value: `az account get-access-token --resource ${entraApp.identifierUri} --query accessToken -o tsv`,
+    });
   }
 }

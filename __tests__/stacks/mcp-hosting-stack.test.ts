@@ -96,6 +96,63 @@ describe("McpHostingStack", () => {
     );
   });
 
+  it("registers the server API in Entra and accepts its identifier URI and client id as audiences", () => {
+    const stack = stackFor(base);
+    const config = parsed(stack);
+    const app = resourcesOf(config, "azurerm_container_app")[0];
+    const env = ((app.template as Json).container as Json[])[0].env as { name: string; value?: string }[];
+    const audience = env.find((e) => e.name === "MCP_AUDIENCE")?.value;
+    const [uri, clientId] = (audience ?? "").split(",");
+    expect(uri).toBe(stack.entraApp!.identifierUri);
+    expect(clientId).toMatch(/^\$\{azuread_application\.EntraApp_\w+\.client_id\}$/);
+  });
+
+  it("puts Easy Auth in front of the container app in entra mode", () => {
+    const config = parsed(stackFor(base));
+    const [authConfig] = resourcesOf(config, "azapi_resource");
+    expect(authConfig).toMatchObject({
+      type: "Microsoft.App/containerApps/authConfigs@2025-01-01",
+      name: "current",
+      parent_id: expect.stringMatching(/^\$\{azurerm_container_app\.\w+\.id\}$/),
+    });
+    expect((config.terraform as Json).required_providers).toMatchObject({
+      azapi: { source: "azure/azapi" },
+      azuread: { source: "hashicorp/azuread" },
+    });
+  });
+
+  it("has no Entra registration, Easy Auth or Entra outputs in apikey mode", () => {
+    const config = parsed(
+      stackFor({
+        ...base,
+        authMode: "apikey",
+        apiKeysKeyVaultSecretId: "https://kv.vault.azure.net/secrets/k",
+      }),
+    );
+    expect(resourcesOf(config, "azapi_resource")).toEqual([]);
+    expect(resourcesOf(config, "azuread_application")).toEqual([]);
+    expect(Object.keys(config.output as Json)).not.toContain("identifier_uri");
+  });
+
+  it("outputs the Entra client id, identifier URI, scope, a VS Code mcp.json and the token command", () => {
+    const stack = stackFor(base);
+    const outputs = parsed(stack).output as Record<string, { value: string }>;
+    const identifierUri = stack.entraApp!.identifierUri;
+    expect(identifierUri).toMatch(/^api:\/\/[a-z0-9-]+-[0-9a-f]{8}$/);
+    expect(outputs.server_app_client_id.value).toMatch(/^\$\{azuread_application\.\w+\.client_id\}$/);
+    expect(outputs.identifier_uri.value).toBe(identifierUri);
+    expect(outputs.scope.value).toBe(`${identifierUri}/user_impersonation`);
+    expect(outputs.get_token_command.value).toBe(
+      `az account get-access-token --resource ${identifierUri} --query accessToken -o tsv`,
+    );
+    expect(outputs.vscode_mcp_json.value).toMatch(/^\$\{jsonencode\(/);
+    expect(outputs.vscode_mcp_json.value).toContain('"mcp-test"');
+    expect(outputs.vscode_mcp_json.value).toContain('"type" = "http"');
+    expect(outputs.vscode_mcp_json.value).toMatch(
+      /"url" = "https:\/\/ca-demo-test\.\$\{azurerm_container_app_environment\.\w+\.default_domain\}\/mcp"/,
+    );
+  });
+
   it("reads API keys from Key Vault in apikey mode", () => {
     const stack = stackFor({
       ...base,

@@ -2,7 +2,6 @@ import { App, Testing } from "cdktf";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { bootstrapConfig, PLACEHOLDER_GITHUB_REPOSITORY } from "../../stacks/bootstrap-config";
 import { McpBootstrapStack, McpBootstrapStackProps } from "../../stacks/bootstrap-stack";

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { environments } from "./environments";
-import { McpBootstrapStackProps } from "./bootstrap-stack";
+import { McpBootstrapStackProps, PLACEHOLDER_GITHUB_REPOSITORY } from "./bootstrap-stack";
 
-/** Used when `GITHUB_REPOSITORY` is unset, so that `npm run synth` works with zero configuration. */
-export const PLACEHOLDER_GITHUB_REPOSITORY = "your-org/your-repo";
+export { PLACEHOLDER_GITHUB_REPOSITORY };
 
 /**
  * The checked-in bootstrap configuration. The repository comes from `GITHUB_REPOSITORY` (set by GitHub

@@ -1,8 +1,9 @@
-import { TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
+import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
@@ -22,6 +23,9 @@ export const BuiltInRoles = {
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
 const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/** Synthesizes (so `npm run synth` needs no configuration) but warns: nothing could deploy from it. */
+export const PLACEHOLDER_GITHUB_REPOSITORY = "your-org/your-repo";
 
 export interface McpBootstrapStackProps {
   /** The GitHub repository allowed to deploy, `owner/repo`. */
@@ -107,6 +111,15 @@ export class McpBootstrapStack extends TerraformStack {
         containerDeleteRetentionPolicy: { days: retentionDays },
       },
       tags,
+    });
+
+    // The deployer is Contributor on the subscription; only an Owner or User Access Administrator can lift
+    // this lock, so a pipeline mistake cannot delete every environment's state.
+    new ManagementLock(this, "StateStorageLock", {
+      name: "protect-terraform-state",
+      scope: this.storageAccount.id,
+      lockLevel: "CanNotDelete",
+      notes: "Terraform state of the MCP hosting stacks",
     });
 
     this.stateContainer = new StorageContainer(this, "StateContainer", {
@@ -209,6 +222,11 @@ export class McpBootstrapStack extends TerraformStack {
     };
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(props.githubRepository)) {
       fail(`githubRepository must be 'owner/repo' (got '${props.githubRepository}')`);
+    }
+    if (props.githubRepository === PLACEHOLDER_GITHUB_REPOSITORY) {
+      Annotations.of(this).addWarning(
+        `githubRepository is the placeholder '${PLACEHOLDER_GITHUB_REPOSITORY}': export GITHUB_REPOSITORY=<owner>/<repo> before deploying mcp-bootstrap`,
+      );
     }
     if (props.githubEnvironments.length === 0)
       fail("githubEnvironments must name at least one environment (got [])");

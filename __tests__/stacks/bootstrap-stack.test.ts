@@ -1,6 +1,7 @@
 import { App, Testing } from "cdktf";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { bootstrapConfig, PLACEHOLDER_GITHUB_REPOSITORY } from "../../stacks/bootstrap-config";
@@ -59,6 +60,13 @@ describe("McpBootstrapStack", () => {
     expect(json).toHaveResourceWithProperties(StorageContainer, {
       name: "tfstate",
       container_access_type: "private",
+    });
+  });
+
+  it("locks the state account against deletion", () => {
+    expect(json).toHaveResourceWithProperties(ManagementLock, {
+      scope: "${azurerm_storage_account.StateStorage.id}",
+      lock_level: "CanNotDelete",
     });
   });
 

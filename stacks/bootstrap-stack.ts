@@ -196,6 +196,9 @@ export class McpBootstrapStack extends TerraformStack {
       TFSTATE_RESOURCE_GROUP: this.resourceGroup.name,
       TFSTATE_STORAGE_ACCOUNT: this.storageAccount.name,
       TFSTATE_CONTAINER: this.stateContainer.name,
+      // The hosting stacks make this principal an owner of their app registrations and grant it Mcp.Invoke
+      // (for the smoke test); the laptop and the pipeline must pass the same value.
+      MCP_DEPLOYER_PRINCIPAL_ID: this.deployer.principalId,
     };
     for (const [name, value] of Object.entries(variables)) {
       new TerraformOutput(this, name, { value, description: `GitHub repository variable ${name}` });
@@ -208,11 +211,6 @@ export class McpBootstrapStack extends TerraformStack {
         container_name: this.stateContainer.name,
         use_azuread_auth: true,
       },
-    });
-    new TerraformOutput(this, "deployer_principal_id", {
-      description:
-        "Object id of the deployer's service principal (grant it the MCP server's Mcp.Invoke app role)",
-      value: this.deployer.principalId,
     });
   }
 

@@ -158,18 +158,21 @@ describe("McpBootstrapStack", () => {
     );
   });
 
-  it("outputs exactly the repository variables, the backend settings and the deployer's principal id", () => {
+  it("outputs exactly the repository variables and the backend settings", () => {
     const outputs = (JSON.parse(json) as TerraformJson).output;
     expect(Object.keys(outputs).sort()).toEqual([
       "AZURE_CLIENT_ID",
       "AZURE_SUBSCRIPTION_ID",
       "AZURE_TENANT_ID",
+      "MCP_DEPLOYER_PRINCIPAL_ID",
       "TFSTATE_CONTAINER",
       "TFSTATE_RESOURCE_GROUP",
       "TFSTATE_STORAGE_ACCOUNT",
       "backend_settings",
-      "deployer_principal_id",
     ]);
+    expect(outputs.MCP_DEPLOYER_PRINCIPAL_ID.value).toBe(
+      "${azurerm_user_assigned_identity.Deployer.principal_id}",
+    );
     expect(outputs.AZURE_CLIENT_ID.value).toBe("${azurerm_user_assigned_identity.Deployer.client_id}");
     expect(outputs.TFSTATE_CONTAINER.value).toBe("${azurerm_storage_container.StateContainer.name}");
     expect(outputs.backend_settings.value).toMatchObject({ use_azuread_auth: true });

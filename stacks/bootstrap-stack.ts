@@ -57,8 +57,9 @@ export interface McpBootstrapStackProps {
    */
   readonly assignableRoleDefinitionIds?: readonly string[];
   /**
-   * Grant the deployer the Microsoft Graph application permission Application.ReadWrite.OwnedBy (create app
-   * registrations and manage the ones it owns). Needs a Privileged Role Administrator running the bootstrap.
+   * Grant the deployer the Microsoft Graph application permissions Application.ReadWrite.OwnedBy (create app
+   * registrations and manage the ones it owns) and Application.Read.All (read service principals and their
+   * app role assignments on refresh). Needs a Privileged Role Administrator running the bootstrap.
    * @default false
    */
   readonly applicationReadWriteOwnedByEnabled?: boolean;
@@ -182,11 +183,17 @@ export class McpBootstrapStack extends TerraformStack {
       const graph = new DataAzureadServicePrincipal(this, "MicrosoftGraph", {
         clientId: MICROSOFT_GRAPH_APP_ID,
       });
-      new AppRoleAssignment(this, "DeployerGraphApplicationOwnedBy", {
-        appRoleId: graph.appRoleIds.lookup("Application.ReadWrite.OwnedBy"),
-        principalObjectId: this.deployer.principalId,
-        resourceObjectId: graph.objectId,
-      });
+      const permissions = {
+        DeployerGraphApplicationOwnedBy: "Application.ReadWrite.OwnedBy",
+        DeployerGraphApplicationRead: "Application.Read.All",
+      };
+      for (const [constructId, permission] of Object.entries(permissions)) {
+        new AppRoleAssignment(this, constructId, {
+          appRoleId: graph.appRoleIds.lookup(permission),
+          principalObjectId: this.deployer.principalId,
+          resourceObjectId: graph.objectId,
+        });
+      }
     }
 
     const variables: Record<string, string> = {

@@ -153,6 +153,10 @@ describe("McpBootstrapStack", () => {
       principal_object_id: "${azurerm_user_assigned_identity.Deployer.principal_id}",
       resource_object_id: "${data.azuread_service_principal.MicrosoftGraph.object_id}",
     });
+    expect(granted).toHaveResourceWithProperties(AppRoleAssignment, {
+      app_role_id: '${data.azuread_service_principal.MicrosoftGraph.app_role_ids["Application.Read.All"]}',
+    });
+    expect(resources(granted, "azuread_app_role_assignment")).toHaveLength(2);
     expect(JSON.stringify((JSON.parse(granted) as TerraformJson).data?.azuread_service_principal)).toContain(
       "00000003-0000-0000-c000-000000000000",
     );

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,6 +64,16 @@ describe("every workflow", () => {
       }
     },
   );
+
+  it.each(Object.keys(workflows))("%s: every run block is valid bash", (file) => {
+    for (const step of allSteps(workflows[file]).filter((s) => s.run !== undefined)) {
+      // Expressions are substituted by the runner before bash sees the script.
+      const script = (step.run ?? "").replace(/\$\{\{[^}]*\}\}/g, "x");
+      expect(() =>
+        execFileSync("bash", ["-n"], { input: script, stdio: ["pipe", "pipe", "pipe"] }),
+      ).not.toThrow();
+    }
+  });
 
   it("no workflow reads a stored secret or passes Azure credentials", () => {
     for (const file of readdirSync(join(repoRoot, ".github", "workflows"))) {

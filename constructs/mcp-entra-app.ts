@@ -66,6 +66,13 @@ export interface McpEntraAppProps {
   readonly publicClientEnabled?: boolean;
   /** Redirect URIs of the public client. @default ["http://localhost", "https://vscode.dev/redirect"] */
   readonly publicClientRedirectUris?: string[];
+  /**
+   * Object ids of the principals that own the registrations and service principals, e.g. a CI identity that
+   * manages them with `Application.ReadWrite.OwnedBy`. Include whoever runs the deployment: it loses the
+   * right to change them otherwise.
+   * @default - the principal that runs the deployment becomes the only owner
+   */
+  readonly ownerObjectIds?: string[];
 }
 
 const SCOPE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -114,6 +121,7 @@ export class McpEntraApp extends Construct {
     ];
     const assignments = props.assignments ?? {};
     this.validate(props.displayName, apiName, scopeName, preAuthorizedClientIds, redirectUris, assignments);
+    props.ownerObjectIds?.forEach((owner, i) => checkGuid(this, `ownerObjectIds[${i}]`, owner));
 
     this.identifierUri = `api://${apiName}-${stableHash(this.node.path)}`;
     this.scopeName = scopeName;
@@ -124,6 +132,7 @@ export class McpEntraApp extends Construct {
 
     this.application = new Application(this, "Resource", {
       displayName: props.displayName,
+      owners: props.ownerObjectIds,
       identifierUris: [this.identifierUri],
       signInAudience: "AzureADMyOrg",
       api: {
@@ -160,6 +169,7 @@ export class McpEntraApp extends Construct {
     this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
       clientId: this.application.clientId,
       appRoleAssignmentRequired: props.appRoleAssignmentRequired ?? false,
+      owners: props.ownerObjectIds,
     });
 
     const preAuthorizations: Record<string, ApplicationPreAuthorized> = {};
@@ -170,6 +180,7 @@ export class McpEntraApp extends Construct {
     if (props.publicClientEnabled) {
       this.publicClient = new Application(this, "PublicClient", {
         displayName: `${props.displayName} (public client)`,
+        owners: props.ownerObjectIds,
         signInAudience: "AzureADMyOrg",
         publicClient: { redirectUris },
         requiredResourceAccess: [
@@ -178,6 +189,7 @@ export class McpEntraApp extends Construct {
       });
       this.publicClientServicePrincipal = new ServicePrincipal(this, "PublicClientServicePrincipal", {
         clientId: this.publicClient.clientId,
+        owners: props.ownerObjectIds,
       });
       preAuthorizations.public = this.preAuthorize("PreAuthorizedPublicClient", this.publicClient.clientId);
     }

@@ -2,6 +2,7 @@ import { Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cd
 import { Construct } from "constructs";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzapiProvider } from "../constructs/azapi/provider";
@@ -25,6 +26,12 @@ export interface McpHostingStackProps {
    * @default - this repository's root
    */
   readonly imageContextDirectory?: string;
+  /**
+   * Object id of the CI identity that deploys this stack: it co-owns the Entra registrations (so it can
+   * manage them with `Application.ReadWrite.OwnedBy`) and holds `Mcp.Invoke` for the smoke test.
+   * @default - the deploying principal owns the registrations; nobody is granted Mcp.Invoke
+   */
+  readonly deployerPrincipalId?: string;
 }
 
 /** Hosts the MCP server on Azure Container Apps for one environment. */
@@ -80,7 +87,14 @@ export class McpHostingStack extends TerraformStack {
         : ServerImage.fromReference(config.image.imageReference);
 
     if (config.authMode === "entra") {
-      this.entraApp = new McpEntraApp(this, "EntraApp", { displayName: `${baseName}-server` });
+      this.entraApp = new McpEntraApp(this, "EntraApp", {
+        displayName: `${baseName}-server`,
+        // Whoever runs the deployment stays an owner next to the CI identity, or it could not manage them again.
+        ownerObjectIds: props.deployerPrincipalId
+          ? [new DataAzureadClientConfig(this, "EntraClientConfig").objectId, props.deployerPrincipalId]
+          : undefined,
+      });
+      if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
     }
 
     this.app = new McpContainerApp(this, "Server", {

@@ -6,18 +6,18 @@ export interface RemoteStateConfig {
 }
 
 /**
- * Reads the remote state location from `MCP_TFSTATE_RESOURCE_GROUP`, `MCP_TFSTATE_STORAGE_ACCOUNT` and
- * `MCP_TFSTATE_CONTAINER` (default `tfstate`). Undefined when the storage account is not set: the stacks
+ * Reads the remote state location from `TFSTATE_RESOURCE_GROUP`, `TFSTATE_STORAGE_ACCOUNT` and
+ * `TFSTATE_CONTAINER` (default `tfstate`). Undefined when the storage account is not set: the stacks
  * then keep local state, so `npm run synth` needs no configuration.
  */
 export function remoteStateFromEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): RemoteStateConfig | undefined {
-  const storageAccountName = env.MCP_TFSTATE_STORAGE_ACCOUNT;
+  const storageAccountName = env.TFSTATE_STORAGE_ACCOUNT;
   if (!storageAccountName) return undefined;
-  const resourceGroupName = env.MCP_TFSTATE_RESOURCE_GROUP;
+  const resourceGroupName = env.TFSTATE_RESOURCE_GROUP;
   if (!resourceGroupName) {
-    throw new Error("MCP_TFSTATE_RESOURCE_GROUP must be set when MCP_TFSTATE_STORAGE_ACCOUNT is");
+    throw new Error("TFSTATE_RESOURCE_GROUP must be set when TFSTATE_STORAGE_ACCOUNT is");
   }
-  return { resourceGroupName, storageAccountName, containerName: env.MCP_TFSTATE_CONTAINER || "tfstate" };
+  return { resourceGroupName, storageAccountName, containerName: env.TFSTATE_CONTAINER || "tfstate" };
 }

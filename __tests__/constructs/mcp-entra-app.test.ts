@@ -246,6 +246,27 @@ describe("McpEntraApp", () => {
     ).toThrow(/publicClientRedirectUris\[1\] must be an https URL .*\(got "http:\/\/evil.example"\)/);
   });
 
+  it("sets the given owners on every registration and service principal, none by default", () => {
+    const owners = [PIPELINE_SP, GROUP];
+    const { synthesized } = build({ ownerObjectIds: owners, publicClientEnabled: true });
+    const config = JSON.parse(synthesized) as {
+      resource: Record<string, Record<string, { owners?: string[] }>>;
+    };
+    const owned = [
+      ...Object.values(config.resource.azuread_application),
+      ...Object.values(config.resource.azuread_service_principal),
+    ];
+    expect(owned).toHaveLength(4);
+    for (const resource of owned) expect(resource.owners).toEqual(owners);
+    expect(build().synthesized).not.toContain('"owners"');
+  });
+
+  it("fails when an owner object id is not a GUID", () => {
+    expect(() => entraApp({ ownerObjectIds: [PIPELINE_SP, "me"] })).toThrow(
+      /ownerObjectIds\[1\] must be a GUID \(got "me"\)/,
+    );
+  });
+
   it("fails when an assignment principal is not a GUID", () => {
     expect(() =>
       entraApp({ assignments: { Ops: { principalObjectId: "ops", principalType: "Group" } } }),

@@ -121,6 +121,23 @@ describe("McpHostingStack", () => {
     });
   });
 
+  it("makes the deployer co-owner of the registrations and grants it Mcp.Invoke", () => {
+    const deployer = "66666666-7777-8888-9999-000000000000";
+    const stack = stackFor(base, { deployerPrincipalId: deployer });
+    const config = parsed(stack);
+    const [api] = resourcesOf(config, "azuread_application");
+    expect(api.owners).toEqual([
+      expect.stringMatching(/^\$\{data\.azuread_client_config\.\w+\.object_id\}$/),
+      deployer,
+    ]);
+    expect(resourcesOf(config, "azuread_app_role_assignment")).toEqual([
+      expect.objectContaining({ principal_object_id: deployer, app_role_id: stack.entraApp!.appRoleId }),
+    ]);
+    const withoutDeployer = parsed(stackFor(base));
+    expect(resourcesOf(withoutDeployer, "azuread_application")[0]).not.toHaveProperty("owners");
+    expect(resourcesOf(withoutDeployer, "azuread_app_role_assignment")).toEqual([]);
+  });
+
   it("has no Entra registration, Easy Auth or Entra outputs in apikey mode", () => {
     const config = parsed(
       stackFor({

@@ -8,22 +8,22 @@ describe("remoteStateFromEnvironment", () => {
   it("reads the storage account, resource group and container (default tfstate)", () => {
     expect(
       remoteStateFromEnvironment({
-        MCP_TFSTATE_STORAGE_ACCOUNT: "sttf",
-        MCP_TFSTATE_RESOURCE_GROUP: "rg-tf",
+        TFSTATE_STORAGE_ACCOUNT: "sttf",
+        TFSTATE_RESOURCE_GROUP: "rg-tf",
       }),
     ).toEqual({ storageAccountName: "sttf", resourceGroupName: "rg-tf", containerName: "tfstate" });
     expect(
       remoteStateFromEnvironment({
-        MCP_TFSTATE_STORAGE_ACCOUNT: "sttf",
-        MCP_TFSTATE_RESOURCE_GROUP: "rg-tf",
-        MCP_TFSTATE_CONTAINER: "state",
+        TFSTATE_STORAGE_ACCOUNT: "sttf",
+        TFSTATE_RESOURCE_GROUP: "rg-tf",
+        TFSTATE_CONTAINER: "state",
       })?.containerName,
     ).toBe("state");
   });
 
   it("fails when the storage account is set without its resource group", () => {
-    expect(() => remoteStateFromEnvironment({ MCP_TFSTATE_STORAGE_ACCOUNT: "sttf" })).toThrow(
-      /MCP_TFSTATE_RESOURCE_GROUP must be set when MCP_TFSTATE_STORAGE_ACCOUNT is/,
+    expect(() => remoteStateFromEnvironment({ TFSTATE_STORAGE_ACCOUNT: "sttf" })).toThrow(
+      /TFSTATE_RESOURCE_GROUP must be set when TFSTATE_STORAGE_ACCOUNT is/,
     );
   });
 });

@@ -31,7 +31,7 @@ export function createEntraVerifier(config: EntraAuthConfig, jwks: JwksCache) {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
-      const outcome = jwks.hasKeys() ? "invalid_token" : "keys_unavailable";
+      const outcome = !jwks.hasKeys() && isKeyFetchFailure(error) ? "keys_unavailable" : "invalid_token";
       return { outcome, reason: describe(error) };
     }
     const oid = stringClaim(payload, "oid");
@@ -61,6 +61,12 @@ export function createEntraVerifier(config: EntraAuthConfig, jwks: JwksCache) {
     };
     return { outcome: "ok", caller, expiresAt: payload.exp as number };
   };
+}
+
+// Errors raised while fetching the JWKS (network, timeout, non-200, cooldown) rather than by the token.
+function isKeyFetchFailure(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error.code === errors.JWKSTimeout.code || error.code === errors.JOSEError.code;
 }
 
 function stringClaim(payload: JWTPayload, name: string): string | undefined {

@@ -73,7 +73,7 @@ export function createAuthMiddleware(auth: AuthConfig, options: AuthMiddlewareOp
     const result = await authenticate(req);
     if (!result.ok) {
       logger?.info(
-        { authMode: auth.mode, status: result.status, reason: result.reason, path: req.path },
+        { authMode: auth.mode, status: result.status, reason: result.reason, path: req.baseUrl + req.path },
         "request not authenticated",
       );
       sendAuthError(res, result.status, result.code, result.message, result.challenge);

@@ -1,4 +1,4 @@
-import { base64url, exportSPKI, UnsecuredJWT } from "jose";
+import { base64url, exportPKCS8, exportSPKI, importPKCS8, UnsecuredJWT } from "jose";
 import type { AuthConfig } from "../../../server/auth/config";
 import { parseAuthConfig } from "../../../server/auth/config";
 import { JwksServer } from "./support/jwks-server";
@@ -158,6 +158,16 @@ describe("entra mode", () => {
     const secret = new TextEncoder().encode(await exportSPKI(key1.publicKey));
     await expectInvalidToken(await token(delegatedClaims(), { kid: "k1", privateKey: secret }, "HS256"));
   });
+
+  test.each(["RS512", "PS256"])(
+    "%s signed with the right key: 401 invalid_token (RS256 only)",
+    async (alg) => {
+      const pkcs8 = await exportPKCS8(key1.privateKey);
+      await expectInvalidToken(
+        await token(delegatedClaims(), { kid: "k1", privateKey: await importPKCS8(pkcs8, alg) }, alg),
+      );
+    },
+  );
 
   test.each([
     ["wrong audience", { aud: "api://someone-else" }],

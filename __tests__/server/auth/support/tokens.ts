@@ -15,7 +15,8 @@ export interface SigningKey {
 
 export async function newSigningKey(kid: string): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  // Like Entra's published keys: no "alg" member, so only the verifier's allow-list pins the algorithm.
+  const jwk = { ...(await exportJWK(publicKey)), kid, use: "sig" };
   return { kid, privateKey, publicKey, jwk };
 }
 

@@ -1,3 +1,7 @@
+import {
+  discoverOAuthProtectedResourceMetadata,
+  extractWWWAuthenticateParams,
+} from "@modelcontextprotocol/sdk/client/auth.js";
 import { parseAuthConfig } from "../../../server/auth/config";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { APP_ID_URI, CLIENT_ID, TENANT_ID } from "./support/tokens";
@@ -53,6 +57,21 @@ describe("protected resource metadata (entra mode)", () => {
     expect(res.headers.get("www-authenticate")).toContain(
       'resource_metadata="https://mcp.contoso.example/.well-known/oauth-protected-resource/mcp"',
     );
+  });
+
+  test("the SDK client's own discovery follows a 401 to the metadata and parses it", async () => {
+    app = await startTestApp(entra());
+    const unauthorized = await fetch(`${app.url}/mcp`, { method: "POST" });
+    const { resourceMetadataUrl, scope, error } = extractWWWAuthenticateParams(unauthorized);
+    expect(resourceMetadataUrl?.href).toBe(`${app.url}/.well-known/oauth-protected-resource/mcp`);
+    expect(scope).toBe(`${APP_ID_URI}/user_impersonation ${APP_ID_URI}/Mcp.Read`);
+    expect(error).toBeUndefined();
+    const metadata = await discoverOAuthProtectedResourceMetadata(`${app.url}/mcp`, { resourceMetadataUrl });
+    expect(metadata.resource).toBe(`${app.url}/mcp`);
+    // Without the hint the SDK tries the path-suffixed well-known URL first.
+    expect((await discoverOAuthProtectedResourceMetadata(`${app.url}/mcp`)).authorization_servers).toEqual([
+      `https://login.microsoftonline.com/${TENANT_ID}/v2.0`,
+    ]);
   });
 
   test("a CORS preflight for the document succeeds", async () => {

@@ -2,18 +2,28 @@ import type { EntraAuthConfig } from "./config";
 import type { Authenticator } from "./authenticator";
 import { queryCredential, readBearer } from "./authenticator";
 import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
-import { createEntraVerifier } from "./entra-verifier";
+import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
 import type { JwksCache } from "./jwks-cache";
 import { resourceMetadataUrl } from "./public-url";
 import { fullScopes } from "./scopes";
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from "./verified-token-cache";
 
 /** Bearer tokens from Entra ID, only from the Authorization header. */
 export function createEntraAuthenticator(
   config: EntraAuthConfig,
   jwks: JwksCache,
   publicUrl: string | undefined,
+  cacheOptions?: VerifiedTokenCacheOptions,
 ): Authenticator {
-  const verify = createEntraVerifier(config, jwks);
+  const verifyInFull = createEntraVerifier(config, jwks);
+  const verified = createVerifiedTokenCache<Extract<EntraVerdict, { outcome: "ok" }>>(cacheOptions);
+  const verify = async (token: string): Promise<EntraVerdict> => {
+    const cached = verified.get(token);
+    if (cached !== undefined) return cached;
+    const verdict = await verifyInFull(token);
+    if (verdict.outcome === "ok") verified.set(token, verdict);
+    return verdict;
+  };
   const scope = fullScopes(config).join(" ");
   return async (req) => {
     const resource_metadata = resourceMetadataUrl(req, publicUrl);

@@ -11,7 +11,7 @@ export type EntraVerdict =
       readonly reason: string;
     };
 
-/** Entra spreads no further than 60 s of clock skew (the issue's upper bound). */
+/** Clock skew tolerated on `exp` and `nbf` (the issue caps it at 60 s). */
 export const CLOCK_TOLERANCE_SECONDS = 60;
 
 /**

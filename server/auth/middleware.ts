@@ -9,6 +9,7 @@ import type { AuthConfig } from "./config";
 import { createEntraAuthenticator } from "./entra-authenticator";
 import { createJwksCache, type JwksCacheOptions } from "./jwks-cache";
 import type { CallerIdentity } from "./types";
+import type { VerifiedTokenCacheOptions } from "./verified-token-cache";
 
 /** The part of a pino logger the auth layer uses. */
 export interface AuthLogger {
@@ -29,6 +30,8 @@ export interface AuthMiddlewareOptions {
   readonly logger?: AuthLogger;
   /** JWKS caching knobs (entra mode); tests inject a clock. @default - see JwksCacheOptions */
   readonly jwks?: JwksCacheOptions;
+  /** Cache of verified tokens (entra mode). @default - see VerifiedTokenCacheOptions */
+  readonly verifiedTokens?: VerifiedTokenCacheOptions;
 }
 
 /** An express handler that authenticates, plus the readiness check of what it depends on. */
@@ -51,7 +54,7 @@ export function createAuthMiddleware(auth: AuthConfig, options: AuthMiddlewareOp
           logger?.warn({ err: describe(error), jwksUri: auth.jwksUri }, "JWKS fetch failed"),
         ...options.jwks,
       });
-      authenticate = createEntraAuthenticator(auth, jwks, options.publicUrl);
+      authenticate = createEntraAuthenticator(auth, jwks, options.publicUrl, options.verifiedTokens);
       readiness = { name: "jwks", check: () => jwks.hasKeys() || jwks.warmUp() };
       break;
     }

@@ -16,6 +16,7 @@ import {
 
 const COOLDOWN_MS = 30_000;
 const REFRESH_AFTER_MS = 600_000;
+const CACHE_MAX_AGE_MS = 300_000;
 const FULL_SCOPE = `${APP_ID_URI}/user_impersonation`;
 
 let key1: SigningKey;
@@ -75,6 +76,7 @@ beforeEach(async () => {
   await jwks.start();
   app = await startTestApp(entraConfig(jwks.uri), {
     jwks: { now: () => clock, cooldownMs: COOLDOWN_MS, refreshAfterMs: REFRESH_AFTER_MS },
+    verifiedTokens: { now: () => clock, maxAgeMs: CACHE_MAX_AGE_MS },
   });
 });
 
@@ -315,6 +317,30 @@ describe("entra mode", () => {
     clock += COOLDOWN_MS;
     await expectInvalidToken(await token(delegatedClaims(), stranger));
     expect(jwks.fetches).toBe(3);
+  });
+
+  test("a verified token is trusted from cache until the cache age passes, then verified again", async () => {
+    const oldToken = await token();
+    expect((await call(oldToken)).status).toBe(200);
+    // Entra withdraws k1 and publishes k2; an unknown kid after the cooldown makes us pick that up.
+    const key2 = await newSigningKey("k2");
+    jwks.setKeys([key2.jwk]);
+    clock += COOLDOWN_MS;
+    expect((await call(await token(delegatedClaims(), key2))).status).toBe(200);
+    expect(jwks.fetches).toBe(2);
+
+    expect((await call(oldToken)).status).toBe(200); // from cache: k1 is no longer known
+    clock += CACHE_MAX_AGE_MS;
+    await expectInvalidToken(oldToken);
+  });
+
+  test("a cached token does not vouch for a tampered copy", async () => {
+    const jwt = await token();
+    expect((await call(jwt)).status).toBe(200);
+    const [header, , signature] = jwt.split(".");
+    const forged = `${header}.${base64url.encode(JSON.stringify(delegatedClaims({ oid: "evil" })))}.${signature}`;
+    issuedTokens.push(forged);
+    await expectInvalidToken(forged);
   });
 
   test("readiness: not ready until keys are fetched; the check itself warms the cache", async () => {

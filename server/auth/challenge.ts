@@ -1,12 +1,5 @@
 import type { Response } from "express";
 
-/** Headers a browser-based MCP client must be able to read; put them in Access-Control-Expose-Headers. */
-export const CORS_EXPOSED_HEADERS: readonly string[] = [
-  "WWW-Authenticate",
-  "Mcp-Session-Id",
-  "Mcp-Protocol-Version",
-];
-
 /** JSON-RPC error codes in the implementation-defined server range used for auth failures. */
 export const UNAUTHORIZED_CODE = -32001;
 export const FORBIDDEN_CODE = -32003;

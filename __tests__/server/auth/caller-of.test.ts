@@ -19,3 +19,20 @@ describe("callerOf", () => {
     expect(callerOf(authInfo)).toBeUndefined();
   });
 });
+
+describe("server/auth index", () => {
+  test("exposes the pieces createApp wires", async () => {
+    const auth = await import("../../../server/auth");
+    expect(Object.keys(auth).sort()).toEqual(
+      [
+        "ANONYMOUS_CALLER",
+        "CORS_EXPOSED_HEADERS",
+        "callerOf",
+        "createAuthMiddleware",
+        "parseAuthConfig",
+        "protectedResourceMetadataRouter",
+      ].sort(),
+    );
+    expect(auth.CORS_EXPOSED_HEADERS).toEqual(["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version"]);
+  });
+});

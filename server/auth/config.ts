@@ -1,4 +1,6 @@
 import { ConfigError } from "../config-error";
+import { ApiKeyEntry, parseApiKeys } from "./api-key-config";
+import { isLoopbackHost } from "./loopback";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -7,30 +9,145 @@ export type AuthConfig =
   | { readonly mode: "none"; readonly allowUnauthenticated: boolean }
   | {
       readonly mode: "entra";
+      /** Tenant GUID, or a verified domain (then `issuers` came from AUTH_ISSUERS). */
       readonly tenantId: string;
+      /** `aud` values accepted: the `api://` identifier URI and/or the client id GUID. */
       readonly audiences: readonly string[];
+      /** Short scope names as they appear in `scp`, e.g. `user_impersonation`. */
       readonly requiredScopes: readonly string[];
       readonly requiredRoles: readonly string[];
       readonly issuers: readonly string[];
       readonly jwksUri: string;
     }
-  | {
-      readonly mode: "apikey";
-      readonly apiKeys: readonly { readonly label: string; readonly key: string }[];
-    };
+  | { readonly mode: "apikey"; readonly apiKeys: readonly ApiKeyEntry[] };
 
-/**
- * Parses the auth variables. The auth issue fills in `entra` and `apikey`; until then only `none` is
- * accepted, and asking for another mode fails at startup rather than silently running open.
- */
+export type EntraAuthConfig = Extract<AuthConfig, { mode: "entra" }>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const URI = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
+const CLAIM_VALUE = /^[^\s,/]+$/;
+
+/** Parses the auth variables; every problem is a ConfigError naming the variable. */
 export function parseAuthConfig(env: Env): AuthConfig {
   const mode = env.AUTH_MODE ?? "none";
-  if (mode !== "none") {
-    throw new ConfigError("AUTH_MODE", mode, "this build supports only 'none'");
+  switch (mode) {
+    case "none":
+      return parseNone(env);
+    case "entra":
+      return parseEntra(env);
+    case "apikey":
+      return { mode: "apikey", apiKeys: parseApiKeys(env.MCP_API_KEYS) };
+    default:
+      throw new ConfigError("AUTH_MODE", mode, "one of 'none', 'entra', 'apikey'");
   }
+}
+
+function parseNone(env: Env): AuthConfig {
   const allow = env.MCP_ALLOW_UNAUTHENTICATED ?? "false";
   if (allow !== "true" && allow !== "false") {
     throw new ConfigError("MCP_ALLOW_UNAUTHENTICATED", allow, "expected 'true' or 'false'");
   }
+  const host = env.HOST ?? "127.0.0.1";
+  if (allow === "false" && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      "HOST",
+      host,
+      "AUTH_MODE=none serves without authentication, so HOST must be a loopback address " +
+        "(127.0.0.1, ::1, localhost). Set AUTH_MODE=entra or AUTH_MODE=apikey, or set " +
+        "MCP_ALLOW_UNAUTHENTICATED=true to serve unauthenticated on a non-loopback address",
+    );
+  }
   return { mode: "none", allowUnauthenticated: allow === "true" };
+}
+
+function parseEntra(env: Env): EntraAuthConfig {
+  const tenantId = (env.AZURE_TENANT_ID ?? "").trim();
+  const tenantIsGuid = GUID.test(tenantId);
+  if (!tenantIsGuid && !DOMAIN.test(tenantId)) {
+    throw new ConfigError(
+      "AZURE_TENANT_ID",
+      env.AZURE_TENANT_ID,
+      "required when AUTH_MODE=entra: the tenant GUID or a verified domain such as contoso.onmicrosoft.com " +
+        "(multi-tenant 'common' / 'organizations' are not supported)",
+    );
+  }
+  const audiences = list(
+    env,
+    "MCP_AUDIENCE",
+    undefined,
+    (a) => GUID.test(a) || URI.test(a),
+    "a client id GUID or an identifier URI such as api://<client id>",
+  );
+  const requiredScopes = list(
+    env,
+    "MCP_REQUIRED_SCOPES",
+    "user_impersonation",
+    (s) => CLAIM_VALUE.test(s),
+    "short scope names as in the scp claim, e.g. user_impersonation (not api://.../scope)",
+  );
+  const requiredRoles = list(
+    env,
+    "MCP_REQUIRED_ROLES",
+    "Mcp.Invoke",
+    (r) => CLAIM_VALUE.test(r),
+    "app role values as in the roles claim, e.g. Mcp.Invoke",
+  );
+  if (!tenantIsGuid && env.AUTH_ISSUERS === undefined) {
+    throw new ConfigError(
+      "AUTH_ISSUERS",
+      undefined,
+      `required when AZURE_TENANT_ID is a domain (${tenantId}): Entra puts the tenant GUID in the iss claim, ` +
+        "so set AZURE_TENANT_ID to the tenant GUID or list the issuers",
+    );
+  }
+  const defaultIssuers = `https://login.microsoftonline.com/${tenantId}/v2.0,https://sts.windows.net/${tenantId}/`;
+  const issuers = list(
+    env,
+    "AUTH_ISSUERS",
+    defaultIssuers,
+    (i) => URI.test(i),
+    "absolute issuer URLs, e.g. https://login.microsoftonline.com/<tenant>/v2.0",
+  );
+  const jwksUri = parseJwksUri(
+    env.AUTH_JWKS_URI ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+  );
+  return { mode: "entra", tenantId, audiences, requiredScopes, requiredRoles, issuers, jwksUri };
+}
+
+function list(
+  env: Env,
+  variable: string,
+  fallback: string | undefined,
+  valid: (entry: string) => boolean,
+  allowed: string,
+): string[] {
+  const raw = env[variable] ?? fallback;
+  const entries = (raw ?? "").split(",").map((e) => e.trim());
+  if (entries.every((e) => e === "")) {
+    throw new ConfigError(variable, raw, `at least one entry is required: ${allowed}`);
+  }
+  entries.forEach((entry, index) => {
+    if (!valid(entry)) {
+      throw new ConfigError(
+        variable,
+        raw,
+        `entry ${index + 1} (${JSON.stringify(entry)}) is not valid; expected ${allowed}`,
+      );
+    }
+  });
+  return entries;
+}
+
+function parseJwksUri(value: string): string {
+  const allowed = "an https URL (http only for a loopback host)";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError("AUTH_JWKS_URI", value, allowed);
+  }
+  const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+  if (!secure) throw new ConfigError("AUTH_JWKS_URI", value, allowed);
+  return url.href;
 }

@@ -1,0 +1,45 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { JWK } from "jose";
+
+/** A JWKS endpoint on 127.0.0.1 that counts fetches and can be switched off, like a tenant's discovery keys. */
+export class JwksServer {
+  fetches = 0;
+  private keys: JWK[];
+  private server?: Server;
+  private port = 0;
+
+  constructor(keys: JWK[]) {
+    this.keys = keys;
+  }
+
+  get uri(): string {
+    return `http://127.0.0.1:${this.port}/discovery/v2.0/keys`;
+  }
+
+  setKeys(keys: JWK[]): void {
+    this.keys = keys;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) => {
+      this.fetches += 1;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: this.keys }));
+    });
+    // Same port on restart so the configured AUTH_JWKS_URI stays valid.
+    this.server.listen(this.port, "127.0.0.1");
+    await once(this.server, "listening");
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Takes the endpoint down: connections are refused until start() is called again. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,87 @@
+import type { EntraAuthConfig } from "./config";
+import type { Authenticator } from "./authenticator";
+import { queryCredential, readBearer } from "./authenticator";
+import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
+import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
+import type { JwksCache } from "./jwks-cache";
+import { resourceMetadataUrl } from "./public-url";
+import { fullScopes } from "./scopes";
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from "./verified-token-cache";
+
+/** Bearer tokens from Entra ID, only from the Authorization header. */
+export function createEntraAuthenticator(
+  config: EntraAuthConfig,
+  jwks: JwksCache,
+  publicUrl: string | undefined,
+  cacheOptions?: VerifiedTokenCacheOptions,
+): Authenticator {
+  const verifyInFull = createEntraVerifier(config, jwks);
+  const verified = createVerifiedTokenCache<Extract<EntraVerdict, { outcome: "ok" }>>(cacheOptions);
+  const verify = async (token: string): Promise<EntraVerdict> => {
+    const cached = verified.get(token);
+    if (cached !== undefined) return cached;
+    const verdict = await verifyInFull(token);
+    if (verdict.outcome === "ok") verified.set(token, verdict);
+    return verdict;
+  };
+  const scope = fullScopes(config).join(" ");
+  return async (req) => {
+    const resource_metadata = resourceMetadataUrl(req, publicUrl);
+    const unauthorized = (message: string, reason: string, error?: string) => ({
+      ok: false as const,
+      status: 401 as const,
+      code: UNAUTHORIZED_CODE,
+      message: `Unauthorized: ${message}`,
+      challenge: bearerChallenge({ resource_metadata, scope, error, error_description: error && message }),
+      reason,
+    });
+
+    const inQuery = queryCredential(req);
+    if (inQuery !== undefined) {
+      return unauthorized(
+        "send the token in the Authorization header, not the URL",
+        `credential in query parameter '${inQuery}'`,
+        "invalid_request",
+      );
+    }
+    const bearer = readBearer(req);
+    if (!bearer.sent) return unauthorized("a bearer token is required", "no bearer token");
+    if (bearer.token === undefined)
+      return unauthorized("malformed Authorization header", "malformed bearer header", "invalid_token");
+
+    const verdict = await verify(bearer.token);
+    switch (verdict.outcome) {
+      case "ok":
+        return {
+          ok: true,
+          caller: verdict.caller,
+          clientId: verdict.caller.appId ?? verdict.caller.id,
+          expiresAt: verdict.expiresAt,
+        };
+      case "invalid_token":
+        return unauthorized("the access token is invalid or expired", verdict.reason, "invalid_token");
+      case "insufficient_scope":
+        return {
+          ok: false,
+          status: 403,
+          code: FORBIDDEN_CODE,
+          message: `Forbidden: ${verdict.reason}`,
+          challenge: bearerChallenge({
+            error: "insufficient_scope",
+            scope,
+            resource_metadata,
+            error_description: verdict.reason,
+          }),
+          reason: verdict.reason,
+        };
+      case "keys_unavailable":
+        return {
+          ok: false,
+          status: 503,
+          code: UNAVAILABLE_CODE,
+          message: "Service unavailable: token signing keys could not be fetched",
+          reason: verdict.reason,
+        };
+    }
+  };
+}

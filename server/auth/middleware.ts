@@ -1,0 +1,116 @@
+import type { RequestHandler } from "express";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+// Brings in the SDK's `Request.auth?: AuthInfo` augmentation of express.
+import type {} from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import { createApiKeyAuthenticator } from "./api-key-authenticator";
+import type { Authenticator } from "./authenticator";
+import { sendAuthError } from "./challenge";
+import type { AuthConfig } from "./config";
+import { createEntraAuthenticator } from "./entra-authenticator";
+import { createJwksCache, type JwksCacheOptions } from "./jwks-cache";
+import type { CallerIdentity } from "./types";
+import type { VerifiedTokenCacheOptions } from "./verified-token-cache";
+
+/** The part of a pino logger the auth layer uses. */
+export interface AuthLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** A dependency check for `/readyz`. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): boolean | Promise<boolean>;
+}
+
+export interface AuthMiddlewareOptions {
+  /** MCP_PUBLIC_URL. @default - derived from each request's protocol and Host */
+  readonly publicUrl?: string;
+  readonly logger?: AuthLogger;
+  /** JWKS caching knobs (entra mode); tests inject a clock. @default - see JwksCacheOptions */
+  readonly jwks?: JwksCacheOptions;
+  /** Cache of verified tokens (entra mode). @default - see VerifiedTokenCacheOptions */
+  readonly verifiedTokens?: VerifiedTokenCacheOptions;
+}
+
+/** An express handler that authenticates, plus the readiness check of what it depends on. */
+export type AuthMiddleware = RequestHandler & { readonly readiness: ReadinessCheck };
+
+/**
+ * Authenticates every request it sees. On success sets `req.auth` (the SDK's AuthInfo, which the SDK hands
+ * to tool handlers as `extra.authInfo`) with the caller in `extra.caller`; otherwise answers 401/403/503
+ * with a JSON-RPC shaped body. `req.auth.token` is always "": the server never forwards the caller's token
+ * (no on-behalf-of flow), and leaving it out means no tool, log line or error can leak it.
+ */
+export function createAuthMiddleware(auth: AuthConfig, options: AuthMiddlewareOptions = {}): AuthMiddleware {
+  const { logger } = options;
+  let authenticate: Authenticator;
+  let readiness: ReadinessCheck;
+  switch (auth.mode) {
+    case "entra": {
+      const jwks = createJwksCache(auth.jwksUri, {
+        onFetchError: (error) =>
+          logger?.warn({ err: describe(error), jwksUri: auth.jwksUri }, "JWKS fetch failed"),
+        ...options.jwks,
+      });
+      authenticate = createEntraAuthenticator(auth, jwks, options.publicUrl, options.verifiedTokens);
+      readiness = { name: "jwks", check: () => jwks.hasKeys() || jwks.warmUp() };
+      break;
+    }
+    case "apikey":
+      authenticate = createApiKeyAuthenticator(auth.apiKeys);
+      readiness = { name: "auth", check: () => true };
+      break;
+    case "none":
+      authenticate = async (req) => ({
+        ok: true,
+        caller: anonymous(req.ip ?? req.socket.remoteAddress),
+        clientId: "anonymous",
+      });
+      readiness = { name: "auth", check: () => true };
+      break;
+  }
+
+  const handler: RequestHandler = async (req, res, next) => {
+    const result = await authenticate(req);
+    if (!result.ok) {
+      logger?.info(
+        { authMode: auth.mode, status: result.status, reason: result.reason, path: req.baseUrl + req.path },
+        "request not authenticated",
+      );
+      sendAuthError(res, result.status, result.code, result.message, result.challenge);
+      return;
+    }
+    const authInfo: AuthInfo = {
+      token: "",
+      clientId: result.clientId,
+      scopes: [...result.caller.scopes],
+      expiresAt: result.expiresAt,
+      extra: { caller: result.caller },
+    };
+    req.auth = authInfo;
+    logger?.debug(
+      { authMode: auth.mode, callerId: result.caller.id, callerKind: result.caller.kind },
+      "request authenticated",
+    );
+    next();
+  };
+  return Object.assign(handler, { readiness });
+}
+
+/** The caller recorded on `req.auth.extra.caller`, or undefined before/without the auth middleware. */
+export function callerOf(authInfo: AuthInfo | undefined): CallerIdentity | undefined {
+  const caller = authInfo?.extra?.caller;
+  return typeof caller === "object" && caller !== null && "kind" in caller
+    ? (caller as CallerIdentity)
+    : undefined;
+}
+
+function anonymous(address: string | undefined): CallerIdentity {
+  return { kind: "anonymous", id: address ?? "unknown", scopes: [], roles: [] };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -57,15 +57,17 @@ export class Lifecycle {
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      if (
+    transport.send = async (message, options) => {
+      const answers =
         (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) &&
         message.id !== undefined &&
-        pending.delete(message.id)
-      ) {
-        this.finishRequest();
+        pending.has(message.id);
+      try {
+        return await send(message, options);
+      } finally {
+        // Counted as finished only once the answer is handed to the stream, so draining never cuts it off.
+        if (answers && pending.delete(message.id as string | number)) this.finishRequest();
       }
-      return send(message, options);
     };
     const onclose = transport.onclose;
     transport.onclose = () => {

@@ -24,17 +24,21 @@ function runHttp(config: ServerConfig, logger: Logger): void {
     );
   });
   let stopping = false;
+  const exit = (): void => {
+    logger.flush();
+    process.exit(0);
+  };
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "draining");
-    // Refuse new connections at once; idle keep-alive sockets close now, busy ones when their response ends.
-    http.close();
+    // Keep listening while draining: probes must see /readyz turn 503, and new MCP requests get a clear 503.
     const finished = await app.mcp.lifecycle.drain(config.shutdownGraceMs);
-    http.closeAllConnections();
     logger.info({ finished }, finished ? "drained; exiting" : "grace period over; exiting");
-    logger.flush();
-    process.exit(0);
+    // Streams are closed now; let the last responses flush, then cut whatever is left.
+    http.close(() => exit());
+    setTimeout(() => http.closeAllConnections(), finished ? 1000 : 0).unref();
+    setTimeout(exit, 2000).unref();
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void stop(signal));
 }

@@ -58,6 +58,24 @@ describe("bad HTTP input on /mcp", () => {
     await expectJsonRpcError(await post('{"hello": "world"}'), 400, -32600, /not a JSON-RPC/);
     await expectJsonRpcError(await post("42"), 400, -32600, /not a JSON-RPC/);
     await expectJsonRpcError(await post("[]"), 400, -32600, /not a JSON-RPC/);
+    await expectJsonRpcError(
+      await post('{"jsonrpc": "1.0", "id": 1, "method": "ping"}'),
+      400,
+      -32600,
+      /not a JSON-RPC/,
+    );
+    await expectJsonRpcError(
+      await post('{"jsonrpc": "2.0", "id": {}, "method": "ping"}'),
+      400,
+      -32600,
+      /not a JSON-RPC/,
+    );
+    await expectJsonRpcError(
+      await post('[{"jsonrpc": "2.0", "method": "ping"}, 3]'),
+      400,
+      -32600,
+      /not a JSON-RPC/,
+    );
   });
 
   it("answers 415 for a content type other than JSON", async () => {

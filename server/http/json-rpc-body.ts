@@ -1,5 +1,4 @@
 import express, { ErrorRequestHandler, RequestHandler } from "express";
-import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 
 const MAX_BATCH = 100;
@@ -23,15 +22,32 @@ export const requireStreamableAccept: RequestHandler = (req, res, next) => {
   next();
 };
 
-function isJsonRpc(body: unknown): boolean {
-  if (Array.isArray(body)) {
+type Json = Record<string, unknown>;
+
+/**
+ * The JSON-RPC 2.0 envelope, checked by hand: a zod parse here would cost as much as the rest of a small
+ * request. The SDK validates each method's params itself.
+ */
+function isJsonRpcMessage(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const message = value as Json;
+  if (message.jsonrpc !== "2.0") return false;
+  const id = message.id;
+  const validId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+  if (typeof message.method === "string") {
+    const params = message.params;
     return (
-      body.length > 0 &&
-      body.length <= MAX_BATCH &&
-      body.every((m) => JSONRPCMessageSchema.safeParse(m).success)
+      (id === undefined || validId) &&
+      (params === undefined || (typeof params === "object" && params !== null))
     );
   }
-  return JSONRPCMessageSchema.safeParse(body).success;
+  const isError = typeof message.error === "object" && message.error !== null;
+  return (validId && "result" in message) || ((validId || id === null) && isError);
+}
+
+function isJsonRpc(body: unknown): boolean {
+  if (Array.isArray(body)) return body.length > 0 && body.length <= MAX_BATCH && body.every(isJsonRpcMessage);
+  return isJsonRpcMessage(body);
 }
 
 /**

@@ -94,8 +94,13 @@ export class SingleRequestTransport implements Transport {
 
   private finish(): void {
     if (!this.streaming) {
-      const body = this.batch ? this.responses : this.responses[0];
-      this.res.status(200).type("application/json").send(JSON.stringify(body));
+      const body = JSON.stringify(this.batch ? this.responses : this.responses[0]);
+      // Plain node write: express's res.send would also hash the body for an ETag nobody uses here.
+      this.res.writeHead(200, {
+        "Content-Type": "application/json",
+        "Content-Length": Buffer.byteLength(body),
+      });
+      this.res.end(body);
     }
     void this.close();
   }

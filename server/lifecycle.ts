@@ -1,6 +1,7 @@
 import { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   isJSONRPCErrorResponse,
+  isJSONRPCNotification,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -53,6 +54,10 @@ export class Lifecycle {
       if (isJSONRPCRequest(message) && !pending.has(message.id)) {
         pending.add(message.id);
         this.requests++;
+      } else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+        // A cancelled request gets no response, so it ends here.
+        const cancelled = (message.params as { requestId?: string | number } | undefined)?.requestId;
+        if (cancelled !== undefined && pending.delete(cancelled)) this.finishRequest();
       }
       onmessage?.(message, extra);
     };

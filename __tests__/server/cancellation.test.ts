@@ -69,6 +69,7 @@ describe("cancelling wait_with_progress", () => {
       expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/notifications\/progress/);
       expect(server.app.mcp.lifecycle.requestsInFlight).toBe(1);
       abort.abort();
+      await eventually(() => stoppedEarly(finished));
       await eventually(
         () =>
           server.app.mcp.lifecycle.requestsInFlight === 0 && server.app.mcp.lifecycle.openConnections === 0,

@@ -1,27 +1,134 @@
-import express, { Express } from "express";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import express, { Express, RequestHandler, Router } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Logger } from "pino";
+import { ServerConfig } from "./config";
 import { createServer } from "./create-server";
+import { Lifecycle } from "./lifecycle";
+import { createLogger } from "./logger";
+import { dnsRebindingProtection } from "./http/dns-rebinding";
+import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
+import { healthRoutes, ReadinessRegistry } from "./http/health";
+import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
+import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
+import { requestLogging } from "./http/request-logging";
+import { LegacySseSessions } from "./transports/legacy-sse";
+import { StatefulSessions } from "./transports/stateful";
+import { statelessPost } from "./transports/stateless";
 
-/** Builds the express app. Never listens. */
-export function createApp(serverFactory: () => McpServer = createServer): Express {
+export interface CreateAppOptions {
+  /**
+   * THE auth slot: runs in front of /mcp, /sse and /messages (after the Host/Origin checks, before any body
+   * is read). Sets `req.auth` (SDK AuthInfo, `extra.caller` a CallerIdentity) or answers 401/403 itself.
+   * @default - no authentication; tools see ANONYMOUS_CALLER
+   */
+  readonly authMiddleware?: RequestHandler;
+  /**
+   * Routes served without auth and without the Origin check, mounted next to /healthz: e.g. the router for
+   * /.well-known/oauth-protected-resource. @default - none
+   */
+  readonly publicRouter?: Router;
+  /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
+  readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
+  /** @default - pino JSON to stdout at config.logLevel */
+  readonly logger?: Logger;
+}
+
+/** What main.ts (and tests) need besides the express app itself. */
+export interface McpAppControls {
+  readonly lifecycle: Lifecycle;
+  readonly readiness: ReadinessRegistry;
+  readonly logger: Logger;
+  /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
+  readonly sessionCounts: () => { legacySse: number; stateful: number };
+}
+
+export type McpApp = Express & { readonly mcp: McpAppControls };
+
+/** Builds the express app. Never listens. `serverFactory` builds a fresh McpServer with every tool. */
+export function createApp(
+  config: ServerConfig,
+  serverFactory: () => McpServer = () => createServer(),
+  options: CreateAppOptions = {},
+): McpApp {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const lifecycle = new Lifecycle();
+  const readiness = new ReadinessRegistry();
+  for (const [name, check] of Object.entries(options.readinessChecks ?? {})) readiness.add(name, check);
+
   const app = express();
-  app.use(express.json());
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestLogging(logger));
+  app.use(healthRoutes(lifecycle, readiness, Date.now()));
+  if (options.publicRouter) app.use(options.publicRouter);
 
-  app.post("/mcp", async (req, res) => {
-    const server = serverFactory();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
+  const mcpPaths = ["/mcp", "/sse", "/messages"];
+  const legacyPaths = ["/sse", "/messages"];
+  if (!config.legacySseEnabled) {
+    app.all(legacyPaths, (_req, res) =>
+      sendJsonRpcError(
+        res,
+        404,
+        JsonRpcCode.ServerError,
+        "Not Found: the legacy HTTP+SSE transport is off (MCP_LEGACY_SSE=false); use Streamable HTTP at /mcp",
+      ),
+    );
+  }
+  app.use(mcpPaths, dnsRebindingProtection(config.allowedHosts, config.allowedOrigins));
+  app.use(mcpPaths, refuseWhileDraining(lifecycle));
+  app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
+  // ---- auth slot: everything below needs an authenticated caller ----
+  if (options.authMiddleware) app.use(mcpPaths, options.authMiddleware);
+
+  const body = jsonRpcBody(config.maxBodyBytes);
+  let statefulCount = (): number => 0;
+  if (config.sessionMode === "stateful") {
+    const sessions = new StatefulSessions(serverFactory, lifecycle, {
+      heartbeatMs: config.sseHeartbeatMs,
+      idleMs: config.sessionIdleMs,
+      eventStoreMaxEvents: config.eventStoreMaxEvents,
+      eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+    app.post("/mcp", requireStreamableAccept, ...body, sessions.handle);
+    app.get("/mcp", sessions.handle);
+    app.delete("/mcp", sessions.handle);
+    app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
+    statefulCount = () => sessions.count;
+  } else {
+    app.post(
+      "/mcp",
+      requireStreamableAccept,
+      ...body,
+      statelessPost(serverFactory, lifecycle, config.sseHeartbeatMs),
+    );
+    app.all("/mcp", methodNotAllowed("POST"));
+  }
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
+  let legacyCount = (): number => 0;
+  if (config.legacySseEnabled) {
+    const legacy = new LegacySseSessions(serverFactory, lifecycle, config.sseHeartbeatMs);
+    app.get("/sse", legacy.openStream);
+    app.post("/messages", ...body, legacy.postMessage);
+    legacyCount = () => legacy.count;
+  }
 
-  return app;
+  app.use(jsonRpcErrorHandler(config.maxBodyBytes));
+  const mcp: McpAppControls = {
+    lifecycle,
+    readiness,
+    logger,
+    sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
+  };
+  return Object.assign(app, { mcp });
+}
+
+function methodNotAllowed(allow: string): RequestHandler {
+  return (req, res) =>
+    sendJsonRpcError(
+      res,
+      405,
+      JsonRpcCode.ServerError,
+      `Method Not Allowed: ${req.method} ${req.path} (allowed: ${allow})`,
+      { Allow: allow },
+    );
 }

@@ -8,7 +8,7 @@ export function registerEcho(server: McpServer): void {
       title: "Echo",
       description: "Returns the message it was given. Useful to check connectivity and authentication.",
       inputSchema: { message: z.string().describe("Text to send back") },
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ message }) => ({ content: [{ type: "text", text: message }] }),
   );

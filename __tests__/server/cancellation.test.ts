@@ -1,0 +1,81 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ServerDeps } from "../../server/create-server";
+import { eventually, MCP_HEADERS, startServer } from "./support/test-server";
+
+/** Records what each tool handler finally returned, to see the tool itself stop. */
+function recording(): { deps: ServerDeps; finished: CallToolResult[] } {
+  const finished: CallToolResult[] = [];
+  const deps: ServerDeps = {
+    wrapToolHandler: async (_call, next) => {
+      const result = await next();
+      finished.push(result);
+      return result;
+    },
+  };
+  return { deps, finished };
+}
+
+const stoppedEarly = (finished: CallToolResult[]): boolean =>
+  finished.some((r) => r.isError === true && JSON.stringify(r.content).includes("Cancelled after"));
+
+// wait_with_progress for 600 s: each test passes only if the server stops the tool early.
+describe("cancelling wait_with_progress", () => {
+  it("stops on notifications/cancelled in stateful mode", async () => {
+    const { deps, finished } = recording();
+    const server = await startServer({ MCP_SESSION_MODE: "stateful" }, {}, {}, deps);
+    try {
+      const client = new Client({ name: "cancel", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(server.mcpUrl));
+      const abort = new AbortController();
+      let progressed = false;
+      const call = client
+        .callTool({ name: "wait_with_progress", arguments: { seconds: 600 } }, undefined, {
+          signal: abort.signal,
+          onprogress: () => (progressed = true),
+        })
+        .catch((error: unknown) => error);
+      await eventually(() => progressed);
+      expect(server.app.mcp.lifecycle.requestsInFlight).toBe(1);
+      abort.abort("user cancelled");
+      expect(await call).toBeInstanceOf(Error);
+      await eventually(() => stoppedEarly(finished));
+      expect(server.app.mcp.lifecycle.requestsInFlight).toBe(0);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("stops when the client drops the response in stateless mode", async () => {
+    // Stateless mode has no session to route notifications/cancelled to; closing the stream is the signal.
+    const { deps, finished } = recording();
+    const server = await startServer({}, {}, {}, deps);
+    try {
+      const abort = new AbortController();
+      const response = await fetch(server.mcpUrl, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        signal: abort.signal,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "wait_with_progress", arguments: { seconds: 600 }, _meta: { progressToken: "t" } },
+        }),
+      });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/notifications\/progress/);
+      expect(server.app.mcp.lifecycle.requestsInFlight).toBe(1);
+      abort.abort();
+      await eventually(() => stoppedEarly(finished));
+      await eventually(
+        () =>
+          server.app.mcp.lifecycle.requestsInFlight === 0 && server.app.mcp.lifecycle.openConnections === 0,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

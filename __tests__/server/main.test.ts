@@ -1,0 +1,122 @@
+import { ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { eventually, INITIALIZE, MCP_HEADERS } from "./support/test-server";
+
+const ROOT = join(__dirname, "..", "..");
+// tsx as a loader keeps the server the direct child, so signals reach it unrelayed.
+const NODE_ARGS = ["--import", "tsx", join(ROOT, "server", "main.ts")];
+
+function baseEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...extra };
+}
+
+interface Child {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: baseEnv(env) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+async function listeningUrl(child: Child): Promise<string> {
+  await eventually(() => /"port":\d+/.test(child.stdout()), 20_000);
+  const port = /"port":(\d+)/.exec(child.stdout())?.[1];
+  return `http://127.0.0.1:${port}`;
+}
+
+describe("server/main.ts as a real process", () => {
+  it("exits 1 on a bad setting, naming it on stderr, before listening", async () => {
+    const child = start({ PORT: "0", MCP_SSE_HEARTBEAT_SECONDS: "240" });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toContain(
+      'MCP_SSE_HEARTBEAT_SECONDS="240" is not valid: expected a whole number from 1 to 239',
+    );
+    expect(child.stdout()).not.toMatch(/listening/);
+  });
+
+  it("drains on SIGTERM: /readyz 503 at once, new work refused, the call in flight finishes, exit 0", async () => {
+    const child = start({ PORT: "0", MCP_SHUTDOWN_GRACE_SECONDS: "20" });
+    try {
+      const base = await listeningUrl(child);
+      const client = new Client({ name: "drain", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
+      const progress: number[] = [];
+      const inFlight = client.callTool({ name: "wait_with_progress", arguments: { seconds: 3 } }, undefined, {
+        onprogress: (p) => progress.push(p.progress),
+      });
+      await eventually(() => progress.length >= 1);
+      child.process.kill("SIGTERM");
+      await eventually(() => child.stdout().includes('"msg":"draining"'));
+
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: "draining" });
+      const refused = await fetch(`${base}/mcp`, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(INITIALIZE),
+      });
+      expect(refused.status).toBe(503);
+
+      expect((await inFlight).content).toEqual([{ type: "text", text: "Waited 3 seconds" }]);
+      expect(await child.exited).toBe(0);
+      expect(child.stdout()).toContain('"finished":true');
+      await client.close();
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  });
+});
+
+describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
+  it("speaks only MCP on stdout, logs on stderr, and serves every tool", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: NODE_ARGS,
+      cwd: ROOT,
+      env: baseEnv({ MCP_TRANSPORT: "stdio" }),
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: "stdio", version: "1" });
+    await client.connect(transport); // any non-JSON-RPC line on stdout would fail the client here or below
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        "echo",
+        "get_current_utc_time",
+        "wait_with_progress",
+        "whoami",
+      ]);
+      expect((await client.callTool({ name: "echo", arguments: { message: "pipe" } })).content).toEqual([
+        { type: "text", text: "pipe" },
+      ]);
+      expect((await client.callTool({ name: "whoami", arguments: {} })).structuredContent).toMatchObject({
+        kind: "anonymous",
+      });
+      const time = await client.callTool({ name: "get_current_utc_time", arguments: {} });
+      expect((time.structuredContent as { utc: string }).utc).toMatch(/Z$/);
+      const progress: number[] = [];
+      await client.callTool({ name: "wait_with_progress", arguments: { seconds: 2 } }, undefined, {
+        onprogress: (p) => progress.push(p.progress),
+      });
+      expect(progress[0]).toBe(1);
+      await eventually(() => stderr.includes("MCP server on stdio"));
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
+
+/** Initializes a session by hand, without the GET stream the SDK client keeps open. */
+async function rawSession(server: RunningServer): Promise<string> {
+  const init = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify(INITIALIZE),
+  });
+  await init.text();
+  const sessionId = init.headers.get("mcp-session-id") as string;
+  const initialized = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  expect(initialized.status).toBe(202);
+  return sessionId;
+}
+
+describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ MCP_SESSION_MODE: "stateful" });
+  });
+  afterAll(() => server.close());
+
+  it("hands out a session id, serves tools with progress, and ends the session on DELETE", async () => {
+    const transport = new StreamableHTTPClientTransport(server.mcpUrl);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(transport);
+    expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(server.app.mcp.sessionCounts().stateful).toBe(1);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(4);
+    const progress: number[] = [];
+    const result = await client.callTool(
+      { name: "wait_with_progress", arguments: { seconds: 1 } },
+      undefined,
+      {
+        onprogress: (p) => progress.push(p.progress),
+      },
+    );
+    expect(result.content).toEqual([{ type: "text", text: "Waited 1 seconds" }]);
+    expect(progress).toEqual([1]);
+
+    const sessionId = transport.sessionId as string;
+    await transport.terminateSession();
+    await client.close();
+    expect(server.app.mcp.sessionCounts().stateful).toBe(0);
+    const after = await fetch(server.mcpUrl, {
+      method: "POST",
+      headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
+    });
+    expect(after.status).toBe(404);
+    expect(await after.json()).toMatchObject({
+      error: { code: -32001, message: expect.stringContaining(sessionId) },
+    });
+  });
+
+  it("opens one GET stream per session for server-initiated messages, and DELETE ends the session", async () => {
+    const sessionId = await rawSession(server);
+    const headers = {
+      accept: "text/event-stream",
+      "mcp-session-id": sessionId,
+      "mcp-protocol-version": "2025-06-18",
+    };
+    const response = await fetch(server.mcpUrl, { headers });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const second = await fetch(server.mcpUrl, { headers });
+    expect(second.status).toBe(409);
+    await response.body?.cancel();
+    const ended = await fetch(server.mcpUrl, { method: "DELETE", headers });
+    expect(ended.status).toBe(200);
+    expect((await fetch(server.mcpUrl, { headers })).status).toBe(404);
+  });
+
+  it("resumes a dropped tool-call stream from Last-Event-ID and gets the rest of the progress and the result", async () => {
+    const first = new StreamableHTTPClientTransport(server.mcpUrl);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(first); // request id 0: initialize
+    const sessionId = first.sessionId as string;
+
+    let lastToken: string | undefined;
+    const progressBeforeDrop: number[] = [];
+    const call = {
+      method: "tools/call" as const,
+      params: { name: "wait_with_progress", arguments: { seconds: 3 } },
+    };
+    const dropped = client
+      .request(call, CallToolResultSchema, {
+        onprogress: (p) => progressBeforeDrop.push(p.progress),
+        onresumptiontoken: (token) => (lastToken = token),
+      })
+      .catch((error: unknown) => error);
+    await eventually(() => progressBeforeDrop.length >= 1);
+    await client.close(); // drops both streams; the session and the call live on in the server
+    expect(await dropped).toBeInstanceOf(Error);
+    expect(lastToken).toBeDefined();
+    await eventually(() => server.app.mcp.lifecycle.openConnections === 0);
+
+    const second = new StreamableHTTPClientTransport(server.mcpUrl, { sessionId });
+    const resumed = new Client({ name: "test", version: "1.0.0" });
+    await resumed.connect(second); // reuses the session: no initialize
+    await resumed.ping(); // request id 0, so the resumed call gets id 1 and its progress token matches the original
+    const progressAfter: number[] = [];
+    const result = await resumed.request(call, CallToolResultSchema, {
+      resumptionToken: lastToken,
+      onprogress: (p) => progressAfter.push(p.progress),
+    });
+    expect(result.content).toEqual([{ type: "text", text: "Waited 3 seconds" }]);
+    expect(progressAfter.length).toBeGreaterThanOrEqual(1);
+    expect(progressAfter[0]).toBeGreaterThan(progressBeforeDrop[progressBeforeDrop.length - 1]);
+    expect(progressAfter[progressAfter.length - 1]).toBe(3);
+    await second.terminateSession();
+    await resumed.close();
+  });
+
+  it("expires idle sessions", async () => {
+    const idle = await startServer({ MCP_SESSION_MODE: "stateful" }, { sessionIdleMs: 50 });
+    try {
+      const sessionId = await rawSession(idle);
+      expect(idle.app.mcp.sessionCounts().stateful).toBe(1);
+      await eventually(() => idle.app.mcp.sessionCounts().stateful === 0);
+      const response = await fetch(idle.mcpUrl, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
+      });
+      expect(response.status).toBe(404);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it("refuses a request without a session id that is not initialize", async () => {
+    const response = await fetch(server.mcpUrl, {
+      method: "POST",
+      headers: MCP_HEADERS,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { message: expect.stringMatching(/Mcp-Session-Id/) },
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import { AddressInfo } from "node:net";
+import { Server } from "node:http";
+import { Writable } from "node:stream";
+import { loadConfig, ServerConfig } from "../../../server/config";
+import { createApp, CreateAppOptions, McpApp } from "../../../server/create-app";
+import { createServer, ServerDeps } from "../../../server/create-server";
+import { createLogger } from "../../../server/logger";
+
+export interface RunningServer {
+  readonly app: McpApp;
+  readonly http: Server;
+  readonly base: string;
+  readonly mcpUrl: URL;
+  readonly logLines: () => Record<string, unknown>[];
+  readonly close: () => Promise<void>;
+}
+
+/** The real app on 127.0.0.1:<random port>, logs captured in memory. */
+export async function startServer(
+  env: Record<string, string> = {},
+  overrides: Partial<ServerConfig> = {},
+  options: CreateAppOptions = {},
+  deps: ServerDeps = {},
+): Promise<RunningServer> {
+  const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };
+  const lines: string[] = [];
+  const capture = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      callback();
+    },
+  });
+  const logger = createLogger(config.logLevel, capture);
+  const app = createApp(config, () => createServer(deps), { logger, ...options });
+  const http = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => http.once("listening", resolve));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    app,
+    http,
+    base,
+    mcpUrl: new URL(`${base}/mcp`),
+    logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    close: async () => {
+      await app.mcp.lifecycle.drain(0);
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+/** Polls `condition` until true (no fixed sleeps); fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};
+
+export const INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+};

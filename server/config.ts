@@ -1,0 +1,191 @@
+import { z } from "zod";
+import { AuthConfig, parseAuthConfig } from "./auth/config";
+import { ConfigError } from "./config-error";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** Every server setting, parsed once at startup. Durations the environment gives in seconds are kept in ms. */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly transport: "http" | "stdio";
+  readonly legacySseEnabled: boolean;
+  readonly sessionMode: "stateless" | "stateful";
+  /** Origin of MCP_PUBLIC_URL (no trailing slash); undefined means derived from each request. */
+  readonly publicUrl?: string;
+  /** Host header allow-list: entries are `host` (any port) or `host:port`, lower case. */
+  readonly allowedHosts: readonly string[];
+  /** Origin allow-list, besides loopback origins (see dns-rebinding.ts). */
+  readonly allowedOrigins: readonly string[];
+  readonly sseHeartbeatMs: number;
+  readonly maxConnections: number;
+  readonly maxBodyBytes: number;
+  readonly shutdownGraceMs: number;
+  /** Parsed and kept for the rate limiter (a later issue); 0 means off. */
+  readonly rateLimitPerMinute: number;
+  readonly logLevel: LogLevel;
+  readonly applicationInsightsConnectionString?: string;
+  readonly logAnalyticsWorkspaceId?: string;
+  readonly azureClientId?: string;
+  /** Stateful mode: a session without requests for this long is closed. Not an environment variable. */
+  readonly sessionIdleMs: number;
+  /** Stateful mode: resumability keeps at most this many events, none older than eventStoreMaxAgeMs. */
+  readonly eventStoreMaxEvents: number;
+  readonly eventStoreMaxAgeMs: number;
+  readonly auth: AuthConfig;
+}
+
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+function read<T>(env: Env, variable: string, schema: z.ZodType<T>, fallback: string, allowed: string): T {
+  const raw = env[variable];
+  const value = raw === undefined || raw.trim() === "" ? fallback : raw.trim();
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(variable, raw, allowed);
+  return parsed.data;
+}
+
+function integer(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const schema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+  return read(env, variable, schema, String(fallback), `expected a whole number from ${min} to ${max}`);
+}
+
+function oneOf<T extends string>(env: Env, variable: string, fallback: T, values: readonly T[]): T {
+  const schema = z.enum(values as [T, ...T[]]);
+  return read(env, variable, schema, fallback, `expected one of ${values.map((v) => `'${v}'`).join(", ")}`);
+}
+
+function boolean(env: Env, variable: string, fallback: boolean): boolean {
+  return oneOf(env, variable, fallback ? "true" : "false", ["true", "false"]) === "true";
+}
+
+function optional(env: Env, variable: string): string | undefined {
+  const value = env[variable]?.trim();
+  return value ? value : undefined;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guid(env: Env, variable: string): string | undefined {
+  const value = optional(env, variable);
+  if (value !== undefined && !GUID.test(value)) {
+    throw new ConfigError(
+      variable,
+      env[variable],
+      "expected a GUID like 00000000-0000-0000-0000-000000000000",
+    );
+  }
+  return value;
+}
+
+function list(env: Env, variable: string): string[] {
+  return (env[variable] ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function publicUrl(env: Env): URL | undefined {
+  const raw = optional(env, "MCP_PUBLIC_URL");
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (
+    !url ||
+    (url.protocol !== "https:" && url.protocol !== "http:") ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
+    throw new ConfigError(
+      "MCP_PUBLIC_URL",
+      raw,
+      "expected an http(s) base URL without a path, e.g. https://mcp.example.com",
+    );
+  }
+  return url;
+}
+
+function hosts(env: Env, url: URL | undefined): string[] {
+  const entries = list(env, "MCP_ALLOWED_HOSTS").map((host) => host.toLowerCase());
+  for (const host of entries) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+      throw new ConfigError(
+        "MCP_ALLOWED_HOSTS",
+        env.MCP_ALLOWED_HOSTS,
+        `'${host}' is not a host or host:port`,
+      );
+    }
+  }
+  if (entries.length > 0) return entries;
+  return url ? [url.hostname.toLowerCase(), ...LOOPBACK_HOSTS] : [...LOOPBACK_HOSTS];
+}
+
+function origins(env: Env, url: URL | undefined): string[] {
+  const entries = list(env, "MCP_ALLOWED_ORIGINS").map((origin) => {
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (!parsed || parsed.origin === "null" || parsed.origin !== origin.replace(/\/$/, "").toLowerCase()) {
+      throw new ConfigError(
+        "MCP_ALLOWED_ORIGINS",
+        env.MCP_ALLOWED_ORIGINS,
+        `'${origin}' is not an origin like https://app.example.com`,
+      );
+    }
+    return parsed.origin;
+  });
+  return url ? [url.origin, ...entries] : entries;
+}
+
+const LOOPBACK_BIND = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** DESIGN.md: AUTH_MODE=none refuses a non-loopback HOST unless MCP_ALLOW_UNAUTHENTICATED=true. */
+function refuseOpenNonLoopback(host: string, auth: AuthConfig, transport: string): void {
+  if (
+    transport === "http" &&
+    auth.mode === "none" &&
+    !auth.allowUnauthenticated &&
+    !LOOPBACK_BIND.has(host)
+  ) {
+    throw new ConfigError(
+      "HOST",
+      host,
+      "AUTH_MODE=none serves anyone who can reach the port: bind to a loopback address, choose an AUTH_MODE, or set MCP_ALLOW_UNAUTHENTICATED=true",
+    );
+  }
+}
+
+/** Reads every server variable once. Throws ConfigError naming the variable, the value and what is allowed. */
+export function loadConfig(env: Env): ServerConfig {
+  const url = publicUrl(env);
+  const config: ServerConfig = {
+    port: integer(env, "PORT", 8000, 0, 65535),
+    host: read(
+      env,
+      "HOST",
+      z.string().regex(/^[A-Za-z0-9.:[\]-]+$/),
+      "127.0.0.1",
+      "expected a host name or IP address",
+    ),
+    transport: oneOf(env, "MCP_TRANSPORT", "http", ["http", "stdio"]),
+    legacySseEnabled: boolean(env, "MCP_LEGACY_SSE", true),
+    sessionMode: oneOf(env, "MCP_SESSION_MODE", "stateless", ["stateless", "stateful"]),
+    publicUrl: url?.origin,
+    allowedHosts: hosts(env, url),
+    allowedOrigins: origins(env, url),
+    sseHeartbeatMs: integer(env, "MCP_SSE_HEARTBEAT_SECONDS", 25, 1, 239) * 1000,
+    maxConnections: integer(env, "MCP_MAX_CONNECTIONS", 1000, 1, 1_000_000),
+    maxBodyBytes: integer(env, "MCP_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+    shutdownGraceMs: integer(env, "MCP_SHUTDOWN_GRACE_SECONDS", 25, 0, 3600) * 1000,
+    rateLimitPerMinute: integer(env, "MCP_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000),
+    logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
+    applicationInsightsConnectionString: optional(env, "APPLICATIONINSIGHTS_CONNECTION_STRING"),
+    logAnalyticsWorkspaceId: guid(env, "LOG_ANALYTICS_WORKSPACE_ID"),
+    azureClientId: guid(env, "AZURE_CLIENT_ID"),
+    sessionIdleMs: 30 * 60_000,
+    eventStoreMaxEvents: 10_000,
+    eventStoreMaxAgeMs: 5 * 60_000,
+    auth: parseAuthConfig(env),
+  };
+  refuseOpenNonLoopback(config.host, config.auth, config.transport);
+  return config;
+}

@@ -1,0 +1,115 @@
+import express, { ErrorRequestHandler, RequestHandler } from "express";
+import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
+
+const MAX_BATCH = 100;
+
+function mediaType(header: string | undefined): string | undefined {
+  return header?.split(";")[0]?.trim().toLowerCase() || undefined;
+}
+
+/** Streamable HTTP clients must accept both JSON and SSE answers (406 otherwise). */
+export const requireStreamableAccept: RequestHandler = (req, res, next) => {
+  const accept = req.headers.accept ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+    sendJsonRpcError(
+      res,
+      406,
+      JsonRpcCode.ServerError,
+      "Not Acceptable: Accept must list both application/json and text/event-stream",
+    );
+    return;
+  }
+  next();
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * The JSON-RPC 2.0 envelope, checked by hand: a zod parse here would cost as much as the rest of a small
+ * request. The SDK validates each method's params itself.
+ */
+function isJsonRpcMessage(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const message = value as Json;
+  if (message.jsonrpc !== "2.0") return false;
+  const id = message.id;
+  const validId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+  if (typeof message.method === "string") {
+    const params = message.params;
+    return (
+      (id === undefined || validId) &&
+      (params === undefined || (typeof params === "object" && params !== null))
+    );
+  }
+  const isError = typeof message.error === "object" && message.error !== null;
+  return (validId && "result" in message) || ((validId || id === null) && isError);
+}
+
+function isJsonRpc(body: unknown): boolean {
+  if (Array.isArray(body)) return body.length > 0 && body.length <= MAX_BATCH && body.every(isJsonRpcMessage);
+  return isJsonRpcMessage(body);
+}
+
+/**
+ * Reads a JSON-RPC POST body: 415 for another content type, 413 over `maxBodyBytes`, -32700 for malformed
+ * JSON, -32600 for JSON that is not a JSON-RPC message (or batch of at most 100). `req.body` is the parsed value.
+ */
+export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
+  const requireJson: RequestHandler = (req, res, next) => {
+    if (mediaType(req.headers["content-type"]) !== "application/json") {
+      sendJsonRpcError(
+        res,
+        415,
+        JsonRpcCode.ServerError,
+        "Unsupported Media Type: Content-Type must be application/json",
+      );
+      return;
+    }
+    next();
+  };
+  const parse = express.json({ limit: maxBodyBytes, strict: false, type: () => true });
+  const requireJsonRpc: RequestHandler = (req, res, next) => {
+    if (!isJsonRpc(req.body)) {
+      sendJsonRpcError(
+        res,
+        400,
+        JsonRpcCode.InvalidRequest,
+        "Invalid Request: the body is not a JSON-RPC 2.0 message or batch",
+      );
+      return;
+    }
+    next();
+  };
+  return [requireJson, parse, requireJsonRpc];
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Turns body-parser failures into JSON-RPC errors; anything else becomes a 500 without internals. */
+export function jsonRpcErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
+  return (err: BodyParserError, _req, res, _next) => {
+    if (err.type === "entity.too.large") {
+      sendJsonRpcError(
+        res,
+        413,
+        JsonRpcCode.ServerError,
+        `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES)`,
+      );
+    } else if (err.type === "entity.parse.failed") {
+      sendJsonRpcError(res, 400, JsonRpcCode.ParseError, "Parse error: the body is not valid JSON");
+    } else if (err.status !== undefined && err.status >= 400 && err.status < 500) {
+      sendJsonRpcError(
+        res,
+        err.status,
+        JsonRpcCode.InvalidRequest,
+        "Bad Request: the body could not be read",
+      );
+    } else {
+      res.locals.error = err;
+      sendJsonRpcError(res, 500, JsonRpcCode.ServerError, "Internal error");
+    }
+  };
+}

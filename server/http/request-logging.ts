@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { Request, RequestHandler } from "express";
+import { Logger } from "pino";
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The caller's x-request-id when it is sane, else the W3C trace id from traceparent, else a new UUID. */
+function requestIdOf(req: Request): string {
+  const given = req.headers["x-request-id"];
+  if (typeof given === "string" && REQUEST_ID.test(given)) return given;
+  const trace = TRACEPARENT.exec(String(req.headers.traceparent ?? ""));
+  return trace?.[1] ?? randomUUID();
+}
+
+interface RpcSummary {
+  rpcMethod?: string;
+  tool?: string;
+}
+
+function rpcSummary(body: unknown): RpcSummary {
+  const first: unknown = Array.isArray(body) ? body[0] : body;
+  if (typeof first !== "object" || first === null) return {};
+  const { method, params } = first as { method?: unknown; params?: { name?: unknown } };
+  return {
+    rpcMethod: typeof method === "string" ? method : undefined,
+    tool: method === "tools/call" && typeof params?.name === "string" ? params.name : undefined,
+  };
+}
+
+/** One log line per request when its response closes: request id, method, path, JSON-RPC method, tool, status, duration. */
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    res.locals.requestId = requestId;
+    res.once("close", () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info";
+      logger[level](
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          ...rpcSummary(req.body),
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 100) / 100,
+          aborted: !res.writableFinished,
+          headers: req.headers,
+          err: res.locals.error,
+        },
+        "request",
+      );
+    });
+    next();
+  };
+}

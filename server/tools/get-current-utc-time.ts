@@ -1,0 +1,19 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+
+export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = () => new Date()): void {
+  server.registerTool(
+    "get_current_utc_time",
+    {
+      title: "Current UTC time",
+      description: "Returns the server's current time in UTC as an ISO 8601 string.",
+      inputSchema: {},
+      outputSchema: { utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z") },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => {
+      const utc = now().toISOString();
+      return { content: [{ type: "text", text: utc }], structuredContent: { utc } };
+    },
+  );
+}

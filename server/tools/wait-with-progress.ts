@@ -1,0 +1,54 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+
+const TICK_MS = 1000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Waits `seconds`, reporting progress every second when the client sent a progressToken. It proves that
+ * streaming works through proxies and that long calls survive idle timeouts. Stops early on cancellation.
+ */
+export function registerWaitWithProgress(server: McpServer, tickMs: number = TICK_MS): void {
+  server.registerTool(
+    "wait_with_progress",
+    {
+      title: "Wait with progress",
+      description:
+        "Waits the given number of seconds, sending a progress notification every second when the request carries a progressToken. Cancellable.",
+      inputSchema: {
+        seconds: z.number().int().min(1).max(600).describe("How long to wait, in whole seconds (1 to 600)"),
+      },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ seconds }, extra) => {
+      const progressToken = extra._meta?.progressToken;
+      for (let elapsed = 1; elapsed <= seconds; elapsed++) {
+        await sleep(tickMs, extra.signal);
+        if (extra.signal.aborted) {
+          return {
+            content: [{ type: "text", text: `Cancelled after ${elapsed - 1} of ${seconds} seconds` }],
+            isError: true,
+          };
+        }
+        if (progressToken !== undefined) {
+          await extra.sendNotification({
+            method: "notifications/progress",
+            params: { progressToken, progress: elapsed, total: seconds, message: `${elapsed}/${seconds} s` },
+          });
+        }
+      }
+      return { content: [{ type: "text", text: `Waited ${seconds} seconds` }] };
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { ANONYMOUS_CALLER, CallerIdentity } from "../auth/types";
+
+/** The caller the auth middleware put on `req.auth.extra.caller`; anonymous when there is none. */
+export function callerOf(authInfo: AuthInfo | undefined): CallerIdentity {
+  const caller = authInfo?.extra?.caller as CallerIdentity | undefined;
+  return caller ?? ANONYMOUS_CALLER;
+}
+
+export function registerWhoami(server: McpServer): void {
+  server.registerTool(
+    "whoami",
+    {
+      title: "Who am I",
+      description:
+        "Describes the caller as the server's authentication saw it: name, UPN, object id, tenant, scopes and roles, or the API key's label, or anonymous. Never returns a token.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async (_args, extra) => {
+      const caller = callerOf(extra.authInfo);
+      // Copy field by field so nothing the auth layer adds later (a token, a key) can leak through.
+      const described = {
+        kind: caller.kind,
+        id: caller.id,
+        name: caller.name,
+        upn: caller.upn,
+        objectId: caller.objectId,
+        tenantId: caller.tenantId,
+        appId: caller.appId,
+        scopes: [...caller.scopes],
+        roles: [...caller.roles],
+        apiKeyLabel: caller.apiKeyLabel,
+      };
+      const structuredContent = Object.fromEntries(
+        Object.entries(described).filter(([, v]) => v !== undefined),
+      );
+      return { content: [{ type: "text", text: JSON.stringify(structuredContent) }], structuredContent };
+    },
+  );
+}

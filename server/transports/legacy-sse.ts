@@ -1,0 +1,58 @@
+import { RequestHandler } from "express";
+import "../http/request-auth";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
+import { Lifecycle } from "../lifecycle";
+import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+
+/**
+ * The 2024-11-05 HTTP+SSE transport: GET /sse opens the stream and names a /messages?sessionId=... URL that
+ * takes the client's POSTs. Stateful by nature (one replica or affinity). Heartbeat comments keep idle
+ * streams alive through Azure's 240 s ingress timeout.
+ */
+export class LegacySseSessions {
+  private readonly transports = new Map<string, SSEServerTransport>();
+
+  constructor(
+    private readonly serverFactory: () => McpServer,
+    private readonly lifecycle: Lifecycle,
+    private readonly heartbeatMs: number,
+  ) {}
+
+  get count(): number {
+    return this.transports.size;
+  }
+
+  readonly openStream: RequestHandler = async (_req, res) => {
+    const transport = new SSEServerTransport("/messages", res);
+    const server = this.serverFactory();
+    const sessionId = transport.sessionId;
+    this.transports.set(sessionId, transport);
+    const heartbeat = setInterval(() => res.write(": keepalive\n\n"), this.heartbeatMs);
+    heartbeat.unref();
+    const unregister = this.lifecycle.onDrainClose(() => void transport.close());
+    res.once("close", () => {
+      clearInterval(heartbeat);
+      unregister();
+      this.transports.delete(sessionId);
+      void server.close();
+    });
+    await server.connect(transport);
+    this.lifecycle.track(transport);
+  };
+
+  readonly postMessage: RequestHandler = async (req, res) => {
+    const sessionId = req.query.sessionId;
+    const transport = typeof sessionId === "string" ? this.transports.get(sessionId) : undefined;
+    if (!transport) {
+      sendJsonRpcError(
+        res,
+        404,
+        JsonRpcCode.SessionNotFound,
+        `Session not found: '${String(sessionId ?? "")}'; open GET /sse first`,
+      );
+      return;
+    }
+    await transport.handlePostMessage(req, res, req.body);
+  };
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { RequestHandler } from "express";
+import "../http/request-auth";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { Lifecycle } from "../lifecycle";
+import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+import { BoundedEventStore } from "./bounded-event-store";
+
+interface Session {
+  readonly transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+  openRequests: number;
+}
+
+export interface StatefulOptions {
+  readonly heartbeatMs: number;
+  readonly idleMs: number;
+  readonly eventStoreMaxEvents: number;
+  readonly eventStoreMaxAgeMs: number;
+}
+
+/**
+ * MCP_SESSION_MODE=stateful: one server and SDK transport per session, the GET stream, DELETE, resumption
+ * from a bounded event store, and expiry of sessions idle for `idleMs`. Sessions live in this process, so
+ * this mode needs one replica or session affinity.
+ */
+export class StatefulSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly eventStore: BoundedEventStore;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly serverFactory: () => McpServer,
+    private readonly lifecycle: Lifecycle,
+    private readonly options: StatefulOptions,
+  ) {
+    this.eventStore = new BoundedEventStore(options.eventStoreMaxEvents, options.eventStoreMaxAgeMs);
+    this.sweeper = setInterval(() => this.expireIdle(), Math.max(10, Math.min(options.idleMs / 2, 60_000)));
+    this.sweeper.unref();
+    lifecycle.onDrainClose(() => this.closeAll());
+  }
+
+  get count(): number {
+    return this.sessions.size;
+  }
+
+  /** POST, GET and DELETE /mcp. */
+  readonly handle: RequestHandler = async (req, res) => {
+    const sessionId = req.headers["mcp-session-id"];
+    if (typeof sessionId === "string") {
+      const session = this.sessions.get(sessionId);
+      if (!session) {
+        sendJsonRpcError(
+          res,
+          404,
+          JsonRpcCode.SessionNotFound,
+          `Session not found: '${sessionId}' has ended or expired; initialize again`,
+        );
+        return;
+      }
+      session.lastSeen = Date.now();
+      session.openRequests++;
+      res.once("close", () => {
+        session.openRequests--;
+        session.lastSeen = Date.now();
+      });
+      await session.transport.handleRequest(req, res, req.body);
+      return;
+    }
+    if (req.method === "POST" && isInitializeRequest(req.body)) {
+      const transport = await this.startSession();
+      await transport.handleRequest(req, res, req.body);
+      return;
+    }
+    sendJsonRpcError(
+      res,
+      400,
+      JsonRpcCode.ServerError,
+      "Bad Request: Mcp-Session-Id header is required (initialize first)",
+    );
+  };
+
+  private async startSession(): Promise<StreamableHTTPServerTransport> {
+    const server = this.serverFactory();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      eventStore: this.eventStore,
+      keepAliveMs: this.options.heartbeatMs,
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, lastSeen: Date.now(), openRequests: 0 });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      void server.close();
+    };
+    await server.connect(transport);
+    this.lifecycle.track(transport);
+    return transport;
+  }
+
+  private expireIdle(): void {
+    const cutoff = Date.now() - this.options.idleMs;
+    for (const session of [...this.sessions.values()]) {
+      if (session.openRequests === 0 && session.lastSeen < cutoff) void session.transport.close();
+    }
+  }
+
+  closeAll(): void {
+    clearInterval(this.sweeper);
+    for (const session of [...this.sessions.values()]) void session.transport.close();
+  }
+}

@@ -2,6 +2,7 @@
 // bench/results/latest.md and latest.json. Every figure with a goal is a ratio or a bound measured in this run.
 import { join } from "node:path";
 import { runB1 } from "./b1-throughput";
+import { runB5 } from "./b5-synth";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { startTsTarget } from "./lib/targets";
 
@@ -9,6 +10,7 @@ const oursStateless = () => startTsTarget("ours", "ours.ts");
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B1: () => runB1(oursStateless),
+  B5: runB5,
 };
 
 async function main(): Promise<void> {

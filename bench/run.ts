@@ -2,14 +2,16 @@
 // bench/results/latest.md and latest.json. Every figure with a goal is a ratio or a bound measured in this run.
 import { join } from "node:path";
 import { runB1 } from "./b1-throughput";
+import { runB3 } from "./b3-memory";
+import { runB4 } from "./b4-startup";
 import { runB5 } from "./b5-synth";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
-import { startTsTarget } from "./lib/targets";
-
-const oursStateless = () => startTsTarget("ours", "ours.ts");
+import { ensureBundle, startOurs } from "./lib/ours";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
-  B1: () => runB1(oursStateless),
+  B1: () => runB1(() => startOurs()),
+  B3: runB3,
+  B4: runB4,
   B5: runB5,
 };
 
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     );
   }
   const selected = requested.length ? requested : Object.keys(benchmarks);
+  ensureBundle();
   const figures: Figure[] = [];
   for (const name of selected) {
     process.stderr.write(`running ${name}...\n`);

@@ -5,20 +5,21 @@ import { Figure, goalAtLeast, reported } from "./lib/report";
 import { median, ratio } from "./lib/stats";
 import { startEverything, startTsTarget } from "./lib/targets";
 
-interface Target {
+export interface Target {
   readonly key: string;
   readonly server: ChildServer;
   readonly headers: Record<string, string>;
+  readonly connectionHeaders?: (connection: number) => Record<string, string>;
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 /** Fails loudly when a target does not really answer the echo call, so a fast wrong answer never counts. */
-async function checkEcho(target: Target): Promise<void> {
+export async function checkEcho(target: Target): Promise<void> {
   const response = await fetch(`${target.server.url}/mcp`, {
     method: "POST",
-    headers: { ...MCP_HEADERS, ...target.headers },
+    headers: { ...MCP_HEADERS, ...target.headers, ...target.connectionHeaders?.(0) },
     body: echoCall("check-4711"),
   });
   const text = await response.text();
@@ -62,6 +63,7 @@ export async function measureAlternating(
         url: `${target.server.url}/mcp`,
         body: echoCall(),
         headers: target.headers,
+        connectionHeaders: target.connectionHeaders,
         durationSeconds: seconds,
       });
       if (result.errors || result.non2xx) {

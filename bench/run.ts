@@ -2,6 +2,7 @@
 // bench/results/latest.md and latest.json. Every figure with a goal is a ratio or a bound measured in this run.
 import { join } from "node:path";
 import { runB1 } from "./b1-throughput";
+import { runB2, runB6 } from "./b2-auth";
 import { runB3 } from "./b3-memory";
 import { runB4 } from "./b4-startup";
 import { runB5 } from "./b5-synth";
@@ -10,9 +11,11 @@ import { ensureBundle, startOurs } from "./lib/ours";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B1: () => runB1(() => startOurs()),
+  B2: runB2,
   B3: runB3,
   B4: runB4,
   B5: runB5,
+  B6: runB6,
 };
 
 async function main(): Promise<void> {

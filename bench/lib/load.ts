@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly connections?: number;
   readonly durationSeconds?: number;
   readonly amount?: number;
+  /** Per-connection headers, e.g. a different caller's token on each connection. */
+  readonly connectionHeaders?: (connection: number) => Record<string, string>;
 }
 
 export const MCP_HEADERS = {
@@ -41,6 +43,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     headers: { ...MCP_HEADERS, ...options.headers },
     connections: options.connections ?? 32,
+    ...(options.connectionHeaders ? { setupClient: perConnectionHeaders(options) } : {}),
     ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 4 }),
   });
   return {
@@ -50,5 +53,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     total: result.requests.total,
+  };
+}
+
+function perConnectionHeaders(options: LoadOptions): (client: autocannon.Client) => void {
+  let connection = 0;
+  return (client) => {
+    client.setHeaders({ ...MCP_HEADERS, ...options.headers, ...options.connectionHeaders!(connection++) });
   };
 }

@@ -5,22 +5,21 @@ import { JSONRPCMessage, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotoc
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { ServerPool } from "./server-pool";
-import { SingleRequestTransport } from "./single-request-transport";
 
 export function requestInfoOf(req: Request): { headers: Request["headers"]; url: URL } {
   return { headers: req.headers, url: new URL(req.originalUrl, `http://${req.headers.host ?? "localhost"}`) };
 }
 
 /**
- * POST /mcp without sessions: any replica can answer any request. Each request borrows a ready server from
- * a pool and gets a light transport of its own, so per-request work is parsing and the tool call itself.
+ * POST /mcp without sessions: any replica can answer any request. Each request borrows a ready, connected
+ * server from a pool, so per-request work is parsing and the tool call itself.
  */
 export function statelessPost(
   serverFactory: () => McpServer,
   lifecycle: Lifecycle,
   heartbeatMs: number,
 ): RequestHandler {
-  const pool = new ServerPool(serverFactory);
+  const pool = new ServerPool(serverFactory, (transport) => lifecycle.track(transport));
   return async (req, res) => {
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
@@ -32,14 +31,12 @@ export function statelessPost(
       );
       return;
     }
-    const server = pool.acquire();
-    const transport = new SingleRequestTransport(res, heartbeatMs);
-    transport.onclose = () => {
-      // Protocol.connect chains its own onclose after this one; release once the server has let go.
-      queueMicrotask(() => pool.release(server));
-    };
-    await server.connect(transport);
-    lifecycle.track(transport);
-    transport.receive(req.body as JSONRPCMessage | JSONRPCMessage[], requestInfoOf(req), req.auth);
+    const entry = await pool.acquire();
+    const body = req.body as JSONRPCMessage | JSONRPCMessage[];
+    entry.transport.serve(res, heartbeatMs, body, requestInfoOf(req), req.auth, (end) => {
+      if (end === "abandoned") pool.discard(entry);
+      // After the SDK's own bookkeeping for the answered request (it runs once the response is sent).
+      else setImmediate(() => pool.release(entry));
+    });
   };
 }

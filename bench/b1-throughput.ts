@@ -1,0 +1,109 @@
+import { ChildServer } from "./lib/child-server";
+import { openEverythingSession } from "./lib/everything";
+import { echoCall, LoadResult, MCP_HEADERS, runLoad } from "./lib/load";
+import { Figure, goalAtLeast, reported } from "./lib/report";
+import { median, ratio } from "./lib/stats";
+import { startEverything, startTsTarget } from "./lib/targets";
+
+export interface Target {
+  readonly key: string;
+  readonly server: ChildServer;
+  readonly headers: Record<string, string>;
+  readonly connectionHeaders?: (connection: number) => Record<string, string>;
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+
+/** Fails loudly when a target does not really answer the echo call, so a fast wrong answer never counts. */
+export async function checkEcho(target: Target): Promise<void> {
+  const response = await fetch(`${target.server.url}/mcp`, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...target.headers, ...target.connectionHeaders?.(0) },
+    body: echoCall("check-4711"),
+  });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes("check-4711")) {
+    throw new Error(`${target.key} did not echo: HTTP ${response.status} ${text.slice(0, 300)}`);
+  }
+}
+
+export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<Target[]> {
+  const everything = await startEverything();
+  const sessionId = await openEverythingSession(everything.url);
+  const targets: Target[] = [
+    { key: "ours", server: await ours(), headers: {} },
+    { key: "bare-express", server: await startTsTarget("bare-express", "bare-express.ts"), headers: {} },
+    { key: "tutorial", server: await startTsTarget("tutorial", "tutorial.ts"), headers: {} },
+    { key: "server-everything", server: everything, headers: { "mcp-session-id": sessionId } },
+  ];
+  for (const target of targets) await checkEcho(target);
+  return targets;
+}
+
+/** Runs every target for the same time per round, rotating the order each round (A B C D, B C D A, ...). */
+export async function measureAlternating(
+  targets: readonly Target[],
+  rounds = ROUNDS,
+  seconds = SECONDS,
+): Promise<Map<string, LoadResult[]>> {
+  const results = new Map<string, LoadResult[]>(targets.map((t) => [t.key, []]));
+  for (const target of targets) {
+    await runLoad({
+      url: `${target.server.url}/mcp`,
+      body: echoCall(),
+      headers: target.headers,
+      durationSeconds: 1,
+    });
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[(i + round) % targets.length];
+      const result = await runLoad({
+        url: `${target.server.url}/mcp`,
+        body: echoCall(),
+        headers: target.headers,
+        connectionHeaders: target.connectionHeaders,
+        durationSeconds: seconds,
+      });
+      if (result.errors || result.non2xx) {
+        throw new Error(
+          `${target.key}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.total}`,
+        );
+      }
+      results.get(target.key)!.push(result);
+    }
+  }
+  return results;
+}
+
+export async function runB1(ours: () => Promise<ChildServer>): Promise<Figure[]> {
+  const targets = await startB1Targets(ours);
+  try {
+    const results = await measureAlternating(targets);
+    const rps = (key: string) => median(results.get(key)!.map((r) => r.requestsPerSecond));
+    const figures: Figure[] = [];
+    for (const target of targets) {
+      const runs = results.get(target.key)!;
+      figures.push(reported("B1", `${target.key} throughput`, rps(target.key), "req/s"));
+      figures.push(reported("B1", `${target.key} p50`, median(runs.map((r) => r.p50Ms)), "ms"));
+      figures.push(reported("B1", `${target.key} p99`, median(runs.map((r) => r.p99Ms)), "ms"));
+    }
+    figures.push(goalAtLeast("B1", "ours / bare express", ratio(rps("ours"), rps("bare-express")), 0.6));
+    figures.push(goalAtLeast("B1", "ours / tutorial", ratio(rps("ours"), rps("tutorial")), 2.5));
+    figures.push(
+      reported("B1", "tutorial / bare express", ratio(rps("tutorial"), rps("bare-express")), "ratio"),
+    );
+    figures.push(
+      reported(
+        "B1",
+        "server-everything / bare express",
+        ratio(rps("server-everything"), rps("bare-express")),
+        "ratio",
+      ),
+    );
+    return figures;
+  } finally {
+    await Promise.all(targets.map((t) => t.server.stop()));
+  }
+}

@@ -1,0 +1,33 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ChildServer, startChildServer } from "./child-server";
+
+const ROOT = join(__dirname, "..", "..");
+export const BUNDLE = join(ROOT, "dist", "bundle", "server.js");
+
+/** Builds the single-file server the image ships (`npm run bundle`), once per bench run. */
+export function ensureBundle(): void {
+  if (process.env.BENCH_SKIP_BUNDLE === "1" && existsSync(BUNDLE)) return;
+  const result = spawnSync("npm", ["run", "--silent", "bundle"], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`npm run bundle failed: ${result.stderr}`);
+}
+
+export function bundleBytes(): number {
+  return statSync(BUNDLE).size;
+}
+
+/**
+ * Our server as it ships: the bundle, configured only by environment variables, logging at info to a
+ * discarded stdout (the per-request log line is part of the cost). The rate limiter is off unless a
+ * benchmark turns it on: every load request comes from the same caller.
+ */
+export function startOurs(name = "ours", env: Readonly<Record<string, string>> = {}): Promise<ChildServer> {
+  return startChildServer({
+    name,
+    command: process.execPath,
+    args: [BUNDLE],
+    env: { LOG_LEVEL: "info", MCP_RATE_LIMIT_PER_MINUTE: "0", MCP_MAX_CONNECTIONS: "5000", ...env },
+    readyPath: "/healthz",
+  });
+}

@@ -121,7 +121,7 @@ describe("fuzz: 1,000 malformed requests to POST /mcp", () => {
     const port = (server.http.address() as AddressInfo).port;
     const problems: string[] = [];
     const internalErrors: string[] = [];
-    const statusesByKind = new Map<string, Set<number | undefined>>();
+    const kindsSent = new Set<string>();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -135,8 +135,7 @@ describe("fuzz: 1,000 malformed requests to POST /mcp", () => {
           if (answer.status !== undefined && answer.status >= 500) {
             internalErrors.push(`${label}: ${answer.status} ${answer.body.toString("utf8").slice(0, 200)}`);
           }
-          const seen = statusesByKind.get(sent.kind) ?? new Set();
-          statusesByKind.set(sent.kind, seen.add(answer.status));
+          kindsSent.add(sent.kind);
         }
       }),
     );
@@ -145,7 +144,7 @@ describe("fuzz: 1,000 malformed requests to POST /mcp", () => {
     // Malformed input is the client's fault: never a 5xx.
     expect(internalErrors).toEqual([]);
     // Every kind of malformation was actually sent.
-    expect([...statusesByKind.keys()].sort()).toEqual([
+    expect([...kindsSent].sort()).toEqual([
       "batch array",
       "body of exactly the limit",
       "body of limit+1 bytes",

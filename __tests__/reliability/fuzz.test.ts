@@ -179,12 +179,26 @@ describe("fuzz: 1,000 malformed requests to POST /mcp", () => {
     expect(server.logLines().filter((line) => Number(line.level) >= 50)).toEqual([]);
   }, 90_000);
 
-  // Server bug, left out of the 1,000 so the suite stays green (reported to the lead): the hand-written
-  // envelope check (server/http/json-rpc-body.ts) passes messages the SDK's JSONRPCRequestSchema rejects, and
-  // SingleRequestTransport.receive then counts no request and answers 202 with no body, so the caller waits
-  // forever. Reproduce with POST /mcp {"jsonrpc":"2.0","id":X,"method":"ping"[,"params":P]} where X is 1.5,
-  // 1e20 or 9007199254740993, or P is [], [1], {"_meta":5} or {"_meta":{"progressToken":1.5}}.
-  it.todo(
-    "answers a request the SDK cannot parse (id or progressToken not a safe integer, array params) with 400",
-  );
+  // Found by this fuzzer: the envelope check once passed messages the SDK does not recognise as requests
+  // (an id or progressToken that is not a safe integer, params that are not an object), which were then
+  // answered 202 with no body while the caller waited forever.
+  it.each([
+    ["a fractional id", `{"jsonrpc":"2.0","id":1.5,"method":"ping"}`],
+    ["an id beyond the safe integers", `{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}`],
+    ["an id in exponent form", `{"jsonrpc":"2.0","id":1e20,"method":"ping"}`],
+    ["array params", `{"jsonrpc":"2.0","id":1,"method":"ping","params":[1]}`],
+    ["a _meta that is not an object", `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":5}}`],
+    [
+      "a fractional progressToken",
+      `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":{"progressToken":1.5}}}`,
+    ],
+  ])("answers a request with %s 400 -32600 instead of an empty 202", async (_what, body) => {
+    const response = await fetch(server.mcpUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32600 }, id: null });
+  });
 });

@@ -24,25 +24,33 @@ export const requireStreamableAccept: RequestHandler = (req, res, next) => {
 
 type Json = Record<string, unknown>;
 
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What the SDK accepts as a request id or progress token: a string or a safe integer. */
+const isIdLike = (value: unknown): boolean =>
+  typeof value === "string" || (typeof value === "number" && Number.isSafeInteger(value));
+
+/** MCP params are an object; `_meta`, when present, an object whose progressToken is id-like. */
+function isValidParams(params: unknown): boolean {
+  if (params === undefined) return true;
+  if (!isObject(params)) return false;
+  const meta = params._meta;
+  if (meta === undefined) return true;
+  return isObject(meta) && (meta.progressToken === undefined || isIdLike(meta.progressToken));
+}
+
 /**
  * The JSON-RPC 2.0 envelope, checked by hand: a zod parse here would cost as much as the rest of a small
- * request. The SDK validates each method's params itself.
+ * request. It accepts exactly what the SDK recognises as a message: anything looser would be counted as
+ * neither request nor notification there and silently go unanswered. The SDK validates each method's params.
  */
 function isJsonRpcMessage(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const message = value as Json;
-  if (message.jsonrpc !== "2.0") return false;
-  const id = message.id;
-  const validId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
-  if (typeof message.method === "string") {
-    const params = message.params;
-    return (
-      (id === undefined || validId) &&
-      (params === undefined || (typeof params === "object" && params !== null))
-    );
-  }
-  const isError = typeof message.error === "object" && message.error !== null;
-  return (validId && "result" in message) || ((validId || id === null) && isError);
+  if (!isObject(value) || value.jsonrpc !== "2.0") return false;
+  const id = value.id;
+  if (typeof value.method === "string")
+    return (id === undefined || isIdLike(id)) && isValidParams(value.params);
+  return (isIdLike(id) && "result" in value) || ((isIdLike(id) || id === null) && isObject(value.error));
 }
 
 function isJsonRpc(body: unknown): boolean {

@@ -59,7 +59,7 @@ const BUILDERS: ReadonlyArray<(random: () => number, n: number) => FuzzCase> = [
       jsonrpc: [1, 2, "1.0", "2.00", null, true, [], {}, undefined],
       id: [true, false, {}, [], [1], { id: 1 }],
       method: [1, null, true, [], {}, ["tools/call"]],
-      params: ["params", 42, true, null],
+      params: ["params", 42, true, null, [], [1], { _meta: 5 }, { _meta: "x" }],
     };
     const value = pick(random, values[field]);
     const message = { ...echo(n, "typed"), [field]: value };
@@ -97,8 +97,11 @@ const BUILDERS: ReadonlyArray<(random: () => number, n: number) => FuzzCase> = [
       `{"jsonrpc":"2.0","id":1e400,"method":"ping"}`,
       `{"jsonrpc":"2.0","id":-1e400,"method":"ping"}`,
       `{"jsonrpc":"2.0","id":${"9".repeat(400)},"method":"ping"}`,
-      // Left out: an id or progressToken that is not a safe integer gets 202 and no answer; see fuzz.test.ts.
       `{"jsonrpc":"2.0","id":9007199254740991,"method":"ping"}`,
+      `{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}`,
+      `{"jsonrpc":"2.0","id":1e20,"method":"ping"}`,
+      `{"jsonrpc":"2.0","id":1.5,"method":"ping"}`,
+      `{"jsonrpc":"2.0","id":${n},"method":"ping","params":{"_meta":{"progressToken":1.5}}}`,
       `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"echo","arguments":{"message":1e999}}}`,
       `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"wait_with_progress","arguments":{"seconds":1e308}}}`,
       `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"wait_with_progress","arguments":{"seconds":${"9".repeat(500)}}}}`,

@@ -2,6 +2,8 @@ import express, { Express, RequestHandler, Router } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
+import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
+import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
@@ -17,14 +19,17 @@ import { statelessPost } from "./transports/stateless";
 
 export interface CreateAppOptions {
   /**
-   * THE auth slot: runs in front of /mcp, /sse and /messages (after the Host/Origin checks, before any body
-   * is read). Sets `req.auth` (SDK AuthInfo, `extra.caller` a CallerIdentity) or answers 401/403 itself.
-   * @default - no authentication; tools see ANONYMOUS_CALLER
+   * Replaces the auth layer built from `config.auth` (tests inject their own). Runs in front of /mcp, /sse
+   * and /messages (after the Host/Origin checks, before any body is read); sets `req.auth` (SDK AuthInfo,
+   * `extra.caller` a CallerIdentity) or answers 401/403 itself.
+   * @default - createAuthMiddleware(config.auth), whose readiness check joins /readyz
    */
   readonly authMiddleware?: RequestHandler;
+  /** Tuning for the auth layer built from `config.auth` (tests shorten the JWKS cooldown). @default - none */
+  readonly auth?: Pick<AuthMiddlewareOptions, "jwks" | "verifiedTokens">;
   /**
-   * Routes served without auth and without the Origin check, mounted next to /healthz: e.g. the router for
-   * /.well-known/oauth-protected-resource. @default - none
+   * More routes served without auth and without the Origin check, mounted next to /healthz and the
+   * protected resource metadata. @default - none
    */
   readonly publicRouter?: Router;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
@@ -60,6 +65,7 @@ export function createApp(
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
+  app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
   if (options.publicRouter) app.use(options.publicRouter);
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
@@ -78,7 +84,7 @@ export function createApp(
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
-  if (options.authMiddleware) app.use(mcpPaths, options.authMiddleware);
+  app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
 
   const body = jsonRpcBody(config.maxBodyBytes);
   let statefulCount = (): number => 0;
@@ -120,6 +126,18 @@ export function createApp(
     sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
   };
   return Object.assign(app, { mcp });
+}
+
+/** The auth layer `config.auth` asks for; its dependency check (e.g. the JWKS) joins /readyz. */
+function configuredAuth(
+  config: ServerConfig,
+  logger: Logger,
+  readiness: ReadinessRegistry,
+  tuning: CreateAppOptions["auth"] = {},
+): RequestHandler {
+  const middleware = createAuthMiddleware(config.auth, { ...tuning, publicUrl: config.publicUrl, logger });
+  readiness.add(middleware.readiness.name, () => middleware.readiness.check());
+  return middleware;
 }
 
 function methodNotAllowed(allow: string): RequestHandler {

@@ -56,9 +56,9 @@ describe("Streamable HTTP, stateless (the default)", () => {
     expect(Math.abs(Date.parse(utc) - Date.now())).toBeLessThan(60_000);
   });
 
-  it("calls whoami and sees the anonymous caller when no auth runs", async () => {
+  it("calls whoami and sees the anonymous caller, known by its address, with AUTH_MODE=none", async () => {
     const result = await client.callTool({ name: "whoami", arguments: {} });
-    expect(result.structuredContent).toEqual({ kind: "anonymous", id: "anonymous", scopes: [], roles: [] });
+    expect(result.structuredContent).toEqual({ kind: "anonymous", id: "127.0.0.1", scopes: [], roles: [] });
   });
 
   it("streams a progress notification every second of wait_with_progress", async () => {

@@ -24,7 +24,7 @@ export interface ServerConfig {
   readonly maxConnections: number;
   readonly maxBodyBytes: number;
   readonly shutdownGraceMs: number;
-  /** Parsed and kept for the rate limiter (a later issue); 0 means off. */
+  /** MCP requests per caller per minute and replica, plus a burst allowance (http/rate-limit.ts); 0 means off. */
   readonly rateLimitPerMinute: number;
   readonly logLevel: LogLevel;
   readonly applicationInsightsConnectionString?: string;

@@ -12,6 +12,7 @@ import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
+import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
 import { requestLogging } from "./http/request-logging";
 import { LegacySseSessions } from "./transports/legacy-sse";
 import { StatefulSessions } from "./transports/stateful";
@@ -34,6 +35,8 @@ export interface CreateAppOptions {
   readonly publicRouter?: Router;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
+  /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
+  readonly rateLimit?: RateLimitOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
 }
@@ -85,6 +88,9 @@ export function createApp(
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
   app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
+  // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
+  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
+  if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = jsonRpcBody(config.maxBodyBytes);
   let statefulCount = (): number => 0;

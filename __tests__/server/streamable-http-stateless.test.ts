@@ -39,7 +39,11 @@ describe("Streamable HTTP, stateless (the default)", () => {
     for (const tool of tools) expect(tool.annotations?.readOnlyHint).toBe(true);
     const echo = tools.find((t) => t.name === "echo");
     expect(echo?.inputSchema.properties).toEqual({
-      message: { type: "string", description: "Text to send back" },
+      message: {
+        type: "string",
+        maxLength: 10000,
+        description: "Text to send back (at most 10000 characters)",
+      },
     });
     const wait = tools.find((t) => t.name === "wait_with_progress");
     expect(wait?.inputSchema.properties?.seconds).toMatchObject({ minimum: 1, maximum: 600 });

@@ -1,4 +1,4 @@
-import express, { Express, RequestHandler, Router } from "express";
+import express, { Express, RequestHandler } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
@@ -28,11 +28,6 @@ export interface CreateAppOptions {
   readonly authMiddleware?: RequestHandler;
   /** Tuning for the auth layer built from `config.auth` (tests shorten the JWKS cooldown). @default - none */
   readonly auth?: Pick<AuthMiddlewareOptions, "jwks" | "verifiedTokens">;
-  /**
-   * More routes served without auth and without the Origin check, mounted next to /healthz and the
-   * protected resource metadata. @default - none
-   */
-  readonly publicRouter?: Router;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
   /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
@@ -69,7 +64,6 @@ export function createApp(
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
   app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
-  if (options.publicRouter) app.use(options.publicRouter);
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];

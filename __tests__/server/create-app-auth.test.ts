@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { JwksServer } from "./auth/support/jwks-server";
 import {
@@ -224,6 +225,22 @@ describe("createApp with AUTH_MODE=apikey", () => {
         scopes: [],
         roles: [],
       });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("guards the legacy SSE transport the same way", async () => {
+    expect((await fetch(`${server.base}/sse`)).status).toBe(401);
+    const client = new Client({ name: "wired-auth-sse", version: "1.0.0" });
+    await client.connect(
+      new SSEClientTransport(new URL(`${server.base}/sse`), {
+        requestInit: { headers: { "api-key": OLD_KEY } },
+      }),
+    );
+    try {
+      const result = await client.callTool({ name: "whoami", arguments: {} });
+      expect(result.structuredContent).toMatchObject({ kind: "apikey", id: "old" });
     } finally {
       await client.close();
     }

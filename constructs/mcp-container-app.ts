@@ -146,14 +146,19 @@ export interface McpContainerAppProps {
 const CLASS = "McpContainerApp";
 const APP_INSIGHTS_SECRET = "appinsights-connection-string";
 const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
+// CORS is the ingress's job (the server sends no CORS headers; it only checks Origin against
+// MCP_ALLOWED_ORIGINS). These lists follow what the server reads and what browser clients must see:
+// the API key headers of AUTH_MODE=apikey, and server/auth/cors.ts's exposed headers.
 const CORS_ALLOWED_HEADERS = [
   "Content-Type",
   "Authorization",
   "Mcp-Session-Id",
   "Mcp-Protocol-Version",
   "Last-Event-ID",
+  "api-key",
+  "x-api-key",
 ];
-const CORS_EXPOSED_HEADERS = ["Mcp-Session-Id", "WWW-Authenticate"];
+const CORS_EXPOSED_HEADERS = ["Mcp-Session-Id", "WWW-Authenticate", "Mcp-Protocol-Version"];
 /** Set by the construct from its props; refused in `environmentVariables` and `secretEnvironmentVariables`. */
 const MANAGED_VARIABLES = [
   "PORT",

@@ -24,7 +24,7 @@ export interface ServerConfig {
   readonly maxConnections: number;
   readonly maxBodyBytes: number;
   readonly shutdownGraceMs: number;
-  /** Parsed and kept for the rate limiter (a later issue); 0 means off. */
+  /** MCP requests per caller per minute and replica, plus a burst allowance (http/rate-limit.ts); 0 means off. */
   readonly rateLimitPerMinute: number;
   readonly logLevel: LogLevel;
   readonly applicationInsightsConnectionString?: string;
@@ -136,28 +136,10 @@ function origins(env: Env, url: URL | undefined): string[] {
   return url ? [url.origin, ...entries] : entries;
 }
 
-const LOOPBACK_BIND = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-/** DESIGN.md: AUTH_MODE=none refuses a non-loopback HOST unless MCP_ALLOW_UNAUTHENTICATED=true. */
-function refuseOpenNonLoopback(host: string, auth: AuthConfig, transport: string): void {
-  if (
-    transport === "http" &&
-    auth.mode === "none" &&
-    !auth.allowUnauthenticated &&
-    !LOOPBACK_BIND.has(host)
-  ) {
-    throw new ConfigError(
-      "HOST",
-      host,
-      "AUTH_MODE=none serves anyone who can reach the port: bind to a loopback address, choose an AUTH_MODE, or set MCP_ALLOW_UNAUTHENTICATED=true",
-    );
-  }
-}
-
 /** Reads every server variable once. Throws ConfigError naming the variable, the value and what is allowed. */
 export function loadConfig(env: Env): ServerConfig {
   const url = publicUrl(env);
-  const config: ServerConfig = {
+  return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: read(
       env,
@@ -186,6 +168,4 @@ export function loadConfig(env: Env): ServerConfig {
     eventStoreMaxAgeMs: 5 * 60_000,
     auth: parseAuthConfig(env),
   };
-  refuseOpenNonLoopback(config.host, config.auth, config.transport);
-  return config;
 }

@@ -1,7 +1,9 @@
-import express, { Express, RequestHandler, Router } from "express";
+import express, { Express, RequestHandler } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
+import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
+import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
@@ -10,6 +12,7 @@ import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
+import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
 import { requestLogging } from "./http/request-logging";
 import { LegacySseSessions } from "./transports/legacy-sse";
 import { StatefulSessions } from "./transports/stateful";
@@ -17,18 +20,18 @@ import { statelessPost } from "./transports/stateless";
 
 export interface CreateAppOptions {
   /**
-   * THE auth slot: runs in front of /mcp, /sse and /messages (after the Host/Origin checks, before any body
-   * is read). Sets `req.auth` (SDK AuthInfo, `extra.caller` a CallerIdentity) or answers 401/403 itself.
-   * @default - no authentication; tools see ANONYMOUS_CALLER
+   * Replaces the auth layer built from `config.auth` (tests inject their own). Runs in front of /mcp, /sse
+   * and /messages (after the Host/Origin checks, before any body is read); sets `req.auth` (SDK AuthInfo,
+   * `extra.caller` a CallerIdentity) or answers 401/403 itself.
+   * @default - createAuthMiddleware(config.auth), whose readiness check joins /readyz
    */
   readonly authMiddleware?: RequestHandler;
-  /**
-   * Routes served without auth and without the Origin check, mounted next to /healthz: e.g. the router for
-   * /.well-known/oauth-protected-resource. @default - none
-   */
-  readonly publicRouter?: Router;
+  /** Tuning for the auth layer built from `config.auth` (tests shorten the JWKS cooldown). @default - none */
+  readonly auth?: Pick<AuthMiddlewareOptions, "jwks" | "verifiedTokens">;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
+  /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
+  readonly rateLimit?: RateLimitOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
 }
@@ -60,7 +63,7 @@ export function createApp(
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
-  if (options.publicRouter) app.use(options.publicRouter);
+  app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];
@@ -78,7 +81,10 @@ export function createApp(
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
-  if (options.authMiddleware) app.use(mcpPaths, options.authMiddleware);
+  app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
+  // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
+  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
+  if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = jsonRpcBody(config.maxBodyBytes);
   let statefulCount = (): number => 0;
@@ -120,6 +126,18 @@ export function createApp(
     sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
   };
   return Object.assign(app, { mcp });
+}
+
+/** The auth layer `config.auth` asks for; its dependency check (e.g. the JWKS) joins /readyz. */
+function configuredAuth(
+  config: ServerConfig,
+  logger: Logger,
+  readiness: ReadinessRegistry,
+  tuning: CreateAppOptions["auth"] = {},
+): RequestHandler {
+  const middleware = createAuthMiddleware(config.auth, { ...tuning, publicUrl: config.publicUrl, logger });
+  readiness.add(middleware.readiness.name, () => middleware.readiness.check());
+  return middleware;
 }
 
 function methodNotAllowed(allow: string): RequestHandler {

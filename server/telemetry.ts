@@ -1,6 +1,6 @@
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ConfigError } from "./config-error";
+import type { ToolHandlerWrapper } from "./create-server";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
 
 /** The part of `@azure/monitor-opentelemetry` that the server uses. */
@@ -97,21 +97,5 @@ function isErrorResult(result: unknown): boolean {
   return typeof result === "object" && result !== null && (result as { isError?: unknown }).isError === true;
 }
 
-type AnyToolCallback = (...args: unknown[]) => unknown;
-
-/**
- * Makes every tool registered on `server` from now on run inside {@link traceToolCall}. Call it right
- * after `new McpServer(...)`, before the tools register. Input validation happens before the handler,
- * so arguments the SDK rejects produce no span.
- */
-export function traceToolCalls(server: McpServer): McpServer {
-  const register = server.registerTool.bind(server) as (
-    name: string,
-    config: unknown,
-    callback: AnyToolCallback,
-  ) => RegisteredTool;
-  const registerTraced = (name: string, config: unknown, callback: AnyToolCallback) =>
-    register(name, config, (...args) => traceToolCall(name, async () => callback(...args)));
-  server.registerTool = registerTraced as McpServer["registerTool"];
-  return server;
-}
+/** The `wrapToolHandler` for createServer: every tool call, extra tools included, runs in {@link traceToolCall}. */
+export const traceToolHandler: ToolHandlerWrapper = ({ toolName }, next) => traceToolCall(toolName, next);

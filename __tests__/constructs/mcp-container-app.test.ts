@@ -9,6 +9,8 @@ import {
   McpContainerAppProps,
 } from "../../constructs/mcp-container-app";
 import { ServerImage } from "../../constructs/server-image";
+import { API_KEY_HEADERS } from "../../server/auth/api-key-authenticator";
+import { CORS_EXPOSED_HEADERS as SERVER_EXPOSED_HEADERS } from "../../server/auth/cors";
 import { buildContext, placement, referenceTo, resources, testEnvironment } from "./fixtures";
 
 const IMAGE = "example.azurecr.io/mcp-server:1.2.3";
@@ -171,11 +173,23 @@ describe("McpContainerApp", () => {
           "Mcp-Session-Id",
           "Mcp-Protocol-Version",
           "Last-Event-ID",
+          "api-key",
+          "x-api-key",
         ],
-        exposed_headers: ["Mcp-Session-Id", "WWW-Authenticate"],
+        exposed_headers: ["Mcp-Session-Id", "WWW-Authenticate", "Mcp-Protocol-Version"],
       },
     });
     expect(envOf(synth).MCP_ALLOWED_ORIGINS).toBe("https://vscode.dev,http://localhost:6274");
+  });
+
+  it("lets browsers send every header the server reads a credential from and read every header it exposes", () => {
+    const cors = (
+      theApp(synthApp({ corsAllowedOrigins: ["https://vscode.dev"] })).ingress as {
+        cors: { allowed_headers: string[]; exposed_headers: string[] };
+      }
+    ).cors;
+    expect(cors.allowed_headers).toEqual(expect.arrayContaining(["Authorization", ...API_KEY_HEADERS]));
+    expect(cors.exposed_headers).toEqual(expect.arrayContaining([...SERVER_EXPOSED_HEADERS]));
   });
 
   it("allows any origin only when '*' is asked for, without credentials", () => {

@@ -1,7 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createAuthMiddleware, parseAuthConfig, protectedResourceMetadataRouter } from "../../server/auth";
-import { CreateAppOptions } from "../../server/create-app";
 import { JwksServer } from "../server/auth/support/jwks-server";
 import {
   APP_ID_URI,
@@ -13,25 +11,15 @@ import {
 } from "../server/auth/support/tokens";
 import { RunningServer, startServer } from "../server/support/test-server";
 
-// createApp does not apply AUTH_MODE from its config yet (that wiring lands separately), so the test
-// mounts the auth layer through createApp's own slots, exactly as the wiring will: middleware in front of
-// the MCP paths, its readiness check behind /readyz, the PRM router public.
+/** The real server in entra mode, configured only by its environment, keys from the test JWKS endpoint. */
 async function startEntraServer(jwks: JwksServer): Promise<RunningServer> {
-  const env = {
+  return startServer({
     AUTH_MODE: "entra",
     AZURE_TENANT_ID: TENANT_ID,
     MCP_AUDIENCE: APP_ID_URI,
     AUTH_JWKS_URI: jwks.uri,
     LOG_LEVEL: "warn",
-  };
-  const auth = parseAuthConfig(env);
-  const middleware = createAuthMiddleware(auth);
-  const options: CreateAppOptions = {
-    authMiddleware: middleware,
-    readinessChecks: { [middleware.readiness.name]: () => middleware.readiness.check() },
-    publicRouter: protectedResourceMetadataRouter(auth),
-  };
-  return startServer(env, {}, options);
+  });
 }
 
 async function whoamiWith(server: RunningServer, token: string): Promise<unknown> {

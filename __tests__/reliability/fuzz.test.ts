@@ -112,7 +112,12 @@ function problemWith(sent: FuzzCase, answer: RawAnswer): string | undefined {
 describe("fuzz: 1,000 malformed requests to POST /mcp", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ LOG_LEVEL: "warn", MCP_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+    // One anonymous caller sends all 1,000; the per-caller limiter has its own tests.
+    server = await startServer({
+      LOG_LEVEL: "warn",
+      MCP_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      MCP_RATE_LIMIT_PER_MINUTE: "0",
+    });
   });
   afterAll(() => server.close());
 

@@ -65,14 +65,6 @@ describe("loadConfig", () => {
     });
   });
 
-  it("fails when AUTH_MODE=none would listen beyond loopback without MCP_ALLOW_UNAUTHENTICATED=true", () => {
-    expect(() => loadConfig({ HOST: "0.0.0.0" })).toThrow(
-      /HOST="0.0.0.0" is not valid: AUTH_MODE=none .* MCP_ALLOW_UNAUTHENTICATED=true/,
-    );
-    expect(loadConfig({ HOST: "0.0.0.0", MCP_ALLOW_UNAUTHENTICATED: "true" }).host).toBe("0.0.0.0");
-    expect(loadConfig({ HOST: "::1" }).host).toBe("::1");
-  });
-
   it("replaces the default host list when MCP_ALLOWED_HOSTS is set", () => {
     expect(loadConfig({ MCP_ALLOWED_HOSTS: "MCP.example.com:443,localhost" }).allowedHosts).toEqual([
       "mcp.example.com:443",

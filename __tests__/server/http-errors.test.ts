@@ -157,12 +157,12 @@ describe("health endpoints", () => {
     server.app.mcp.readiness.add("jwks", () => keysCached);
     const ready = await fetch(`${server.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { jwks: "ok" } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { auth: "ok", jwks: "ok" } });
     keysCached = false;
     const degraded = await fetch(`${server.base}/readyz`);
     expect(degraded.status).toBe(503);
     const text = await degraded.text();
-    expect(JSON.parse(text)).toEqual({ status: "degraded", checks: { jwks: "failing" } });
+    expect(JSON.parse(text)).toEqual({ status: "degraded", checks: { auth: "ok", jwks: "failing" } });
     expect(text).not.toMatch(/example\.com/);
   });
 });

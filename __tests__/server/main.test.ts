@@ -80,6 +80,48 @@ describe("server/main.ts as a real process", () => {
   });
 });
 
+describe("server/main.ts wiring from the environment", () => {
+  it("enforces AUTH_MODE=apikey, registers query_logs, starts telemetry, and still exits 0 on SIGTERM", async () => {
+    const key = "main-test-key-0123456789";
+    const child = start({
+      PORT: "0",
+      AUTH_MODE: "apikey",
+      MCP_API_KEYS: `ci:${key}`,
+      LOG_ANALYTICS_WORKSPACE_ID: "63613592-b6f7-4c3d-a390-22ba13102111",
+      // Nothing listens there: the exporter's flush fails, and shutdown must not wait on it for long.
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:1/",
+    });
+    try {
+      const base = await listeningUrl(child);
+      expect(child.stdout()).toMatch(/"authMode":"apikey","queryLogs":true,"telemetry":true/);
+      const refused = await fetch(`${base}/mcp`, {
+        method: "POST",
+        headers: MCP_HEADERS,
+        body: JSON.stringify(INITIALIZE),
+      });
+      expect(refused.status).toBe(401);
+
+      const client = new Client({ name: "wired", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+          requestInit: { headers: { "x-api-key": key } },
+        }),
+      );
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("query_logs");
+      await client.callTool({ name: "echo", arguments: { message: "span" } });
+      await client.close();
+
+      child.process.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+      expect(child.stdout()).not.toContain(key);
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  });
+});
+
 describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
   it("speaks only MCP on stdout, logs on stderr, and serves every tool", async () => {
     const transport = new StdioClientTransport({

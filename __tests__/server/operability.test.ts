@@ -183,7 +183,7 @@ describe("draining", () => {
       const drained = server.app.mcp.lifecycle.drain(10_000);
       const ready = await fetch(`${server.base}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "draining", checks: {} });
+      expect(await ready.json()).toEqual({ status: "draining", checks: { auth: "ok" } });
       const refused = await fetch(server.mcpUrl, {
         method: "POST",
         headers: MCP_HEADERS,

@@ -39,7 +39,11 @@ describe("Streamable HTTP, stateless (the default)", () => {
     for (const tool of tools) expect(tool.annotations?.readOnlyHint).toBe(true);
     const echo = tools.find((t) => t.name === "echo");
     expect(echo?.inputSchema.properties).toEqual({
-      message: { type: "string", description: "Text to send back" },
+      message: {
+        type: "string",
+        maxLength: 10000,
+        description: "Text to send back (at most 10000 characters)",
+      },
     });
     const wait = tools.find((t) => t.name === "wait_with_progress");
     expect(wait?.inputSchema.properties?.seconds).toMatchObject({ minimum: 1, maximum: 600 });
@@ -56,9 +60,9 @@ describe("Streamable HTTP, stateless (the default)", () => {
     expect(Math.abs(Date.parse(utc) - Date.now())).toBeLessThan(60_000);
   });
 
-  it("calls whoami and sees the anonymous caller when no auth runs", async () => {
+  it("calls whoami and sees the anonymous caller, known by its address, with AUTH_MODE=none", async () => {
     const result = await client.callTool({ name: "whoami", arguments: {} });
-    expect(result.structuredContent).toEqual({ kind: "anonymous", id: "anonymous", scopes: [], roles: [] });
+    expect(result.structuredContent).toEqual({ kind: "anonymous", id: "127.0.0.1", scopes: [], roles: [] });
   });
 
   it("streams a progress notification every second of wait_with_progress", async () => {

@@ -12,7 +12,8 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { z } from "zod";
 import { ConfigError } from "../../server/config-error";
-import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolCalls } from "../../server/telemetry";
+import { createServer } from "../../server/create-server";
+import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolHandler } from "../../server/telemetry";
 
 const REPO = join(__dirname, "..", "..");
 
@@ -69,12 +70,11 @@ describe("traceToolCall", () => {
     expect(span.events.map((event) => event.name)).toEqual(["exception"]);
   });
 
-  it("traces every tool registered after traceToolCalls, called through a real client", async () => {
-    const server = traceToolCalls(new McpServer({ name: "test-server", version: "1.0.0" }));
-    server.registerTool("shout", { inputSchema: { message: z.string() } }, async ({ message }) => ({
-      content: [{ type: "text", text: message.toUpperCase() }],
-    }));
-    server.registerTool("fail", {}, async () => ({ content: [{ type: "text", text: "no" }], isError: true }));
+  it("traces every tool of createServer({ wrapToolHandler: traceToolHandler }), extra tools included", async () => {
+    const server = createServer({
+      wrapToolHandler: traceToolHandler,
+      extraTools: [(s) => registerShoutAndFail(s)],
+    });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     await server.connect(serverTransport);
     const client = new Client({ name: "test", version: "1.0.0" });
@@ -82,15 +82,24 @@ describe("traceToolCall", () => {
 
     const shout = await client.callTool({ name: "shout", arguments: { message: "hi" } });
     await client.callTool({ name: "fail", arguments: {} });
+    await client.callTool({ name: "echo", arguments: { message: "built-in" } });
     await client.close();
 
     expect(shout.content).toEqual([{ type: "text", text: "HI" }]);
     expect(exporter.getFinishedSpans().map((s) => [s.name, s.attributes["tool.outcome"]])).toEqual([
       ["tools/call shout", "ok"],
       ["tools/call fail", "error"],
+      ["tools/call echo", "ok"],
     ]);
   });
 });
+
+function registerShoutAndFail(server: McpServer): void {
+  server.registerTool("shout", { inputSchema: { message: z.string() } }, async ({ message }) => ({
+    content: [{ type: "text", text: message.toUpperCase() }],
+  }));
+  server.registerTool("fail", {}, async () => ({ content: [{ type: "text", text: "no" }], isError: true }));
+}
 
 describe("startTelemetry", () => {
   const serviceName = process.env.OTEL_SERVICE_NAME;

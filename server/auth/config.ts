@@ -28,7 +28,10 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 const URI = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 const CLAIM_VALUE = /^[^\s,/]+$/;
 
-/** Parses the auth variables; every problem is a ConfigError naming the variable. */
+/**
+ * Parses the auth variables; every problem is a ConfigError naming the variable. The one home of the rule
+ * that AUTH_MODE=none refuses a non-loopback HOST (loadConfig relies on it).
+ */
 export function parseAuthConfig(env: Env): AuthConfig {
   const mode = env.AUTH_MODE ?? "none";
   switch (mode) {
@@ -48,8 +51,10 @@ function parseNone(env: Env): AuthConfig {
   if (allow !== "true" && allow !== "false") {
     throw new ConfigError("MCP_ALLOW_UNAUTHENTICATED", allow, "expected 'true' or 'false'");
   }
-  const host = env.HOST ?? "127.0.0.1";
-  if (allow === "false" && !isLoopbackHost(host)) {
+  const host = env.HOST?.trim() || "127.0.0.1";
+  // stdio listens on no address, so only an HTTP server can be open to the network.
+  const listens = (env.MCP_TRANSPORT?.trim() || "http") === "http";
+  if (allow === "false" && listens && !isLoopbackHost(host)) {
     throw new ConfigError(
       "HOST",
       host,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Request, RequestHandler } from "express";
 import { Logger } from "pino";
+import { callerOf } from "../auth/middleware";
+import "./request-auth";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
@@ -28,7 +30,10 @@ function rpcSummary(body: unknown): RpcSummary {
   };
 }
 
-/** One log line per request when its response closes: request id, method, path, JSON-RPC method, tool, status, duration. */
+/**
+ * One log line per request when its response closes: request id, method, path, JSON-RPC method, tool,
+ * caller id (object id, API key label or client address; never a credential), status, duration.
+ */
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -44,6 +49,7 @@ export function requestLogging(logger: Logger): RequestHandler {
           method: req.method,
           path: req.path,
           ...rpcSummary(req.body),
+          callerId: callerOf(req.auth)?.id,
           status: res.statusCode,
           durationMs: Math.round(durationMs * 100) / 100,
           aborted: !res.writableFinished,

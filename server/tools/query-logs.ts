@@ -34,6 +34,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createQueryLogsDeps(config: {
   workspaceId: string;
   azureClientId?: string;
+  /** @default - DefaultAzureCredential for `azureClientId` (tests pass a stand-in) */
+  credential?: TokenCredential;
   endpoint?: string;
   timeoutMs?: number;
 }): QueryLogsDeps {
@@ -53,7 +55,8 @@ export function createQueryLogsDeps(config: {
   }
   return {
     workspaceId: config.workspaceId,
-    credential: new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }),
+    credential:
+      config.credential ?? new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }),
     endpoint: config.endpoint,
     timeoutMs: config.timeoutMs,
   };

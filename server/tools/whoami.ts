@@ -1,12 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { ANONYMOUS_CALLER, CallerIdentity } from "../auth/types";
-
-/** The caller the auth middleware put on `req.auth.extra.caller`; anonymous when there is none. */
-export function callerOf(authInfo: AuthInfo | undefined): CallerIdentity {
-  const caller = authInfo?.extra?.caller as CallerIdentity | undefined;
-  return caller ?? ANONYMOUS_CALLER;
-}
+import { callerOf } from "../auth/middleware";
+import { ANONYMOUS_CALLER } from "../auth/types";
 
 export function registerWhoami(server: McpServer): void {
   server.registerTool(
@@ -19,7 +13,7 @@ export function registerWhoami(server: McpServer): void {
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (_args, extra) => {
-      const caller = callerOf(extra.authInfo);
+      const caller = callerOf(extra.authInfo) ?? ANONYMOUS_CALLER;
       // Copy field by field so nothing the auth layer adds later (a token, a key) can leak through.
       const described = {
         kind: caller.kind,

@@ -44,6 +44,11 @@ describe("none", () => {
     expect(error.message).toContain("MCP_ALLOW_UNAUTHENTICATED=true");
   });
 
+  test("stdio listens on no address, so HOST does not matter there", () => {
+    expect(parseAuthConfig({ HOST: "0.0.0.0", MCP_TRANSPORT: "stdio" }).mode).toBe("none");
+    expect(configError({ HOST: "0.0.0.0", MCP_TRANSPORT: "http" }).variable).toBe("HOST");
+  });
+
   test("MCP_ALLOW_UNAUTHENTICATED=true allows a non-loopback HOST", () => {
     expect(parseAuthConfig({ HOST: "0.0.0.0", MCP_ALLOW_UNAUTHENTICATED: "true" })).toEqual({
       mode: "none",

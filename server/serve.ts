@@ -1,0 +1,97 @@
+import { Server } from "node:http";
+import pino, { Logger } from "pino";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { ServerConfig } from "./config";
+import { createApp } from "./create-app";
+import { createServer } from "./create-server";
+import { createLogger } from "./logger";
+import { serverDepsFor } from "./server-deps";
+import type { Telemetry } from "./telemetry";
+
+const TELEMETRY_FLUSH_MS = 3000;
+
+async function flushWithin(telemetry: Telemetry, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn({ ms }, "telemetry flush timed out");
+      resolve();
+    }, ms);
+  });
+  const flushed = telemetry
+    .shutdown()
+    .catch((error: unknown) => logger.warn({ err: error }, "telemetry flush failed"));
+  await Promise.race([flushed, timedOut]);
+  clearTimeout(timer);
+}
+
+function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): void {
+  const deps = serverDepsFor(config);
+  const app = createApp(config, () => createServer(deps), { logger });
+  const http: Server = app.listen(config.port, config.host, () => {
+    const address = http.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    logger.info(
+      {
+        host: config.host,
+        port,
+        sessionMode: config.sessionMode,
+        legacySse: config.legacySseEnabled,
+        authMode: config.auth.mode,
+        queryLogs: config.logAnalyticsWorkspaceId !== undefined,
+        telemetry: config.applicationInsightsConnectionString !== undefined,
+      },
+      `MCP server listening on http://${config.host}:${port}/mcp`,
+    );
+  });
+  let stopping = false;
+  let exiting = false;
+  const exit = async (): Promise<void> => {
+    if (exiting) return;
+    exiting = true;
+    // Spans of the last calls go out before the process does, within what is left of Azure's 30 s grace.
+    await flushWithin(telemetry, TELEMETRY_FLUSH_MS, logger);
+    logger.flush();
+    process.exit(0);
+  };
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "draining");
+    // Keep listening while draining: probes must see /readyz turn 503, and new MCP requests get a clear 503.
+    const finished = await app.mcp.lifecycle.drain(config.shutdownGraceMs);
+    logger.info({ finished }, finished ? "drained; exiting" : "grace period over; exiting");
+    // Streams are closed now; let the last responses flush, then cut whatever is left.
+    http.close(() => void exit());
+    setTimeout(() => http.closeAllConnections(), finished ? 1000 : 0).unref();
+    setTimeout(() => void exit(), 2000).unref();
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void stop(signal));
+}
+
+async function runStdio(config: ServerConfig, logger: Logger, telemetry: Telemetry): Promise<void> {
+  const server = createServer(serverDepsFor(config));
+  await server.connect(new StdioServerTransport());
+  logger.info("MCP server on stdio");
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(
+      signal,
+      () =>
+        void server
+          .close()
+          .then(() => flushWithin(telemetry, TELEMETRY_FLUSH_MS, logger))
+          .finally(() => process.exit(0)),
+    );
+  }
+}
+
+/** Runs the configured transport until a signal; main.ts loads this module after telemetry has started. */
+export function serve(config: ServerConfig, telemetry: Telemetry): void {
+  // stdout belongs to the protocol in stdio mode; logs go to stderr there.
+  const logger = createLogger(
+    config.logLevel,
+    config.transport === "stdio" ? pino.destination(2) : undefined,
+  );
+  if (config.transport === "stdio") void runStdio(config, logger, telemetry);
+  else runHttp(config, logger, telemetry);
+}

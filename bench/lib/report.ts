@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 
@@ -56,13 +56,37 @@ export function toMarkdown(figures: readonly Figure[]): string {
   return lines.join("\n");
 }
 
+interface Results {
+  readonly machine: string;
+  /** When each benchmark was last measured, by id. */
+  readonly measuredAt: Record<string, string>;
+  readonly figures: Figure[];
+}
+
+/**
+ * Writes latest.md and latest.json. A run of some benchmarks (`npm run bench -- B6`) replaces only their
+ * figures and keeps the others', each benchmark stamped with when it was measured.
+ */
 export function writeResults(figures: readonly Figure[], dir: string): void {
   mkdirSync(dir, { recursive: true });
+  const jsonPath = join(dir, "latest.json");
+  const previous: Results | undefined = existsSync(jsonPath)
+    ? (JSON.parse(readFileSync(jsonPath, "utf8")) as Results)
+    : undefined;
+  const ran = new Set(figures.map((f) => f.benchmark));
+  const now = new Date().toISOString();
+  const measuredAt = { ...(typeof previous?.measuredAt === "object" ? previous.measuredAt : {}) };
+  for (const id of ran) measuredAt[id] = now;
+  const kept = (previous?.figures ?? []).filter((f) => !ran.has(f.benchmark));
+  const all = [...kept, ...figures].sort((a, b) => a.benchmark.localeCompare(b.benchmark));
   const machine = `${cpus().length} cores, Node ${process.version}`;
-  const header = `Measured ${new Date().toISOString()} on ${machine}. Ratios are medians of alternating rounds in one run.\n\n`;
-  writeFileSync(join(dir, "latest.md"), header + toMarkdown(figures) + "\n");
-  writeFileSync(
-    join(dir, "latest.json"),
-    JSON.stringify({ measuredAt: new Date().toISOString(), machine, figures }, null, 2) + "\n",
-  );
+  const stamps = Object.keys(measuredAt)
+    .sort()
+    .map((id) => `${id} ${measuredAt[id]}`)
+    .join(", ");
+  const header =
+    `Measured on ${machine} (${stamps}). Every goal is a ratio or bound from one run of its benchmark; ` +
+    `ratios are medians of alternating rounds.\n\n`;
+  writeFileSync(join(dir, "latest.md"), header + toMarkdown(all) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, measuredAt, figures: all }, null, 2) + "\n");
 }

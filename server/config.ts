@@ -32,7 +32,7 @@ export interface ServerConfig {
   readonly azureClientId?: string;
   /** Stateful mode: a session without requests for this long is closed. Not an environment variable. */
   readonly sessionIdleMs: number;
-  /** Stateful mode: resumability keeps at most this many events, none older than eventStoreMaxAgeMs. */
+  /** Stateful mode, per session: resumability keeps at most this many events, none older than eventStoreMaxAgeMs. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
   readonly auth: AuthConfig;
@@ -164,7 +164,7 @@ export function loadConfig(env: Env): ServerConfig {
     logAnalyticsWorkspaceId: guid(env, "LOG_ANALYTICS_WORKSPACE_ID"),
     azureClientId: guid(env, "AZURE_CLIENT_ID"),
     sessionIdleMs: 30 * 60_000,
-    eventStoreMaxEvents: 10_000,
+    eventStoreMaxEvents: 1_000,
     eventStoreMaxAgeMs: 5 * 60_000,
     auth: parseAuthConfig(env),
   };

@@ -4,14 +4,20 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+import { sessionOwner } from "./session-owner";
+
+interface LegacySession {
+  readonly transport: SSEServerTransport;
+  readonly owner: string | undefined;
+}
 
 /**
  * The 2024-11-05 HTTP+SSE transport: GET /sse opens the stream and names a /messages?sessionId=... URL that
  * takes the client's POSTs. Stateful by nature (one replica or affinity). Heartbeat comments keep idle
- * streams alive through Azure's 240 s ingress timeout.
+ * streams alive through Azure's 240 s ingress timeout. A session takes POSTs only from the caller that opened it.
  */
 export class LegacySseSessions {
-  private readonly transports = new Map<string, SSEServerTransport>();
+  private readonly sessions = new Map<string, LegacySession>();
 
   constructor(
     private readonly serverFactory: () => McpServer,
@@ -20,21 +26,21 @@ export class LegacySseSessions {
   ) {}
 
   get count(): number {
-    return this.transports.size;
+    return this.sessions.size;
   }
 
-  readonly openStream: RequestHandler = async (_req, res) => {
+  readonly openStream: RequestHandler = async (req, res) => {
     const transport = new SSEServerTransport("/messages", res);
     const server = this.serverFactory();
     const sessionId = transport.sessionId;
-    this.transports.set(sessionId, transport);
+    this.sessions.set(sessionId, { transport, owner: sessionOwner(req) });
     const heartbeat = setInterval(() => res.write(": keepalive\n\n"), this.heartbeatMs);
     heartbeat.unref();
     const unregister = this.lifecycle.onDrainClose(() => void transport.close());
     res.once("close", () => {
       clearInterval(heartbeat);
       unregister();
-      this.transports.delete(sessionId);
+      this.sessions.delete(sessionId);
       void server.close();
     });
     await server.connect(transport);
@@ -43,8 +49,9 @@ export class LegacySseSessions {
 
   readonly postMessage: RequestHandler = async (req, res) => {
     const sessionId = req.query.sessionId;
-    const transport = typeof sessionId === "string" ? this.transports.get(sessionId) : undefined;
-    if (!transport) {
+    const session = typeof sessionId === "string" ? this.sessions.get(sessionId) : undefined;
+    // Another caller's session is answered exactly like a missing one: its existence is not revealed.
+    if (!session || session.owner !== sessionOwner(req)) {
       sendJsonRpcError(
         res,
         404,
@@ -53,6 +60,6 @@ export class LegacySseSessions {
       );
       return;
     }
-    await transport.handlePostMessage(req, res, req.body);
+    await session.transport.handlePostMessage(req, res, req.body);
   };
 }

@@ -7,9 +7,11 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { BoundedEventStore } from "./bounded-event-store";
+import { sessionOwner } from "./session-owner";
 
 interface Session {
   readonly transport: StreamableHTTPServerTransport;
+  readonly owner: string | undefined;
   lastSeen: number;
   openRequests: number;
 }
@@ -17,18 +19,18 @@ interface Session {
 export interface StatefulOptions {
   readonly heartbeatMs: number;
   readonly idleMs: number;
+  /** Per session: each session has its own store, so one session can never replay another's events. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
 }
 
 /**
  * MCP_SESSION_MODE=stateful: one server and SDK transport per session, the GET stream, DELETE, resumption
- * from a bounded event store, and expiry of sessions idle for `idleMs`. Sessions live in this process, so
- * this mode needs one replica or session affinity.
+ * from a bounded event store of its own, and expiry of sessions idle for `idleMs`. A session answers only
+ * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
  */
 export class StatefulSessions {
   private readonly sessions = new Map<string, Session>();
-  private readonly eventStore: BoundedEventStore;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -36,7 +38,6 @@ export class StatefulSessions {
     private readonly lifecycle: Lifecycle,
     private readonly options: StatefulOptions,
   ) {
-    this.eventStore = new BoundedEventStore(options.eventStoreMaxEvents, options.eventStoreMaxAgeMs);
     this.sweeper = setInterval(() => this.expireIdle(), Math.max(10, Math.min(options.idleMs / 2, 60_000)));
     this.sweeper.unref();
     lifecycle.onDrainClose(() => this.closeAll());
@@ -51,7 +52,8 @@ export class StatefulSessions {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = this.sessions.get(sessionId);
-      if (!session) {
+      // Another caller's session is answered exactly like a missing one: its existence is not revealed.
+      if (!session || session.owner !== sessionOwner(req)) {
         sendJsonRpcError(
           res,
           404,
@@ -70,7 +72,7 @@ export class StatefulSessions {
       return;
     }
     if (req.method === "POST" && isInitializeRequest(req.body)) {
-      const transport = await this.startSession();
+      const transport = await this.startSession(sessionOwner(req));
       await transport.handleRequest(req, res, req.body);
       return;
     }
@@ -82,14 +84,14 @@ export class StatefulSessions {
     );
   };
 
-  private async startSession(): Promise<StreamableHTTPServerTransport> {
+  private async startSession(owner: string | undefined): Promise<StreamableHTTPServerTransport> {
     const server = this.serverFactory();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      eventStore: this.eventStore,
+      eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxAgeMs),
       keepAliveMs: this.options.heartbeatMs,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, lastSeen: Date.now(), openRequests: 0 });
+        this.sessions.set(id, { transport, owner, lastSeen: Date.now(), openRequests: 0 });
       },
     });
     transport.onclose = () => {

@@ -1,44 +1,15 @@
-import { ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { listeningUrl, SERVER_NODE_ARGS, startChildServer } from "./support/child-server";
 import { eventually, INITIALIZE, MCP_HEADERS } from "./support/test-server";
 
 const ROOT = join(__dirname, "..", "..");
-// tsx as a loader keeps the server the direct child, so signals reach it unrelayed.
-const NODE_ARGS = ["--import", "tsx", join(ROOT, "server", "main.ts")];
-
-function baseEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...extra };
-}
-
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: baseEnv(env) });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-async function listeningUrl(child: Child): Promise<string> {
-  await eventually(() => /"port":\d+/.test(child.stdout()), 20_000);
-  const port = /"port":(\d+)/.exec(child.stdout())?.[1];
-  return `http://127.0.0.1:${port}`;
-}
 
 describe("server/main.ts as a real process", () => {
   it("exits 1 on a bad setting, naming it on stderr, before listening", async () => {
-    const child = start({ PORT: "0", MCP_SSE_HEARTBEAT_SECONDS: "240" });
+    const child = startChildServer({ PORT: "0", MCP_SSE_HEARTBEAT_SECONDS: "240" });
     expect(await child.exited).toBe(1);
     expect(child.stderr()).toContain(
       'MCP_SSE_HEARTBEAT_SECONDS="240" is not valid: expected a whole number from 1 to 239',
@@ -47,7 +18,7 @@ describe("server/main.ts as a real process", () => {
   });
 
   it("drains on SIGTERM: /readyz 503 at once, new work refused, the call in flight finishes, exit 0", async () => {
-    const child = start({ PORT: "0", MCP_SHUTDOWN_GRACE_SECONDS: "20" });
+    const child = startChildServer({ PORT: "0", MCP_SHUTDOWN_GRACE_SECONDS: "20" });
     try {
       const base = await listeningUrl(child);
       const client = new Client({ name: "drain", version: "1" });
@@ -83,7 +54,7 @@ describe("server/main.ts as a real process", () => {
 describe("server/main.ts wiring from the environment", () => {
   it("enforces AUTH_MODE=apikey, registers query_logs, starts telemetry, and still exits 0 on SIGTERM", async () => {
     const key = "main-test-key-0123456789";
-    const child = start({
+    const child = startChildServer({
       PORT: "0",
       AUTH_MODE: "apikey",
       MCP_API_KEYS: `ci:${key}`,
@@ -126,9 +97,9 @@ describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
   it("speaks only MCP on stdout, logs on stderr, and serves every tool", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: NODE_ARGS,
+      args: SERVER_NODE_ARGS,
       cwd: ROOT,
-      env: baseEnv({ MCP_TRANSPORT: "stdio" }),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
       stderr: "pipe",
     });
     let stderr = "";

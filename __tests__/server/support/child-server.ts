@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { eventually } from "./test-server";
 
 const ROOT = join(__dirname, "..", "..", "..");
-// tsx as a loader keeps the server the direct child, so signals reach it unrelayed (as in main.test.ts).
+// tsx as a loader keeps the server the direct child, so signals reach it unrelayed.
 export const SERVER_NODE_ARGS = ["--import", "tsx", join(ROOT, "server", "main.ts")];
 
 export interface ChildServer {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { freePort } from "./lib/child-server";
-import { BUNDLE, bundleBytes } from "./lib/ours";
+import { BUNDLE, bundleBytes, shippedBytes } from "./lib/ours";
 import { Figure, goalAtMost, reported } from "./lib/report";
 import { median } from "./lib/stats";
 
@@ -47,6 +47,7 @@ export async function runB4(): Promise<Figure[]> {
   return [
     goalAtMost("B4", "start to /readyz 200 (median)", median(runs), 400, "ms"),
     reported("B4", "bare `node -e ''` start and exit (median, for scale)", median(nodeBaseline), "ms"),
-    goalAtMost("B4", "shipped bundle dist/bundle/server.js", bundleBytes() / 1e6, 10, "MB"),
+    reported("B4", "dist/bundle/server.js (parsed at every start)", bundleBytes() / 1e6, "MB"),
+    goalAtMost("B4", "everything the image ships (dist/bundle)", shippedBytes() / 1e6, 10, "MB"),
   ];
 }

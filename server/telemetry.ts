@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ConfigError } from "./config-error";
+import { loadAzureMonitor as loadAzureMonitorSdk } from "./lazy-load";
 import type { ToolHandlerWrapper } from "./create-server";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
 
@@ -23,7 +24,7 @@ export interface Telemetry {
  */
 export function startTelemetry(
   connectionString: string | undefined,
-  loadAzureMonitor: () => AzureMonitorModule = requireAzureMonitor,
+  loadAzureMonitor: () => AzureMonitorModule = loadAzureMonitorSdk,
 ): Telemetry {
   if (!connectionString) return { shutdown: async () => undefined };
   if (!/(^|;)\s*InstrumentationKey=[^;]+/i.test(connectionString)) {
@@ -39,12 +40,6 @@ export function startTelemetry(
   const monitor = loadAzureMonitor();
   monitor.useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
   return { shutdown: () => monitor.shutdownAzureMonitor() };
-}
-
-function requireAzureMonitor(): AzureMonitorModule {
-  // A lazy require keeps the SDK (and its instrumentations) out of processes that do not export.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@azure/monitor-opentelemetry") as AzureMonitorModule;
 }
 
 /** Span attribute with the outcome, for easy filtering in KQL: `customDimensions["tool.outcome"]`. */

@@ -186,10 +186,30 @@ describe("server/Dockerfile replayed in a temporary directory", () => {
     throw new Error(`${url} never answered`);
   }
 
-  it("leaves only the bundle and package.json in the final stage, under 10 MB", () => {
+  it("leaves only the bundles and package.json in the final stage, under 10 MB", () => {
     const files = execFileSync("find", [".", "-type", "f"], { cwd: finalRoot, encoding: "utf8" });
-    expect(files.trim().split("\n").sort()).toEqual(["./app/dist/bundle/server.js", "./app/package.json"]);
+    expect(files.trim().split("\n").sort()).toEqual([
+      "./app/dist/bundle/lazy/azure-identity.js",
+      "./app/dist/bundle/lazy/azure-monitor.js",
+      "./app/dist/bundle/server.js",
+      "./app/package.json",
+    ]);
     expect(payloadBytes(finalRoot)).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  it("ships the Azure SDK bundles where server.js requires them, loadable on their own", () => {
+    const bundleDir = join(finalRoot, "app", "dist", "bundle");
+    const server = readFileSync(join(bundleDir, "server.js"), "utf8");
+    expect(server).toContain('require("./lazy/azure-monitor")');
+    expect(server).toContain('require("./lazy/azure-identity")');
+    const probe = [
+      `const m = require(${JSON.stringify(join(bundleDir, "lazy", "azure-monitor.js"))});`,
+      `const i = require(${JSON.stringify(join(bundleDir, "lazy", "azure-identity.js"))});`,
+      "process.stdout.write([typeof m.useAzureMonitor, typeof m.shutdownAzureMonitor, typeof i.DefaultAzureCredential].join());",
+    ].join("\n");
+    expect(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" })).toBe(
+      "function,function,function",
+    );
   });
 
   it("starts the final stage's CMD, which answers /healthz and passes the HEALTHCHECK", async () => {

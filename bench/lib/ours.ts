@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ChildServer, startChildServer } from "./child-server";
 
 const ROOT = join(__dirname, "..", "..");
@@ -13,8 +13,17 @@ export function ensureBundle(): void {
   if (result.status !== 0) throw new Error(`npm run bundle failed: ${result.stderr}`);
 }
 
+/** Size of server.js, what every start parses. */
 export function bundleBytes(): number {
   return statSync(BUNDLE).size;
+}
+
+/** Size of everything the image ships under dist/bundle (server.js and the lazily loaded SDK bundles). */
+export function shippedBytes(): number {
+  const dir = dirname(BUNDLE);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import { loadAzureIdentity } from "../lazy-load";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -56,7 +57,8 @@ export function createQueryLogsDeps(config: {
   return {
     workspaceId: config.workspaceId,
     credential:
-      config.credential ?? new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }),
+      config.credential ??
+      new (loadAzureIdentity().DefaultAzureCredential)({ managedIdentityClientId: config.azureClientId }),
     endpoint: config.endpoint,
     timeoutMs: config.timeoutMs,
   };

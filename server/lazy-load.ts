@@ -1,0 +1,14 @@
+// The Azure SDKs are most of the server's code but needed only when configured (telemetry, query_logs).
+// They are required here, on first use, and in the image each is a bundle of its own next to server.js
+// (dist/bundle/lazy/*.js), so a process that does not use them never even parses them. Keep every such
+// require in this file: the relative paths must be the same from server/ and from dist/bundle/.
+
+export function loadAzureMonitor(): typeof import("./lazy/azure-monitor") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./lazy/azure-monitor") as typeof import("./lazy/azure-monitor");
+}
+
+export function loadAzureIdentity(): typeof import("./lazy/azure-identity") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./lazy/azure-identity") as typeof import("./lazy/azure-identity");
+}

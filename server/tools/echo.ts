@@ -3,18 +3,21 @@ import { z } from "zod";
 
 export const ECHO_MAX_CHARS = 10_000;
 
+// Built once per process, not per server: every pooled or per-session McpServer shares it.
+const inputSchema = {
+  message: z
+    .string()
+    .max(ECHO_MAX_CHARS, `message must be at most ${ECHO_MAX_CHARS} characters`)
+    .describe(`Text to send back (at most ${ECHO_MAX_CHARS} characters)`),
+};
+
 export function registerEcho(server: McpServer): void {
   server.registerTool(
     "echo",
     {
       title: "Echo",
       description: "Returns the message it was given. Useful to check connectivity and authentication.",
-      inputSchema: {
-        message: z
-          .string()
-          .max(ECHO_MAX_CHARS, `message must be at most ${ECHO_MAX_CHARS} characters`)
-          .describe(`Text to send back (at most ${ECHO_MAX_CHARS} characters)`),
-      },
+      inputSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ message }) => ({ content: [{ type: "text", text: message }] }),

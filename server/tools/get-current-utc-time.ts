@@ -1,6 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 
+// Built once per process, not per server: every pooled or per-session McpServer shares it.
+const outputSchema = { utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z") };
+
 export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = () => new Date()): void {
   server.registerTool(
     "get_current_utc_time",
@@ -8,7 +11,7 @@ export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = (
       title: "Current UTC time",
       description: "Returns the server's current time in UTC as an ISO 8601 string.",
       inputSchema: {},
-      outputSchema: { utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z") },
+      outputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () => {

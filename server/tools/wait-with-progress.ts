@@ -15,6 +15,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+// Built once per process, not per server: every pooled or per-session McpServer shares it.
+const inputSchema = {
+  seconds: z.number().int().min(1).max(600).describe("How long to wait, in whole seconds (1 to 600)"),
+};
+
 /**
  * Waits `seconds`, reporting progress every second when the client sent a progressToken. It proves that
  * streaming works through proxies and that long calls survive idle timeouts. Stops early on cancellation.
@@ -26,9 +31,7 @@ export function registerWaitWithProgress(server: McpServer, tickMs: number = TIC
       title: "Wait with progress",
       description:
         "Waits the given number of seconds, sending a progress notification every second when the request carries a progressToken. Cancellable.",
-      inputSchema: {
-        seconds: z.number().int().min(1).max(600).describe("How long to wait, in whole seconds (1 to 600)"),
-      },
+      inputSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ seconds }, extra) => {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { AuthConfig, parseAuthConfig } from "./auth/config";
 import { ConfigError } from "./config-error";
+import { GUID_PATTERN } from "./guid";
+import { LOOPBACK_HOSTNAMES } from "./loopback-hostnames";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,8 +40,6 @@ export interface ServerConfig {
   readonly auth: AuthConfig;
 }
 
-const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
-
 function read<T>(env: Env, variable: string, schema: z.ZodType<T>, fallback: string, allowed: string): T {
   const raw = env[variable];
   const value = raw === undefined || raw.trim() === "" ? fallback : raw.trim();
@@ -67,11 +67,9 @@ function optional(env: Env, variable: string): string | undefined {
   return value ? value : undefined;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function guid(env: Env, variable: string): string | undefined {
   const value = optional(env, variable);
-  if (value !== undefined && !GUID.test(value)) {
+  if (value !== undefined && !GUID_PATTERN.test(value)) {
     throw new ConfigError(
       variable,
       env[variable],
@@ -118,7 +116,7 @@ function hosts(env: Env, url: URL | undefined): string[] {
     }
   }
   if (entries.length > 0) return entries;
-  return url ? [url.hostname.toLowerCase(), ...LOOPBACK_HOSTS] : [...LOOPBACK_HOSTS];
+  return url ? [url.hostname.toLowerCase(), ...LOOPBACK_HOSTNAMES] : [...LOOPBACK_HOSTNAMES];
 }
 
 function origins(env: Env, url: URL | undefined): string[] {

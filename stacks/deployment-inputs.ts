@@ -1,6 +1,6 @@
-type Env = Readonly<Record<string, string | undefined>>;
+import { GUID_PATTERN } from "../constructs/private/stable-ids";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** What a deployment run adds to the checked-in environment config. Read only by main.ts. */
 export interface DeploymentInputs {
@@ -19,7 +19,7 @@ export interface DeploymentInputs {
 export function deploymentInputsFromEnvironment(env: Env): DeploymentInputs {
   const serverImage = env.MCP_SERVER_IMAGE || undefined;
   const deployerPrincipalId = env.MCP_DEPLOYER_PRINCIPAL_ID || undefined;
-  if (deployerPrincipalId !== undefined && !GUID.test(deployerPrincipalId)) {
+  if (deployerPrincipalId !== undefined && !GUID_PATTERN.test(deployerPrincipalId)) {
     throw new Error(
       `MCP_DEPLOYER_PRINCIPAL_ID=${JSON.stringify(deployerPrincipalId)} is not valid: expected an object id (GUID)`,
     );

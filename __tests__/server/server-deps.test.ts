@@ -1,14 +1,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { trace } from "@opentelemetry/api";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
 import { loadConfig } from "../../server/config";
 import { serverDepsFor } from "../../server/server-deps";
+import { useInMemoryTracing } from "./support/in-memory-tracing";
 import { LOG_ANALYTICS_SCOPE } from "../../server/tools/query-logs";
 import {
   LogAnalyticsStandIn,
@@ -89,14 +84,7 @@ describe("serverDepsFor: query_logs", () => {
 });
 
 describe("serverDepsFor: telemetry", () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  beforeAll(() => trace.setGlobalTracerProvider(provider));
-  afterAll(async () => {
-    trace.disable();
-    await provider.shutdown();
-  });
-  beforeEach(() => exporter.reset());
+  const exporter = useInMemoryTracing();
 
   it("wraps every tool call in a span when APPLICATIONINSIGHTS_CONNECTION_STRING is set", async () => {
     const running = await startWith({ APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION_STRING });

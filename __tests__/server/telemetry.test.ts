@@ -3,30 +3,17 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-// Comes with @azure/monitor-opentelemetry; used here only as an in-process tracer provider.
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { z } from "zod";
 import { ConfigError } from "../../server/config-error";
 import { createServer } from "../../server/create-server";
 import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolHandler } from "../../server/telemetry";
+import { useInMemoryTracing } from "./support/in-memory-tracing";
 
 const REPO = join(__dirname, "..", "..");
 
 describe("traceToolCall", () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-
-  beforeAll(() => trace.setGlobalTracerProvider(provider));
-  afterAll(async () => {
-    trace.disable();
-    await provider.shutdown();
-  });
-  beforeEach(() => exporter.reset());
+  const exporter = useInMemoryTracing();
 
   function onlySpan() {
     const spans = exporter.getFinishedSpans();

@@ -1,6 +1,7 @@
 import { ConfigError } from "../config-error";
 import { ApiKeyEntry, parseApiKeys } from "./api-key-config";
 import { isLoopbackHost } from "./loopback";
+import { GUID_PATTERN } from "../guid";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +24,6 @@ export type AuthConfig =
 
 export type EntraAuthConfig = Extract<AuthConfig, { mode: "entra" }>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const URI = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 const CLAIM_VALUE = /^[^\s,/]+$/;
@@ -68,7 +68,7 @@ function parseNone(env: Env): AuthConfig {
 
 function parseEntra(env: Env): EntraAuthConfig {
   const tenantId = (env.AZURE_TENANT_ID ?? "").trim();
-  const tenantIsGuid = GUID.test(tenantId);
+  const tenantIsGuid = GUID_PATTERN.test(tenantId);
   if (!tenantIsGuid && !DOMAIN.test(tenantId)) {
     throw new ConfigError(
       "AZURE_TENANT_ID",
@@ -81,7 +81,7 @@ function parseEntra(env: Env): EntraAuthConfig {
     env,
     "MCP_AUDIENCE",
     undefined,
-    (a) => GUID.test(a) || URI.test(a),
+    (a) => GUID_PATTERN.test(a) || URI.test(a),
     "a client id GUID or an identifier URI such as api://<client id>",
   );
   const requiredScopes = list(

@@ -1,7 +1,6 @@
 import { RequestHandler } from "express";
+import { LOOPBACK_HOSTNAMES } from "../loopback-hostnames";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
-
-const LOOPBACK_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 function hostAllowed(hostHeader: string | undefined, allowedHosts: readonly string[]): boolean {
   if (!hostHeader) return false;
@@ -20,7 +19,7 @@ function originAllowed(origin: string, allowedOrigins: readonly string[]): boole
   return (
     url !== undefined &&
     (url.protocol === "http:" || url.protocol === "https:") &&
-    LOOPBACK_HOSTNAMES.has(url.hostname)
+    LOOPBACK_HOSTNAMES.includes(url.hostname)
   );
 }
 

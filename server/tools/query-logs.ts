@@ -4,6 +4,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ConfigError } from "../config-error";
+import { GUID_PATTERN } from "../guid";
 
 /** What query_logs needs from the outside world; injectable so tests can point it at a stand-in. */
 export interface QueryLogsDeps {
@@ -26,8 +27,6 @@ export const LOG_ANALYTICS_SCOPE = "https://api.loganalytics.io/.default";
 export const QUERY_MAX_CHARS = 10_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Builds QueryLogsDeps from the server's environment: DefaultAzureCredential, which in Container Apps uses
  * the user-assigned managed identity named by `AZURE_CLIENT_ID`.
@@ -40,14 +39,14 @@ export function createQueryLogsDeps(config: {
   endpoint?: string;
   timeoutMs?: number;
 }): QueryLogsDeps {
-  if (!GUID.test(config.workspaceId)) {
+  if (!GUID_PATTERN.test(config.workspaceId)) {
     throw new ConfigError(
       "LOG_ANALYTICS_WORKSPACE_ID",
       config.workspaceId,
       "the workspace id is a GUID (the workspace's customer id), e.g. 00000000-0000-0000-0000-000000000000",
     );
   }
-  if (config.azureClientId !== undefined && !GUID.test(config.azureClientId)) {
+  if (config.azureClientId !== undefined && !GUID_PATTERN.test(config.azureClientId)) {
     throw new ConfigError(
       "AZURE_CLIENT_ID",
       config.azureClientId,

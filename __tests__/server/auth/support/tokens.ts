@@ -39,6 +39,19 @@ export function delegatedClaims(overrides: JWTPayload = {}): JWTPayload {
   };
 }
 
+/** The caller the server derives from `delegatedClaims()`: what whoami and the auth layer must report. */
+export const DELEGATED_CALLER = {
+  kind: "entra",
+  id: "00000000-0000-0000-0000-0000000000a1",
+  objectId: "00000000-0000-0000-0000-0000000000a1",
+  name: "Ada Lovelace",
+  upn: "ada@contoso.example",
+  tenantId: TENANT_ID,
+  appId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+  scopes: ["user_impersonation"],
+  roles: [],
+} as const;
+
 /** Signs `claims` as-is (undefined members dropped) with an RS256 key unless told otherwise. */
 export async function signToken(
   claims: JWTPayload,

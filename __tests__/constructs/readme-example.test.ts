@@ -5,11 +5,10 @@ import { TeamMcpStack } from "./readme-example";
 
 const root = path.resolve(__dirname, "..", "..");
 
-describe("README: Use the constructs in your own stack", () => {
+describe("docs/constructs.md: the first example", () => {
   it("shows readme-example.ts (type-checked by npm run lint), importing from the package name", () => {
-    const readme = readFileSync(path.join(root, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Use the constructs in your own stack"));
-    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    const page = readFileSync(path.join(root, "docs", "constructs.md"), "utf8");
+    const block = /```ts\n([\s\S]*?)```/.exec(page)?.[1];
     const example = readFileSync(path.join(__dirname, "readme-example.ts"), "utf8");
     expect(block).toBe(example.replace('from "../../constructs"', 'from "cdktf-azure-mcp"'));
   });

@@ -5,7 +5,7 @@ import { bootstrapConfig } from "../../stacks/bootstrap-config";
 import { McpBootstrapStack } from "../../stacks/bootstrap-stack";
 import { repoRoot } from "./run-script";
 
-/** The repository variables must agree in three places: bootstrap outputs, deploy.yml and the README. */
+/** The repository variables must agree in three places: bootstrap outputs, deploy.yml and docs/deploy-github.md. */
 describe("repository variables", () => {
   const stack = new McpBootstrapStack(Testing.app() as App, "mcp-bootstrap", bootstrapConfig({}));
   const outputs = Object.keys(
@@ -21,9 +21,9 @@ describe("repository variables", () => {
     expect(read.sort()).toEqual(variablesFromBootstrap);
   });
 
-  it("the README sets exactly those variables from the bootstrap outputs", () => {
-    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-    const loop = /for name in ([\s\S]*?); do\n\s*gh variable set/.exec(readme);
+  it("docs/deploy-github.md sets exactly those variables from the bootstrap outputs", () => {
+    const page = readFileSync(join(repoRoot, "docs", "deploy-github.md"), "utf8");
+    const loop = /for name in ([\s\S]*?); do\n\s*gh variable set/.exec(page);
     expect(loop).not.toBeNull();
     const names = (loop?.[1] ?? "").split(/[\s\\]+/).filter((name) => name !== "");
     expect(names.sort()).toEqual(variablesFromBootstrap);

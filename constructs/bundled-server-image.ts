@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { Annotations, App, DataResource, ITerraformDependable, TerraformStack } from "cdktf";
+import { Annotations, App, ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerRegistry } from "./container-registry";
+import { TerraformData } from "./private/terraform-data";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 
@@ -40,7 +41,7 @@ export class BundledServerImage extends Construct implements IServerImage {
   /** The content hash used as the image tag (16 hex characters). */
   public readonly contentHash: string;
   /** The `terraform_data` resource running the build (`Resource`). */
-  public readonly build: DataResource;
+  public readonly build: TerraformResource;
   public readonly dependables: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {
@@ -73,7 +74,7 @@ export class BundledServerImage extends Construct implements IServerImage {
     this.contentHash = hashBuildInputs(contextDirectory);
     const tag = `${repository}:${this.contentHash}`;
     this.imageReference = `${props.registry.loginServer}/${tag}`;
-    this.build = new DataResource(this, "Resource", {
+    this.build = new TerraformData(this, "Resource", {
       triggersReplace: { image: this.imageReference },
       provisioners: [
         {

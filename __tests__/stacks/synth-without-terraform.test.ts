@@ -1,19 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { pathWithoutTerraform } from "./path-without-terraform";
 
 const root = path.resolve(__dirname, "..", "..");
-
-/** process.env.PATH without any directory holding a `terraform`; node stays reachable through a link. */
-function pathWithoutTerraform(): string {
-  const kept = (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .filter((dir) => dir !== "" && !existsSync(path.join(dir, "terraform")));
-  const nodeBin = mkdtempSync(path.join(tmpdir(), "node-only-"));
-  symlinkSync(process.execPath, path.join(nodeBin, "node"));
-  return [nodeBin, ...kept].join(path.delimiter);
-}
 
 describe("npm run synth without Terraform", () => {
   const env = { ...process.env, PATH: pathWithoutTerraform(), CHECKPOINT_DISABLE: "1", CI: "true" };

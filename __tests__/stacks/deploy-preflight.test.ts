@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import {
+  compareVersions,
+  deployProblems,
+  MINIMUM_TERRAFORM_VERSION,
+  terraformVersion,
+} from "../../stacks/deploy-preflight";
+import { pathWithoutTerraform } from "./path-without-terraform";
+
+const root = path.resolve(__dirname, "..", "..");
+const subscription = { ARM_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555" };
+const terraform = (version: string) => ({
+  found: true as const,
+  output: JSON.stringify({ terraform_version: version, platform: "linux_amd64" }),
+});
+
+describe("deploy preflight", () => {
+  it("passes with Terraform at the minimum or newer and a subscription id", () => {
+    expect(deployProblems(subscription, terraform(MINIMUM_TERRAFORM_VERSION))).toEqual([]);
+    expect(deployProblems(subscription, terraform("1.9.8"))).toEqual([]);
+    expect(deployProblems(subscription, terraform("2.0.0-alpha1"))).toEqual([]);
+  });
+
+  it("fails when terraform is not on PATH, naming where to get it", () => {
+    expect(deployProblems(subscription, { found: false })).toEqual([
+      expect.stringMatching(
+        /^terraform was not found on PATH: .*Terraform 1\.6 or later .*terraform\/install/,
+      ),
+    ]);
+  });
+
+  it("fails when terraform is older than the minimum, naming both versions", () => {
+    expect(deployProblems(subscription, terraform("1.5.7"))).toEqual([
+      expect.stringMatching(/^terraform 1\.5\.7 is older than 1\.6\.0, the minimum for deploys/),
+    ]);
+  });
+
+  it("fails when terraform answers no version", () => {
+    expect(deployProblems(subscription, { found: true, output: "Terraform v1.9.8" })).toEqual([
+      expect.stringMatching(/^terraform version -json answered no version \(got 'Terraform v1\.9\.8'\)/),
+    ]);
+  });
+
+  it("fails when ARM_SUBSCRIPTION_ID is unset or empty, saying how to set it", () => {
+    for (const env of [{}, { ARM_SUBSCRIPTION_ID: "  " }]) {
+      expect(deployProblems(env, terraform("1.9.8"))).toEqual([
+        expect.stringMatching(
+          /^ARM_SUBSCRIPTION_ID is not set: azurerm 4\.x .*export ARM_SUBSCRIPTION_ID="\$\(az account show --query id -o tsv\)"$/,
+        ),
+      ]);
+    }
+  });
+
+  it("fails when ARM_SUBSCRIPTION_ID is not a GUID, naming the value", () => {
+    expect(deployProblems({ ARM_SUBSCRIPTION_ID: "my-sub" }, terraform("1.9.8"))).toEqual([
+      expect.stringMatching(/^ARM_SUBSCRIPTION_ID="my-sub" is not a subscription id: expected a GUID/),
+    ]);
+  });
+
+  it("reads versions and compares them numerically", () => {
+    expect(terraformVersion('{"terraform_version":"1.10.2"}')).toBe("1.10.2");
+    expect(terraformVersion("not json")).toBeUndefined();
+    expect(compareVersions("1.10.0", "1.6.0")).toBeGreaterThan(0);
+    expect(compareVersions("1.6.0", "1.6.0")).toBe(0);
+    expect(compareVersions("0.15.5", "1.6.0")).toBeLessThan(0);
+  });
+
+  it("npm run deploy stops before cdktf with both problems when Terraform and the subscription are missing", () => {
+    const npm = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithoutTerraform() };
+    delete env.ARM_SUBSCRIPTION_ID;
+    const run = spawnSync(npm, ["run", "--silent", "deploy", "--", "mcp-dev"], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Cannot deploy: terraform was not found on PATH");
+    expect(run.stderr).toContain("Cannot deploy: ARM_SUBSCRIPTION_ID is not set");
+    expect(run.stdout + run.stderr).not.toMatch(/cdktf|Synthesizing/i);
+  }, 90_000);
+});

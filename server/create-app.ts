@@ -10,6 +10,7 @@ import { createLogger } from "./logger";
 import { dnsRebindingProtection } from "./http/dns-rebinding";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
+import { notFound } from "./http/not-found";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
 import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
@@ -118,6 +119,7 @@ export function createApp(
     legacyCount = () => legacy.count;
   }
 
+  app.use(notFound());
   app.use(jsonRpcErrorHandler(config.maxBodyBytes));
   const mcp: McpAppControls = {
     lifecycle,

@@ -183,3 +183,34 @@ describe("MCP_LEGACY_SSE=false", () => {
     }
   });
 });
+
+describe("paths nothing serves", () => {
+  it("answer a JSON-RPC-shaped 404 naming the method and path, also the metadata paths outside entra mode", async () => {
+    const modes: Record<string, string>[] = [
+      {},
+      { AUTH_MODE: "apikey", MCP_API_KEYS: "ci:0123456789abcdef0123" },
+    ];
+    for (const env of modes) {
+      const server = await startServer(env);
+      try {
+        for (const [method, path] of [
+          ["GET", "/"],
+          ["POST", "/nope"],
+          ["GET", "/.well-known/oauth-protected-resource"],
+          ["GET", "/.well-known/oauth-protected-resource/mcp"],
+        ]) {
+          const response = await fetch(`${server.base}${path}`, { method });
+          expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+          await expectJsonRpcError(
+            response,
+            404,
+            -32000,
+            new RegExp(`^Not Found: ${method} ${path.replace(/[.]/g, "\\.")} `),
+          );
+        }
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});

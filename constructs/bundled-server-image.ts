@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { Annotations, App, ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerRegistry } from "./container-registry";
+import { defaultImageContext, dockerfileContextSources } from "./private/image-context";
 import { TerraformData } from "./private/terraform-data";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
@@ -19,7 +20,8 @@ export interface BundledServerImageProps {
   /**
    * Build context: the directory holding `server/` (with its `Dockerfile`), `package.json` and
    * `package-lock.json`.
-   * @default - the root of this package (the repository checkout)
+   * @default - the root of this package in a checkout; in an installed package, the copy of the context
+   * that `npm pack` staged in `dist/image-context` (npm never packs a root `package-lock.json`)
    */
   readonly contextDirectory?: string;
 }
@@ -47,7 +49,7 @@ export class BundledServerImage extends Construct implements IServerImage {
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {
     super(scope, id);
     const repository = props.repository ?? "mcp-server";
-    const contextDirectory = path.resolve(props.contextDirectory ?? packageRoot(this));
+    const contextDirectory = path.resolve(props.contextDirectory ?? defaultImageContext(packageRoot(this)));
     if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) {
       throw new ValidationError(
         this,
@@ -65,10 +67,20 @@ export class BundledServerImage extends Construct implements IServerImage {
         `contextDirectory must hold server/ and package.json (got '${contextDirectory}')`,
       );
     }
-    if (!existsSync(path.join(contextDirectory, DOCKERFILE))) {
+    const dockerfile = path.join(contextDirectory, DOCKERFILE);
+    if (!existsSync(dockerfile)) {
       Annotations.of(this).addWarning(
         `${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`,
       );
+    } else {
+      const missing = dockerfileContextSources(readFileSync(dockerfile, "utf8")).filter(
+        (source) => !existsSync(path.join(contextDirectory, source)),
+      );
+      if (missing.length > 0) {
+        Annotations.of(this).addWarning(
+          `${DOCKERFILE} copies ${missing.join(", ")}, not found in ${contextDirectory}: az acr build will fail`,
+        );
+      }
     }
 
     this.contentHash = hashBuildInputs(contextDirectory);

@@ -107,3 +107,23 @@ describe("BundledServerImage", () => {
     );
   });
 });
+
+describe("BundledServerImage build context", () => {
+  it("warns, naming the files, when the Dockerfile copies files the context lacks", () => {
+    const context = buildContext({
+      "server/Dockerfile":
+        "FROM node:22 AS build\nCOPY package.json package-lock.json tsconfig.json ./\nCOPY server ./server\n",
+    });
+    const { image } = synthImage(context);
+    expect(image.node.metadata.map((entry) => String(entry.data))).toEqual([
+      expect.stringMatching(
+        /^server\/Dockerfile copies tsconfig\.json, not found in .*: az acr build will fail$/,
+      ),
+    ]);
+  });
+
+  it("does not warn for the repository's own Dockerfile in the checkout", () => {
+    const { image } = synthImage(path.resolve(__dirname, "..", ".."));
+    expect(image.node.metadata).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { allSteps, Job, parseWorkflows, ParsedWorkflow, Step } from "./workflows
 const workflows = parseWorkflows();
 const ci = workflows["ci.yml"];
 const deploy = workflows["deploy.yml"];
+const release = workflows["release.yml"];
 const deployJob = deploy.document.jobs.deploy;
 
 function indexOf(steps: readonly Step[], predicate: (step: Step) => boolean, what: string): number {
@@ -32,8 +33,8 @@ function readmeTestCommand(): string {
 }
 
 describe("every workflow", () => {
-  it("finds both workflows", () => {
-    expect(Object.keys(workflows).sort()).toEqual(["ci.yml", "deploy.yml"]);
+  it("finds the three workflows", () => {
+    expect(Object.keys(workflows).sort()).toEqual(["ci.yml", "deploy.yml", "release.yml"]);
   });
 
   it.each(Object.keys(workflows))("%s is valid for GitHub's workflow parser", (file) => {
@@ -87,8 +88,9 @@ describe("every workflow", () => {
 describe("ci.yml", () => {
   const testJob: Job = ci.document.jobs.test;
 
-  it("runs on pull requests and pushes", () => {
-    expect(Object.keys(ci.events).sort()).toEqual(["pull_request", "push"]);
+  it("runs on pull requests, pushes to main, and when release.yml calls it", () => {
+    expect(Object.keys(ci.events).sort()).toEqual(["pull_request", "push", "workflow_call"]);
+    expect(ci.events.push).toEqual({ branches: ["main"] });
   });
 
   it("uses Node 22 and runs npm ci, lint, build and synth", () => {
@@ -228,5 +230,51 @@ describe("deploy.yml", () => {
     expect(steps[smoke].env).toMatchObject({ MCP_URL: "${{ steps.outputs.outputs.mcp_url }}" });
     expect(steps[smoke]["continue-on-error"]).toBeUndefined();
     expect(existsSync(join(repoRoot, ".github", "scripts", "smoke-test.mjs"))).toBe(true);
+  });
+});
+
+describe("release.yml", () => {
+  const publish = release.document.jobs.publish;
+  const steps = publish.steps;
+
+  it("runs only on version tags", () => {
+    expect(Object.keys(release.events)).toEqual(["push"]);
+    expect(release.events.push).toEqual({ tags: ["v*.*.*"] });
+  });
+
+  it("publishes only after the whole of ci.yml, called as a reusable workflow", () => {
+    expect(release.document.jobs.ci.uses).toBe("./.github/workflows/ci.yml");
+    expect(publish.needs).toBe("ci");
+    expect(Object.keys(release.document.jobs).sort()).toEqual(["ci", "publish"]);
+  });
+
+  it("may read the repository and request an OIDC token only in the publish job", () => {
+    expect(release.document.permissions).toEqual({ contents: "read" });
+    expect(publish.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(publish.environment).toBe("npm");
+  });
+
+  it("checks the tag against package.json, then publishes with provenance and no token", () => {
+    const check = indexOf(steps, (s) => (s.run ?? "").includes('"v${version}"'), "checking the tag");
+    const publishStep = indexOf(steps, runs("npm publish --provenance --access public"), "npm publish");
+    expect(check).toBeLessThan(publishStep);
+    expect(indexOf(steps, runs("npm ci"), "npm ci")).toBeLessThan(publishStep);
+    const npmUpgrade = steps.find((s) => /npm install --global npm@(\d+)\.(\d+)\.(\d+)$/.test(s.run ?? ""));
+    const [major, minor, patch] = (/npm@(\d+)\.(\d+)\.(\d+)/.exec(npmUpgrade?.run ?? "") ?? [])
+      .slice(1)
+      .map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(11_005_001); // trusted publishing
+    expect(steps.find(uses("actions/setup-node"))?.with?.["registry-url"]).toBe("https://registry.npmjs.org");
+    for (const step of steps) {
+      expect(step.env?.NODE_AUTH_TOKEN).toBeUndefined();
+      expect(step["continue-on-error"]).toBeUndefined();
+    }
+  });
+
+  it("packs a package whose prepack builds what it publishes", () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.prepack).toMatch(/^npm run build && /);
   });
 });

@@ -21,6 +21,8 @@ export interface Job {
   readonly permissions?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
   readonly "continue-on-error"?: boolean | string;
+  /** A reusable workflow this job calls; such a job has no steps (allSteps skips it). */
+  readonly uses?: string;
   readonly steps: readonly Step[];
 }
 
@@ -53,5 +55,5 @@ export function parseWorkflows(
 }
 
 export function allSteps(workflow: ParsedWorkflow): Step[] {
-  return Object.values(workflow.document.jobs).flatMap((job) => [...job.steps]);
+  return Object.values(workflow.document.jobs).flatMap((job) => [...(job.steps ?? [])]);
 }

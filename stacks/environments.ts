@@ -28,6 +28,13 @@ export interface EnvironmentConfig {
   readonly authMode: "entra" | "apikey";
   /** apikey mode: the Key Vault secret holding the comma-separated keys; the app identity must be able to read it. */
   readonly apiKeysKeyVaultSecretId?: string;
+  /**
+   * entra mode: object ids of the users or service principals (not groups) that own the Entra registrations,
+   * next to `MCP_DEPLOYER_PRINCIPAL_ID`. Add yours to manage the registrations without a directory role;
+   * an owner not listed here is removed on the next apply.
+   * @default - none: only the deployer (when set) owns them
+   */
+  readonly entraOwnerObjectIds?: readonly string[];
   readonly image: ImageSource;
   readonly registrySku: "Basic" | "Standard" | "Premium";
   readonly logRetentionInDays: number;

@@ -2,7 +2,6 @@ import { Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cd
 import { Construct } from "constructs";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzapiProvider } from "../constructs/azapi/provider";
@@ -27,9 +26,10 @@ export interface McpHostingStackProps {
    */
   readonly imageContextDirectory?: string;
   /**
-   * Object id of the CI identity that deploys this stack: it co-owns the Entra registrations (so it can
-   * manage them with `Application.ReadWrite.OwnedBy`) and holds `Mcp.Invoke` for the smoke test.
-   * @default - the deploying principal owns the registrations; nobody is granted Mcp.Invoke
+   * Object id of the CI identity that deploys this stack: it co-owns the Entra registrations with the
+   * environment's `entraOwnerObjectIds` (so it can manage them with `Application.ReadWrite.OwnedBy`) and holds
+   * `Mcp.Invoke` for the smoke test.
+   * @default - owners are `entraOwnerObjectIds` alone; nobody is granted Mcp.Invoke
    */
   readonly deployerPrincipalId?: string;
 }
@@ -87,12 +87,17 @@ export class McpHostingStack extends TerraformStack {
         : ServerImage.fromReference(config.image.imageReference);
 
     if (config.authMode === "entra") {
+      // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
+      // on every run). Without any, this stack does not manage owners.
+      const owners = [
+        ...new Set([
+          ...(config.entraOwnerObjectIds ?? []),
+          ...(props.deployerPrincipalId ? [props.deployerPrincipalId] : []),
+        ]),
+      ];
       this.entraApp = new McpEntraApp(this, "EntraApp", {
         displayName: `${baseName}-server`,
-        // Whoever runs the deployment stays an owner next to the CI identity, or it could not manage them again.
-        ownerObjectIds: props.deployerPrincipalId
-          ? [new DataAzureadClientConfig(this, "EntraClientConfig").objectId, props.deployerPrincipalId]
-          : undefined,
+        ownerObjectIds: owners.length > 0 ? owners : undefined,
       });
       if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
     }

@@ -76,9 +76,8 @@ describe("McpEasyAuth", () => {
   });
 
   it("takes client id, identifier URI and tenant from an McpEntraApp", () => {
-    let entraApp: McpEntraApp | undefined;
     const json = synthStack((stack) => {
-      entraApp = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+      const entraApp = new McpEntraApp(stack, "Api", { displayName: "MCP" });
       new McpEasyAuth(stack, "Auth", { containerAppResourceId: APP_ID, entraApp });
     });
     const aad = (bodyOf(json).properties as { identityProviders: { azureActiveDirectory: unknown } })
@@ -92,7 +91,9 @@ describe("McpEasyAuth", () => {
       },
       validation: {
         allowedAudiences: [
-          entraApp!.identifierUri,
+          expect.stringMatching(
+            /^\$\{azuread_application_identifier_uri\.Api_IdentifierUri_[A-F0-9]{8}\.identifier_uri\}$/,
+          ),
           expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.client_id\}$/),
         ],
       },

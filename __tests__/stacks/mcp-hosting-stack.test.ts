@@ -103,7 +103,9 @@ describe("McpHostingStack", () => {
     const env = ((app.template as Json).container as Json[])[0].env as { name: string; value?: string }[];
     const audience = env.find((e) => e.name === "MCP_AUDIENCE")?.value;
     const [uri, clientId] = (audience ?? "").split(",");
-    expect(uri).toBe(stack.entraApp!.identifierUri);
+    expect(uri).toMatch(
+      /^\$\{azuread_application_identifier_uri\.EntraApp_IdentifierUri_\w+\.identifier_uri\}$/,
+    );
     expect(clientId).toMatch(/^\$\{azuread_application\.EntraApp_\w+\.client_id\}$/);
   });
 
@@ -121,21 +123,38 @@ describe("McpHostingStack", () => {
     });
   });
 
-  it("makes the deployer co-owner of the registrations and grants it Mcp.Invoke", () => {
+  it("makes the configured admins and the deployer the owners, never whoever runs the apply, and grants the deployer Mcp.Invoke", () => {
     const deployer = "66666666-7777-8888-9999-000000000000";
-    const stack = stackFor(base, { deployerPrincipalId: deployer });
+    const admin = "11111111-2222-3333-4444-555555555555";
+    const stack = stackFor(
+      { ...base, entraOwnerObjectIds: [admin, deployer] },
+      { deployerPrincipalId: deployer },
+    );
     const config = parsed(stack);
     const [api] = resourcesOf(config, "azuread_application");
-    expect(api.owners).toEqual([
-      expect.stringMatching(/^\$\{data\.azuread_client_config\.\w+\.object_id\}$/),
-      deployer,
-    ]);
+    expect(api.owners).toEqual([admin, deployer]);
+    for (const principal of resourcesOf(config, "azuread_service_principal")) {
+      expect(principal.owners).toEqual([admin, deployer]);
+    }
+    expect((config.data as Json | undefined)?.azuread_client_config).toBeUndefined();
     expect(resourcesOf(config, "azuread_app_role_assignment")).toEqual([
       expect.objectContaining({ principal_object_id: deployer, app_role_id: stack.entraApp!.appRoleId }),
     ]);
     const withoutDeployer = parsed(stackFor(base));
     expect(resourcesOf(withoutDeployer, "azuread_application")[0]).not.toHaveProperty("owners");
     expect(resourcesOf(withoutDeployer, "azuread_app_role_assignment")).toEqual([]);
+  });
+
+  it("keeps the owner set when the admins are configured but no deployer is given (a laptop apply)", () => {
+    const admin = "11111111-2222-3333-4444-555555555555";
+    const config = parsed(stackFor({ ...base, entraOwnerObjectIds: [admin] }));
+    expect(resourcesOf(config, "azuread_application")[0].owners).toEqual([admin]);
+  });
+
+  it("fails when an owner object id is not a GUID, naming it", () => {
+    expect(() => stackFor({ ...base, entraOwnerObjectIds: ["alice@contoso.com"] })).toThrow(
+      `McpEntraApp 'mcp-test/EntraApp': ownerObjectIds[0] must be a GUID (got "alice@contoso.com")`,
+    );
   });
 
   it("has no Entra registration, Easy Auth or Entra outputs in apikey mode", () => {
@@ -153,9 +172,14 @@ describe("McpHostingStack", () => {
 
   it("outputs the Entra client id, identifier URI, scope, a VS Code mcp.json and the token command", () => {
     const stack = stackFor(base);
-    const outputs = parsed(stack).output as Record<string, { value: string }>;
-    const identifierUri = stack.entraApp!.identifierUri;
-    expect(identifierUri).toMatch(/^api:\/\/[a-z0-9-]+-[0-9a-f]{8}$/);
+    const config = parsed(stack);
+    const outputs = config.output as Record<string, { value: string }>;
+    const [uriKey] = Object.keys((config.resource as Json).azuread_application_identifier_uri as Json);
+    const identifierUri = `\${azuread_application_identifier_uri.${uriKey}.identifier_uri}`;
+    const [uriResource] = resourcesOf(config, "azuread_application_identifier_uri");
+    expect(uriResource.identifier_uri).toMatch(
+      /^api:\/\/\$\{azuread_application\.EntraApp_\w+\.client_id\}$/,
+    );
     expect(outputs.server_app_client_id.value).toMatch(/^\$\{azuread_application\.\w+\.client_id\}$/);
     expect(outputs.identifier_uri.value).toBe(identifierUri);
     expect(outputs.scope.value).toBe(`${identifierUri}/user_impersonation`);

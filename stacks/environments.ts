@@ -1,3 +1,5 @@
+import { EasyAuthUnauthenticatedAction } from "../constructs/mcp-easy-auth";
+
 /** How the stack gets its server image. */
 export type ImageSource =
   /** Build the bundled server with `az acr build`, tagged by a content hash (laptop deploys). */
@@ -35,6 +37,13 @@ export interface EnvironmentConfig {
    * @default - none: only the deployer (when set) owns them
    */
   readonly entraOwnerObjectIds?: readonly string[];
+  /**
+   * entra mode: `AllowAnonymous` lets requests without a token reach the server, whose 401 names its
+   * protected resource metadata (how MCP clients find sign-in); `Return401` stops them at Easy Auth, whose
+   * 401 cannot name it, so clients must fall back to the well-known metadata URIs.
+   * @default "AllowAnonymous"
+   */
+  readonly easyAuthUnauthenticatedClientAction?: EasyAuthUnauthenticatedAction;
   readonly image: ImageSource;
   readonly registrySku: "Basic" | "Standard" | "Premium";
   readonly logRetentionInDays: number;

@@ -124,11 +124,17 @@ export class McpHostingStack extends TerraformStack {
     });
     this.environment.grantLogsRead(this.app.identity);
     if (this.entraApp) {
-      // Defence in depth: Easy Auth rejects requests without a valid token before they reach the server,
-      // which validates the token again itself.
+      // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
+      // every token again itself.
       this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
         containerAppResourceId: this.app.containerAppId,
         entraApp: this.entraApp,
+        unauthenticatedClientAction: config.easyAuthUnauthenticatedClientAction,
+      });
+      new TerraformOutput(this, "easy_auth_unauthenticated_action", {
+        value: this.easyAuth.unauthenticatedClientAction,
+        description:
+          "What a request without a token gets: the server's challenge (AllowAnonymous) or Easy Auth's 401",
       });
     }
 

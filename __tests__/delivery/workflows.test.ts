@@ -225,7 +225,16 @@ describe("deploy.yml", () => {
     );
     expect(smoke).toBeGreaterThan(deployStep);
     expect(steps[smoke].run).toContain('az account get-access-token --resource "${IDENTIFIER_URI}"');
-    expect(steps[smoke].env).toMatchObject({ MCP_URL: "${{ steps.outputs.outputs.mcp_url }}" });
+    expect(steps[smoke].env).toMatchObject({
+      MCP_URL: "${{ steps.outputs.outputs.mcp_url }}",
+      // The smoke test checks what the deployed Easy Auth mode promises, read from the stack output.
+      EASY_AUTH_UNAUTHENTICATED_ACTION: "${{ steps.outputs.outputs.easy_auth_unauthenticated_action }}",
+    });
+    const outputsStep = steps.find((s) => s.id === "outputs");
+    expect(outputsStep?.run).toContain(".easy_auth_unauthenticated_action.value");
+    expect(outputsStep?.run).toContain(
+      'echo "easy_auth_unauthenticated_action=${action}" >> "${GITHUB_OUTPUT}"',
+    );
     expect(steps[smoke]["continue-on-error"]).toBeUndefined();
     expect(existsSync(join(repoRoot, ".github", "scripts", "smoke-test.mjs"))).toBe(true);
   });

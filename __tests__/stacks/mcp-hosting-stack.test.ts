@@ -123,6 +123,28 @@ describe("McpHostingStack", () => {
     });
   });
 
+  it("lets requests without a token reach the server's own challenge by default, and says so in an output", () => {
+    const config = parsed(stackFor(base));
+    const [authConfig] = resourcesOf(config, "azapi_resource");
+    expect(authConfig.body).toMatchObject({
+      properties: { globalValidation: { unauthenticatedClientAction: "AllowAnonymous" } },
+    });
+    expect((config.output as Record<string, { value: string }>).easy_auth_unauthenticated_action.value).toBe(
+      "AllowAnonymous",
+    );
+  });
+
+  it("stops requests without a token at Easy Auth when the environment chooses Return401", () => {
+    const config = parsed(stackFor({ ...base, easyAuthUnauthenticatedClientAction: "Return401" }));
+    const [authConfig] = resourcesOf(config, "azapi_resource");
+    expect(authConfig.body).toMatchObject({
+      properties: { globalValidation: { unauthenticatedClientAction: "Return401" } },
+    });
+    expect((config.output as Record<string, { value: string }>).easy_auth_unauthenticated_action.value).toBe(
+      "Return401",
+    );
+  });
+
   it("makes the configured admins and the deployer the owners, never whoever runs the apply, and grants the deployer Mcp.Invoke", () => {
     const deployer = "66666666-7777-8888-9999-000000000000";
     const admin = "11111111-2222-3333-4444-555555555555";

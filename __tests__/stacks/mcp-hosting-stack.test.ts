@@ -90,6 +90,16 @@ describe("McpHostingStack", () => {
     expect(app.depends_on).toContain(`terraform_data.${build}`);
   });
 
+  it("creates the app only after AcrPull had time to propagate, with the time provider declared", () => {
+    const config = parsed(stackFor(base));
+    const [wait] = Object.keys((config.resource as Json).time_sleep as Json);
+    const [app] = resourcesOf(config, "azurerm_container_app");
+    expect(app.depends_on).toContain(`time_sleep.${wait}`);
+    expect((config.terraform as Json).required_providers).toMatchObject({
+      time: { source: "hashicorp/time" },
+    });
+  });
+
   it("wires entra auth with the tenant of the deploying identity", () => {
     expect(Testing.synth(stackFor(base))).toContain(
       '"value": "${data.azurerm_client_config.ClientConfig.tenant_id}"',

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Annotations, App, DataResource, ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerRegistry } from "./container-registry";
+import { buildInputFiles } from "./private/build-inputs";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 
@@ -25,12 +26,11 @@ export interface BundledServerImageProps {
 
 const CLASS = "BundledServerImage";
 const DOCKERFILE = "server/Dockerfile";
-/** Files outside `server/` that change the image. */
-const ROOT_INPUTS = ["package.json", "package-lock.json", ".dockerignore"];
 
 /**
  * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker). The tag is a
- * content hash of `server/`, the Dockerfile and the npm manifests, computed at synth time; a
+ * content hash of every file the Dockerfile copies from the context (after `.dockerignore`), the Dockerfile
+ * and `.dockerignore`, computed at synth time; a
  * `terraform_data` resource replaced when that hash changes runs the build, so an unchanged server is
  * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs.
  */
@@ -90,27 +90,18 @@ export class BundledServerImage extends Construct implements IServerImage {
   }
 }
 
-/** SHA-256 over the sorted relative paths and contents of every build input; the first 16 hex characters. */
+/**
+ * SHA-256 over the sorted relative paths and contents of every build input (`buildInputFiles`: what the
+ * Dockerfile's COPY/ADD read, the Dockerfile, `.dockerignore`); the first 16 hex characters.
+ */
 export function hashBuildInputs(contextDirectory: string): string {
-  const files = [
-    ...listFiles(contextDirectory, "server"),
-    ...ROOT_INPUTS.filter((file) => existsSync(path.join(contextDirectory, file))),
-  ].sort();
   const hash = createHash("sha256");
-  for (const file of files) {
+  for (const file of buildInputFiles(contextDirectory, DOCKERFILE)) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(path.join(contextDirectory, file)));
     hash.update("\0");
   }
   return hash.digest("hex").slice(0, 16);
-}
-
-function listFiles(root: string, relative: string): string[] {
-  return readdirSync(path.join(root, relative)).flatMap((entry) => {
-    const child = `${relative}/${entry}`;
-    if (entry === "node_modules") return [];
-    return statSync(path.join(root, child)).isDirectory() ? listFiles(root, child) : [child];
-  });
 }
 
 /** The nearest directory above this file with a package.json: the repository root, or the installed package. */

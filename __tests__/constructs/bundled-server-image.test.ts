@@ -68,6 +68,8 @@ describe("BundledServerImage", () => {
     ["the Dockerfile", "server/Dockerfile"],
     ["package.json", "package.json"],
     ["package-lock.json", "package-lock.json"],
+    ["tsconfig.json (copied by the Dockerfile, formerly not hashed)", "tsconfig.json"],
+    [".dockerignore", ".dockerignore"],
   ])("changes the hash when %s changes", (_label, file) => {
     const context = buildContext();
     const before = hashBuildInputs(context);
@@ -82,6 +84,25 @@ describe("BundledServerImage", () => {
     expect(hashBuildInputs(context)).toBe(before);
     writeFileSync(path.join(context, "server", "new-tool.ts"), "export {};");
     expect(hashBuildInputs(context)).not.toBe(before);
+  });
+
+  it("follows the Dockerfile: a file it starts to copy changes the hash, files it does not copy do not", () => {
+    const context = buildContext({ "config/defaults.json": "{}\n", ".dockerignore": "node_modules\n" });
+    const before = hashBuildInputs(context);
+    appendFileSync(path.join(context, "config", "defaults.json"), "\n");
+    expect(hashBuildInputs(context)).toBe(before);
+    appendFileSync(path.join(context, "server", "Dockerfile"), "COPY config/*.json ./config/\n");
+    const copying = hashBuildInputs(context);
+    expect(copying).not.toBe(before);
+    appendFileSync(path.join(context, "config", "defaults.json"), "\n");
+    expect(hashBuildInputs(context)).not.toBe(copying);
+  });
+
+  it("leaves out what .dockerignore excludes (Markdown under server/)", () => {
+    const context = buildContext({ "server/README.md": "# docs\n" });
+    const before = hashBuildInputs(context);
+    appendFileSync(path.join(context, "server", "README.md"), "more\n");
+    expect(hashBuildInputs(context)).toBe(before);
   });
 
   it("warns, but synthesizes, when server/Dockerfile is missing", () => {

@@ -8,8 +8,18 @@ import { buildInputFiles } from "./private/build-inputs";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 
+/**
+ * Where the bundled image is built:
+ * - `acr`: in the registry with `az acr build` (ACR Tasks; no local Docker needed).
+ * - `docker`: on the machine running `cdktf deploy`, with `docker build` and `docker push` after
+ *   `az acr login`; for subscriptions where ACR Tasks are blocked (`TasksOperationsNotAllowed`, e.g. free
+ *   trials). Needs a running Docker engine there.
+ */
+export type ImageBuilder = "acr" | "docker";
+const BUILDERS: readonly string[] = ["acr", "docker"];
+
 export interface BundledServerImageProps {
-  /** The registry `az acr build` pushes to. */
+  /** The registry the image is pushed to. */
   readonly registry: ContainerRegistry;
   /**
    * Repository within the registry.
@@ -22,17 +32,24 @@ export interface BundledServerImageProps {
    * @default - the root of this package (the repository checkout)
    */
   readonly contextDirectory?: string;
+  /**
+   * `acr` builds in the registry (ACR Tasks), `docker` builds locally and pushes (see `ImageBuilder`).
+   * @default "acr"
+   */
+  readonly builder?: ImageBuilder;
 }
 
 const CLASS = "BundledServerImage";
 const DOCKERFILE = "server/Dockerfile";
 
 /**
- * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker). The tag is a
+ * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker), or locally with
+ * `docker build` + `docker push` where ACR Tasks are not allowed (`builder`). The tag is a
  * content hash of every file the Dockerfile copies from the context (after `.dockerignore`), the Dockerfile
  * and `.dockerignore`, computed at synth time; a
  * `terraform_data` resource replaced when that hash changes runs the build, so an unchanged server is
- * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs.
+ * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs. The build runs at deploy time
+ * only, never at synth.
  */
 export class BundledServerImage extends Construct implements IServerImage {
   /** `<loginServer>/<repository>:<contentHash>`. */
@@ -46,12 +63,20 @@ export class BundledServerImage extends Construct implements IServerImage {
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {
     super(scope, id);
     const repository = props.repository ?? "mcp-server";
+    const builder = props.builder ?? "acr";
     const contextDirectory = path.resolve(props.contextDirectory ?? packageRoot(this));
     if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) {
       throw new ValidationError(
         this,
         CLASS,
         `repository must be lowercase letters, digits and single . _ - / separators (got '${repository}')`,
+      );
+    }
+    if (!BUILDERS.includes(builder)) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `builder must be one of ${BUILDERS.join(", ")} (got '${builder}')`,
       );
     }
     if (
@@ -66,7 +91,7 @@ export class BundledServerImage extends Construct implements IServerImage {
     }
     if (!existsSync(path.join(contextDirectory, DOCKERFILE))) {
       Annotations.of(this).addWarning(
-        `${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`,
+        `${DOCKERFILE} not found in ${contextDirectory}: the image build will fail`,
       );
     }
 
@@ -81,8 +106,12 @@ export class BundledServerImage extends Construct implements IServerImage {
           // Terraform runs from the stack's synth directory; a relative path keeps the JSON machine-independent.
           workingDir: path.relative(stackSynthDirectory(this), contextDirectory) || ".",
           command:
-            `az acr build --subscription ${props.registry.subscriptionId} --registry ${props.registry.name} ` +
-            `--image ${tag} --platform linux/amd64 --file ${DOCKERFILE} .`,
+            builder === "acr"
+              ? `az acr build --subscription ${props.registry.subscriptionId} --registry ${props.registry.name} ` +
+                `--image ${tag} --platform linux/amd64 --file ${DOCKERFILE} .`
+              : `az acr login --subscription ${props.registry.subscriptionId} --name ${props.registry.name} && ` +
+                `docker build --platform linux/amd64 --file ${DOCKERFILE} --tag ${this.imageReference} . && ` +
+                `docker push ${this.imageReference}`,
         },
       ],
     });

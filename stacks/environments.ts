@@ -1,9 +1,14 @@
+import { ImageBuilder } from "../constructs/bundled-server-image";
 import { EasyAuthUnauthenticatedAction } from "../constructs/mcp-easy-auth";
 
 /** How the stack gets its server image. */
 export type ImageSource =
-  /** Build the bundled server with `az acr build`, tagged by a content hash (laptop deploys). */
-  | { readonly source: "bundled" }
+  /**
+   * Build the bundled server, tagged by a content hash (laptop deploys): with `az acr build` (`acr`, the
+   * default) or, where ACR Tasks are blocked (`TasksOperationsNotAllowed`), with local Docker (`docker`).
+   * `MCP_IMAGE_BUILD` overrides `build` for one run.
+   */
+  | { readonly source: "bundled"; readonly build?: ImageBuilder }
   /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
   | { readonly source: "existing"; readonly imageReference: string };
 

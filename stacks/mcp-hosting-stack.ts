@@ -83,6 +83,7 @@ export class McpHostingStack extends TerraformStack {
         ? new BundledServerImage(this, "Image", {
             registry: this.registry,
             contextDirectory: props.imageContextDirectory,
+            builder: config.image.build,
           })
         : ServerImage.fromReference(config.image.imageReference);
 

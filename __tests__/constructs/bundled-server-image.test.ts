@@ -1,19 +1,20 @@
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
-import { BundledServerImage, hashBuildInputs } from "../../constructs/bundled-server-image";
+import { BundledServerImage, hashBuildInputs, ImageBuilder } from "../../constructs/bundled-server-image";
 import { ContainerRegistry } from "../../constructs/container-registry";
 import { buildContext, placement, resources } from "./fixtures";
 
 function synthImage(
   contextDirectory: string,
   repository?: string,
+  builder?: ImageBuilder,
 ): { synth: string; image: BundledServerImage; outdir: string } {
   let image: BundledServerImage | undefined;
   let outdir = "";
   const synth = Testing.synthScope((scope) => {
     const registry = new ContainerRegistry(scope, "Registry", placement);
-    image = new BundledServerImage(scope, "Image", { registry, contextDirectory, repository });
+    image = new BundledServerImage(scope, "Image", { registry, contextDirectory, repository, builder });
     outdir = App.of(scope).outdir;
   });
   return { synth, image: image!, outdir };
@@ -42,6 +43,27 @@ describe("BundledServerImage", () => {
     );
     expect(path.isAbsolute(provisioner.working_dir)).toBe(false);
     expect(image.dependables).toEqual([image.build]);
+  });
+
+  it("builds locally with docker and pushes after az acr login when ACR Tasks are not available", () => {
+    const context = buildContext();
+    const { synth, image } = synthImage(context, undefined, "docker");
+    const [build] = resources(synth, "terraform_data");
+    const provisioner = (build.provisioner as Record<string, Record<string, string>>[])[0]["local-exec"];
+    const reference = `\\$\\{azurerm_container_registry\\.\\w+\\.login_server\\}/mcp-server:${image.contentHash}`;
+    expect(provisioner.command).toMatch(
+      new RegExp(
+        `^az acr login --subscription \\$\\{data\\.azurerm_client_config\\.\\w+\\.subscription_id\\} ` +
+          `--name \\$\\{azurerm_container_registry\\.\\w+\\.name\\} && ` +
+          `docker build --platform linux/amd64 --file server/Dockerfile --tag ${reference} \\. && ` +
+          `docker push ${reference}$`,
+      ),
+    );
+    expect(provisioner.command).not.toContain("az acr build");
+    // Same tag either way: switching the builder does not force a rebuild of an unchanged server.
+    expect(build.triggers_replace).toEqual(
+      resources(synthImage(context).synth, "terraform_data")[0].triggers_replace,
+    );
   });
 
   it("runs the build from the context directory, relative to the stack's synth directory", () => {
@@ -119,6 +141,12 @@ describe("BundledServerImage", () => {
     rmSync(path.join(context, "server"), { recursive: true });
     expect(() => synthImage(context)).toThrow(
       /BundledServerImage 'stack\/Image': contextDirectory must hold server\/ and package.json \(got '.*'\)/,
+    );
+  });
+
+  it("fails when builder is not acr or docker", () => {
+    expect(() => synthImage(buildContext(), undefined, "podman" as ImageBuilder)).toThrow(
+      "BundledServerImage 'stack/Image': builder must be one of acr, docker (got 'podman')",
     );
   });
 

@@ -100,6 +100,13 @@ describe("McpHostingStack", () => {
     });
   });
 
+  it("builds the bundled image with local Docker when the environment chooses it", () => {
+    const config = parsed(stackFor({ ...base, image: { source: "bundled", build: "docker" } }));
+    const [build] = Object.values((config.resource as Json).terraform_data as Record<string, Json>);
+    const command = (build.provisioner as Record<string, { command: string }>[])[0]["local-exec"].command;
+    expect(command).toMatch(/^az acr login .* && docker build .* && docker push /);
+  });
+
   it("wires entra auth with the tenant of the deploying identity", () => {
     expect(Testing.synth(stackFor(base))).toContain(
       '"value": "${data.azurerm_client_config.ClientConfig.tenant_id}"',

@@ -1,4 +1,4 @@
-import { Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
@@ -96,6 +96,13 @@ export class McpHostingStack extends TerraformStack {
           ...(props.deployerPrincipalId ? [props.deployerPrincipalId] : []),
         ]),
       ];
+      if (props.deployerPrincipalId && !config.entraOwnerObjectIds?.length) {
+        Annotations.of(this).addWarning(
+          "Only the deployer (MCP_DEPLOYER_PRINCIPAL_ID) owns the Entra registrations: an apply from a laptop " +
+            "needs an Entra directory role (e.g. Application Administrator), or your object id in " +
+            `entraOwnerObjectIds of '${config.stackName}' in stacks/environments.ts`,
+        );
+      }
       this.entraApp = new McpEntraApp(this, "EntraApp", {
         displayName: `${baseName}-server`,
         ownerObjectIds: owners.length > 0 ? owners : undefined,

@@ -140,27 +140,21 @@ describe("McpHostingStack", () => {
     });
   });
 
-  it("lets requests without a token reach the server's own challenge by default, and says so in an output", () => {
-    const config = parsed(stackFor(base));
-    const [authConfig] = resourcesOf(config, "azapi_resource");
-    expect(authConfig.body).toMatchObject({
-      properties: { globalValidation: { unauthenticatedClientAction: "AllowAnonymous" } },
-    });
-    expect((config.output as Record<string, { value: string }>).easy_auth_unauthenticated_action.value).toBe(
-      "AllowAnonymous",
-    );
-  });
-
-  it("stops requests without a token at Easy Auth when the environment chooses Return401", () => {
-    const config = parsed(stackFor({ ...base, easyAuthUnauthenticatedClientAction: "Return401" }));
-    const [authConfig] = resourcesOf(config, "azapi_resource");
-    expect(authConfig.body).toMatchObject({
-      properties: { globalValidation: { unauthenticatedClientAction: "Return401" } },
-    });
-    expect((config.output as Record<string, { value: string }>).easy_auth_unauthenticated_action.value).toBe(
-      "Return401",
-    );
-  });
+  it.each([
+    ["the server's own challenge by default", undefined, "AllowAnonymous"],
+    ["Easy Auth's 401 when the environment chooses Return401", "Return401", "Return401"],
+  ] as const)(
+    "gives requests without a token %s, and says which in an output",
+    (_label, chosen, expected) => {
+      const config = parsed(stackFor({ ...base, easyAuthUnauthenticatedClientAction: chosen }));
+      const [authConfig] = resourcesOf(config, "azapi_resource");
+      expect(authConfig.body).toMatchObject({
+        properties: { globalValidation: { unauthenticatedClientAction: expected } },
+      });
+      const outputs = config.output as Record<string, { value: string }>;
+      expect(outputs.easy_auth_unauthenticated_action.value).toBe(expected);
+    },
+  );
 
   it("makes the configured admins and the deployer the owners, never whoever runs the apply, and grants the deployer Mcp.Invoke", () => {
     const deployer = "66666666-7777-8888-9999-000000000000";
@@ -182,6 +176,19 @@ describe("McpHostingStack", () => {
     const withoutDeployer = parsed(stackFor(base));
     expect(resourcesOf(withoutDeployer, "azuread_application")[0]).not.toHaveProperty("owners");
     expect(resourcesOf(withoutDeployer, "azuread_app_role_assignment")).toEqual([]);
+  });
+
+  it("warns when only the deployer would own the registrations, naming where to add an owner", () => {
+    const deployer = "66666666-7777-8888-9999-000000000000";
+    const warnings = (stack: McpHostingStack) =>
+      stack.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data));
+    expect(warnings(stackFor(base, { deployerPrincipalId: deployer }))).toEqual([
+      expect.stringContaining("entraOwnerObjectIds of 'mcp-test' in stacks/environments.ts"),
+    ]);
+    const admin = "11111111-2222-3333-4444-555555555555";
+    expect(
+      warnings(stackFor({ ...base, entraOwnerObjectIds: [admin] }, { deployerPrincipalId: deployer })),
+    ).toEqual([]);
   });
 
   it("keeps the owner set when the admins are configured but no deployer is given (a laptop apply)", () => {

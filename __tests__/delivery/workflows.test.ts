@@ -193,7 +193,18 @@ describe("deploy.yml", () => {
   });
 
   it("builds, then scans the image for HIGH/CRITICAL findings, before cdktf deploy; the deploy runs the scanned digest", () => {
-    const build = indexOf(steps, (s) => (s.run ?? "").includes("az acr build"), "building the image");
+    const build = indexOf(
+      steps,
+      (s) => (s.run ?? "").includes("node .github/scripts/build-image.mjs"),
+      "building the image",
+    );
+    expect(steps[build].id).toBe("image");
+    expect(steps[build].env).toMatchObject({
+      REGISTRY_NAME: "${{ steps.registry.outputs.name }}",
+      LOGIN_SERVER: "${{ steps.registry.outputs.login_server }}",
+      IMAGE_TAG: "${{ github.sha }}",
+    });
+    expect(deployJob.env).toMatchObject({ IMAGE_REPOSITORY: "mcp-server", DOCKERFILE: "server/Dockerfile" });
     const scan = indexOf(steps, uses("aquasecurity/trivy-action"), "scanning the image");
     const deployStep = indexOf(
       steps,

@@ -1,16 +1,27 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Annotations, App, ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerRegistry } from "./container-registry";
-import { defaultImageContext, dockerfileContextSources } from "./private/image-context";
+import { buildInputFiles, dockerfileSources } from "./private/build-inputs";
+import { defaultImageContext } from "./private/image-context";
 import { TerraformData } from "./private/terraform-data";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 
+/**
+ * Where the bundled image is built:
+ * - `acr`: in the registry with `az acr build` (ACR Tasks; no local Docker needed).
+ * - `docker`: on the machine running `cdktf deploy`, with `docker build` and `docker push` after
+ *   `az acr login`; for subscriptions where ACR Tasks are blocked (`TasksOperationsNotAllowed`, e.g. free
+ *   trials). Needs a running Docker engine there.
+ */
+export type ImageBuilder = "acr" | "docker";
+const BUILDERS: readonly string[] = ["acr", "docker"];
+
 export interface BundledServerImageProps {
-  /** The registry `az acr build` pushes to. */
+  /** The registry the image is pushed to. */
   readonly registry: ContainerRegistry;
   /**
    * Repository within the registry.
@@ -24,18 +35,24 @@ export interface BundledServerImageProps {
    * that `npm pack` staged in `dist/image-context` (npm never packs a root `package-lock.json`)
    */
   readonly contextDirectory?: string;
+  /**
+   * `acr` builds in the registry (ACR Tasks), `docker` builds locally and pushes (see `ImageBuilder`).
+   * @default "acr"
+   */
+  readonly builder?: ImageBuilder;
 }
 
 const CLASS = "BundledServerImage";
 const DOCKERFILE = "server/Dockerfile";
-/** Files outside `server/` that change the image. */
-const ROOT_INPUTS = ["package.json", "package-lock.json", ".dockerignore"];
 
 /**
- * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker). The tag is a
- * content hash of `server/`, the Dockerfile and the npm manifests, computed at synth time; a
+ * The bundled MCP server image, built in the cloud by `az acr build` (no local Docker), or locally with
+ * `docker build` + `docker push` where ACR Tasks are not allowed (`builder`). The tag is a
+ * content hash of every file the Dockerfile copies from the context (after `.dockerignore`), the Dockerfile
+ * and `.dockerignore`, computed at synth time; a
  * `terraform_data` resource replaced when that hash changes runs the build, so an unchanged server is
- * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs.
+ * never rebuilt. Needs the Azure CLI, logged in, where `cdktf deploy` runs. The build runs at deploy time
+ * only, never at synth.
  */
 export class BundledServerImage extends Construct implements IServerImage {
   /** `<loginServer>/<repository>:<contentHash>`. */
@@ -49,12 +66,20 @@ export class BundledServerImage extends Construct implements IServerImage {
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {
     super(scope, id);
     const repository = props.repository ?? "mcp-server";
+    const builder = props.builder ?? "acr";
     const contextDirectory = path.resolve(props.contextDirectory ?? defaultImageContext(packageRoot(this)));
     if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) {
       throw new ValidationError(
         this,
         CLASS,
         `repository must be lowercase letters, digits and single . _ - / separators (got '${repository}')`,
+      );
+    }
+    if (!BUILDERS.includes(builder)) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `builder must be one of ${BUILDERS.join(", ")} (got '${builder}')`,
       );
     }
     if (
@@ -70,15 +95,15 @@ export class BundledServerImage extends Construct implements IServerImage {
     const dockerfile = path.join(contextDirectory, DOCKERFILE);
     if (!existsSync(dockerfile)) {
       Annotations.of(this).addWarning(
-        `${DOCKERFILE} not found in ${contextDirectory}: az acr build will fail`,
+        `${DOCKERFILE} not found in ${contextDirectory}: the image build will fail`,
       );
     } else {
-      const missing = dockerfileContextSources(readFileSync(dockerfile, "utf8")).filter(
+      const missing = dockerfileSources(readFileSync(dockerfile, "utf8")).filter(
         (source) => !existsSync(path.join(contextDirectory, source)),
       );
       if (missing.length > 0) {
         Annotations.of(this).addWarning(
-          `${DOCKERFILE} copies ${missing.join(", ")}, not found in ${contextDirectory}: az acr build will fail`,
+          `${DOCKERFILE} copies ${missing.join(", ")}, not found in ${contextDirectory}: the image build will fail`,
         );
       }
     }
@@ -94,8 +119,12 @@ export class BundledServerImage extends Construct implements IServerImage {
           // Terraform runs from the stack's synth directory; a relative path keeps the JSON machine-independent.
           workingDir: path.relative(stackSynthDirectory(this), contextDirectory) || ".",
           command:
-            `az acr build --subscription ${props.registry.subscriptionId} --registry ${props.registry.name} ` +
-            `--image ${tag} --platform linux/amd64 --file ${DOCKERFILE} .`,
+            builder === "acr"
+              ? `az acr build --subscription ${props.registry.subscriptionId} --registry ${props.registry.name} ` +
+                `--image ${tag} --platform linux/amd64 --file ${DOCKERFILE} .`
+              : `az acr login --subscription ${props.registry.subscriptionId} --name ${props.registry.name} && ` +
+                `docker build --platform linux/amd64 --file ${DOCKERFILE} --tag ${this.imageReference} . && ` +
+                `docker push ${this.imageReference}`,
         },
       ],
     });
@@ -103,27 +132,18 @@ export class BundledServerImage extends Construct implements IServerImage {
   }
 }
 
-/** SHA-256 over the sorted relative paths and contents of every build input; the first 16 hex characters. */
+/**
+ * SHA-256 over the sorted relative paths and contents of every build input (`buildInputFiles`: what the
+ * Dockerfile's COPY/ADD read, the Dockerfile, `.dockerignore`); the first 16 hex characters.
+ */
 export function hashBuildInputs(contextDirectory: string): string {
-  const files = [
-    ...listFiles(contextDirectory, "server"),
-    ...ROOT_INPUTS.filter((file) => existsSync(path.join(contextDirectory, file))),
-  ].sort();
   const hash = createHash("sha256");
-  for (const file of files) {
+  for (const file of buildInputFiles(contextDirectory, DOCKERFILE)) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(path.join(contextDirectory, file)));
     hash.update("\0");
   }
   return hash.digest("hex").slice(0, 16);
-}
-
-function listFiles(root: string, relative: string): string[] {
-  return readdirSync(path.join(root, relative)).flatMap((entry) => {
-    const child = `${relative}/${entry}`;
-    if (entry === "node_modules") return [];
-    return statSync(path.join(root, child)).isDirectory() ? listFiles(root, child) : [child];
-  });
 }
 
 /** The nearest directory above this file with a package.json: the repository root, or the installed package. */

@@ -9,11 +9,13 @@ import {
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { ContainerRegistry } from "./container-registry";
 import { HealthProbe } from "./health-probe";
 import { PROBE_DEFAULTS, resolveProbe } from "./private/probes";
 import { McpEnvironment } from "./mcp-environment";
 import { assignRole } from "./private/assign-role";
+import { waitForRolePropagation } from "./private/role-propagation";
 import { RoleAssignmentProps } from "./role-assignment";
 import { looksSecret } from "./private/secret-names";
 import { IServerImage } from "./server-image";
@@ -188,6 +190,8 @@ export class McpContainerApp extends Construct {
   public readonly identity: UserAssignedIdentity;
   /** The `AcrPull` assignment the app waits for; undefined without a registry. */
   public readonly acrPullAssignment?: RoleAssignment;
+  /** The wait for `AcrPull` to propagate (`AcrPullPropagation`, create only) the app depends on. */
+  public readonly acrPullPropagation?: Sleep;
   public readonly name: string;
   public readonly containerAppId: string;
   /** `<name>.<environment default domain>`, known before the app exists (no dependency cycle). */
@@ -274,6 +278,8 @@ export class McpContainerApp extends Construct {
         tags,
       });
     this.acrPullAssignment = props.registry?.grantPull(this.identity);
+    this.acrPullPropagation =
+      this.acrPullAssignment && waitForRolePropagation(this, "AcrPullPropagation", this.acrPullAssignment);
     this.roleAssignmentScope = new Construct(this, "RoleAssignments");
     for (const [key, assignment] of Object.entries(props.roleAssignments ?? {})) {
       assignRole(this.roleAssignmentScope, key, this.identity.principalId, assignment);
@@ -332,7 +338,7 @@ export class McpContainerApp extends Construct {
       props.allowedIpAddressRanges ?? {},
     ).map(([name, ipAddressRange]) => ({ name, ipAddressRange, action: "Allow" }));
     const dependsOn: ITerraformDependable[] = [
-      ...(this.acrPullAssignment ? [this.acrPullAssignment] : []),
+      ...(this.acrPullPropagation ? [this.acrPullPropagation] : []),
       ...props.image.dependables,
     ];
 

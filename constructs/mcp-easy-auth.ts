@@ -9,8 +9,20 @@ import { ValidationError } from "./validation-error";
 export const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
 
 /**
- * Paths Easy Auth lets through without a token: the probes, and the Protected Resource Metadata an MCP
- * client must read before it has a token.
+ * What Easy Auth does with a request that carries no token:
+ * - `AllowAnonymous`: passes it to the server, whose own 401 carries
+ *   `WWW-Authenticate: Bearer resource_metadata="..."`, so MCP clients discover sign-in from the challenge.
+ *   A presented token is still validated by Easy Auth (and again by the server).
+ * - `Return401`: answers 401 itself, without `resource_metadata` (Easy Auth on Container Apps cannot add it,
+ *   microsoft/azure-container-apps#1736); clients must then find the metadata at the well-known URIs, which
+ *   stay open (`EASY_AUTH_EXCLUDED_PATHS`). Nothing unauthenticated reaches the server.
+ */
+export type EasyAuthUnauthenticatedAction = "AllowAnonymous" | "Return401";
+const UNAUTHENTICATED_ACTIONS: readonly string[] = ["AllowAnonymous", "Return401"];
+
+/**
+ * Paths Easy Auth lets through without a token in `Return401` mode: the probes, and the Protected Resource
+ * Metadata an MCP client must read before it has a token.
  */
 export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
   "/healthz",
@@ -43,14 +55,22 @@ export interface McpEasyAuthProps {
   readonly allowedApplications?: string[];
   /** Paths to let through without a token, besides the health and metadata paths. @default [] */
   readonly additionalExcludedPaths?: string[];
+  /**
+   * `AllowAnonymous` lets requests without a token reach the server, whose 401 tells MCP clients where to
+   * sign in; `Return401` stops them at Easy Auth, at the cost of that hint (see `EasyAuthUnauthenticatedAction`).
+   * @default "AllowAnonymous"
+   */
+  readonly unauthenticatedClientAction?: EasyAuthUnauthenticatedAction;
 }
 
 const CONTAINER_APP_ID_PATTERN =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.App\/containerApps\/[^/]+$/i;
 
 /**
- * Container Apps built-in authentication ("Easy Auth") in API mode: requests without a valid Entra bearer
- * token get 401 before they reach the server. Validating bearer tokens needs no client secret, so none is set.
+ * Container Apps built-in authentication ("Easy Auth") in API mode: a presented Entra bearer token is
+ * validated before the request reaches the server; requests without one pass through to the server's own
+ * challenge by default (`unauthenticatedClientAction`). Validating bearer tokens needs no client secret, so
+ * none is set.
  * The stack needs an `AzapiProvider`: azurerm has no resource for authConfigs.
  */
 export class McpEasyAuth extends Construct {
@@ -59,6 +79,7 @@ export class McpEasyAuth extends Construct {
   public readonly openIdIssuer: string;
   public readonly audiences: string[];
   public readonly excludedPaths: string[];
+  public readonly unauthenticatedClientAction: EasyAuthUnauthenticatedAction;
 
   constructor(scope: Construct, id: string, props: McpEasyAuthProps) {
     super(scope, id);
@@ -76,6 +97,7 @@ export class McpEasyAuth extends Construct {
     this.audiences =
       props.audiences ?? (props.entraApp ? [props.entraApp.identifierUri, clientId] : [clientId]);
     this.excludedPaths = [...EASY_AUTH_EXCLUDED_PATHS, ...(props.additionalExcludedPaths ?? [])];
+    this.unauthenticatedClientAction = props.unauthenticatedClientAction ?? "AllowAnonymous";
     this.validate(props, tenantId);
     this.openIdIssuer = `https://login.microsoftonline.com/${tenantId}/v2.0`;
 
@@ -91,7 +113,7 @@ export class McpEasyAuth extends Construct {
         properties: {
           platform: { enabled: true },
           globalValidation: {
-            unauthenticatedClientAction: "Return401",
+            unauthenticatedClientAction: this.unauthenticatedClientAction,
             excludedPaths: this.excludedPaths,
           },
           httpSettings: { requireHttps: true },
@@ -113,6 +135,12 @@ export class McpEasyAuth extends Construct {
       this.fail(
         "containerAppResourceId must be a container app resource id, " +
           `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/containerApps/<name> (got "${id}")`,
+      );
+    }
+    if (!UNAUTHENTICATED_ACTIONS.includes(this.unauthenticatedClientAction)) {
+      this.fail(
+        `unauthenticatedClientAction must be one of ${UNAUTHENTICATED_ACTIONS.join(", ")} ` +
+          `(got "${this.unauthenticatedClientAction}")`,
       );
     }
     this.checkGuid("tenantId", tenantId);

@@ -2,9 +2,10 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
-import { GUID_PATTERN, stableHash, stableUuid } from "./private/stable-ids";
+import { GUID_PATTERN, stableUuid } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
 
 /** Visual Studio Code's first-party client id. */
@@ -31,11 +32,12 @@ export interface McpEntraAppProps {
   /** Display name of the server API registration, e.g. `mcp-prod-server`. */
   readonly displayName: string;
   /**
-   * Name in the identifier URI `api://<apiName>-<hash>`; the hash comes from the construct path.
-   * Lowercase letters, digits and hyphens.
-   * @default - `displayName`, lowercased, with other characters replaced by hyphens
+   * The API's identifier URI (Application ID URI), unique in the tenant: e.g. `api://mcp.contoso.com` or
+   * `https://mcp.contoso.com` on a verified domain of the tenant. It is added after the registration exists.
+   * @default - `api://<client id>`: unique per registration and accepted by tenants that enforce the
+   * secure identifier URI policy
    */
-  readonly apiName?: string;
+  readonly identifierUri?: string;
   /** Value of the delegated scope. @default "user_impersonation" */
   readonly scopeName?: string;
   /** @default "Access <displayName>" */
@@ -76,7 +78,7 @@ export interface McpEntraAppProps {
 }
 
 const SCOPE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
-const API_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+const IDENTIFIER_URI_PATTERN = /^(api|https):\/\/[^\s*/]+(\/[^\s*]*)?$/;
 const ASSIGNMENT_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
 const PUBLIC_CLIENT_REDIRECT_PATTERN =
@@ -97,11 +99,16 @@ export class McpEntraApp extends Construct {
   public readonly publicClient?: Application;
   public readonly publicClientServicePrincipal?: ServicePrincipal;
 
-  /** `api://<apiName>-<hash>`; known at synth time. */
+  /** Adds the identifier URI once the registration (and so its client id) exists (`IdentifierUri`). */
+  public readonly identifierUriResource: ApplicationIdentifierUri;
+  /**
+   * The identifier URI, `api://<client id>` by default; a Terraform reference to `identifierUriResource`, so
+   * whatever uses it (audiences, outputs) waits until the URI is on the registration.
+   */
   public readonly identifierUri: string;
   /** Value of the delegated scope, e.g. `user_impersonation`. */
   public readonly scopeName: string;
-  /** The full scope a client requests, e.g. `api://mcp-prod-1a2b3c4d/user_impersonation`. */
+  /** The full scope a client requests, e.g. `api://<client id>/user_impersonation`. */
   public readonly scope: string;
   /** GUID of the delegated scope. */
   public readonly scopeId: string;
@@ -113,19 +120,16 @@ export class McpEntraApp extends Construct {
   constructor(scope: Construct, id: string, props: McpEntraAppProps) {
     super(scope, id);
     const scopeName = props.scopeName ?? "user_impersonation";
-    const apiName = props.apiName ?? slug(this, props.displayName);
     const preAuthorizedClientIds = props.preAuthorizedClientIds ?? [VSCODE_CLIENT_ID, AZURE_CLI_CLIENT_ID];
     const redirectUris = props.publicClientRedirectUris ?? [
       "http://localhost",
       "https://vscode.dev/redirect",
     ];
     const assignments = props.assignments ?? {};
-    this.validate(props.displayName, apiName, scopeName, preAuthorizedClientIds, redirectUris, assignments);
+    this.validate(props, scopeName, preAuthorizedClientIds, redirectUris, assignments);
     props.ownerObjectIds?.forEach((owner, i) => checkGuid(this, `ownerObjectIds[${i}]`, owner));
 
-    this.identifierUri = `api://${apiName}-${stableHash(this.node.path)}`;
     this.scopeName = scopeName;
-    this.scope = `${this.identifierUri}/${scopeName}`;
     // Seeds leave out the scope name on purpose: renaming the scope keeps its id, so grants survive.
     this.scopeId = stableUuid(`cdktf-azure-mcp:${this.node.path}:delegated-scope`);
     this.appRoleId = stableUuid(`cdktf-azure-mcp:${this.node.path}:invoke-role`);
@@ -133,7 +137,6 @@ export class McpEntraApp extends Construct {
     this.application = new Application(this, "Resource", {
       displayName: props.displayName,
       owners: props.ownerObjectIds,
-      identifierUris: [this.identifierUri],
       signInAudience: "AzureADMyOrg",
       api: {
         requestedAccessTokenVersion: 2,
@@ -164,7 +167,18 @@ export class McpEntraApp extends Construct {
           enabled: true,
         },
       ],
+      // The URI is managed by `IdentifierUri` (the provider's documented pairing); without this the
+      // application would remove it again on every apply.
+      lifecycle: { ignoreChanges: ["identifier_uris"] },
     });
+    // A fixed URI (formerly api://<name>-<hash of the construct path>) is the same for everyone deploying
+    // this code, and identifier URIs are unique per tenant: the second team's apply would fail.
+    this.identifierUriResource = new ApplicationIdentifierUri(this, "IdentifierUri", {
+      applicationId: this.application.id,
+      identifierUri: props.identifierUri ?? `api://${this.application.clientId}`,
+    });
+    this.identifierUri = this.identifierUriResource.identifierUri;
+    this.scope = `${this.identifierUri}/${scopeName}`;
 
     this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
       clientId: this.application.clientId,
@@ -256,20 +270,24 @@ export class McpEntraApp extends Construct {
   }
 
   private validate(
-    displayName: string,
-    apiName: string,
+    props: McpEntraAppProps,
     scopeName: string,
     preAuthorizedClientIds: string[],
     redirectUris: string[],
     assignments: Record<string, McpEntraAppAssignment>,
   ): void {
+    const { displayName, identifierUri } = props;
     if (!Token.isUnresolved(displayName) && (displayName.trim() === "" || displayName.length > 256)) {
       this.fail(`displayName must be 1-256 characters (got "${displayName}")`);
     }
-    if (!Token.isUnresolved(apiName) && !API_NAME_PATTERN.test(apiName)) {
+    if (
+      identifierUri !== undefined &&
+      !Token.isUnresolved(identifierUri) &&
+      !IDENTIFIER_URI_PATTERN.test(identifierUri)
+    ) {
       this.fail(
-        `apiName must be 1-40 lowercase letters, digits or inner hyphens (got "${apiName}"); ` +
-          "it names the identifier URI api://<apiName>-<hash>",
+        `identifierUri must be api://<host or id>[/path] or https://<verified domain>[/path], without spaces ` +
+          `or wildcards (got "${identifierUri}"); omit it for api://<client id>`,
       );
     }
     if (!Token.isUnresolved(scopeName) && !SCOPE_NAME_PATTERN.test(scopeName)) {
@@ -313,20 +331,4 @@ function checkGuid(scope: Construct, field: string, value: string): void {
   if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
     throw new ValidationError(scope, "McpEntraApp", `${field} must be a GUID (got "${value}")`);
   }
-}
-
-function slug(scope: Construct, displayName: string): string {
-  if (Token.isUnresolved(displayName)) {
-    throw new ValidationError(
-      scope,
-      "McpEntraApp",
-      "apiName is required when displayName is a reference (got an unresolved token for displayName)",
-    );
-  }
-  return displayName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
 }

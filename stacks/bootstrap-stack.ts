@@ -84,7 +84,9 @@ export class McpBootstrapStack extends TerraformStack {
     const retentionDays = props.softDeleteRetentionDays ?? 30;
     const containerName = props.stateContainerName ?? "tfstate";
 
-    new AzurermProvider(this, "azurerm", { features: [{}] });
+    // The state account accepts Entra ID only (sharedAccessKeyEnabled: false), so the provider must not fall
+    // back to account keys for its data-plane calls on it.
+    new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
     const subscription = new DataAzurermSubscription(this, "Subscription", {});
     const deployerScope = props.deployerScopeResourceId ?? subscription.id;
 
@@ -105,6 +107,8 @@ export class McpBootstrapStack extends TerraformStack {
       httpsTrafficOnlyEnabled: true,
       allowNestedItemsToBePublic: false,
       crossTenantReplicationEnabled: false,
+      // Every reader (backend, pipeline, portal) uses Entra ID; a leaked account key cannot open the state.
+      sharedAccessKeyEnabled: false,
       defaultToOauthAuthentication: true,
       blobProperties: {
         versioningEnabled: true,
@@ -173,7 +177,9 @@ export class McpBootstrapStack extends TerraformStack {
     });
     new RoleAssignment(this, "DeployerStateAccess", {
       ...principal,
-      scope: `${this.storageAccount.id}/blobServices/default/containers/${containerName}`,
+      // Through the container resource, not a string built from the account id: the assignment then waits
+      // for the container (ARM answers ResourceNotFound when the assignment wins the race).
+      scope: this.stateContainer.resourceManagerId,
       roleDefinitionName: "Storage Blob Data Contributor",
       description: "GitHub Actions deployer: reads and writes Terraform state (Entra auth, no account keys)",
     });

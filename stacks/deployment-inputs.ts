@@ -1,4 +1,6 @@
+import { ImageBuilder } from "../constructs/bundled-server-image";
 import { GUID_PATTERN } from "../constructs/private/stable-ids";
+import { EnvironmentConfig } from "./environments";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,7 +16,14 @@ export interface DeploymentInputs {
    * Entra registrations and holds the `Mcp.Invoke` role for the post-deploy smoke test.
    */
   readonly deployerPrincipalId?: string;
+  /**
+   * `MCP_IMAGE_BUILD`: where the bundled image is built, `acr` (`az acr build`) or `docker` (local
+   * `docker build` + push, for subscriptions without ACR Tasks); overrides the environment's choice.
+   */
+  readonly imageBuild?: ImageBuilder;
 }
+
+const IMAGE_BUILDERS: readonly string[] = ["acr", "docker"];
 
 export function deploymentInputsFromEnvironment(env: Env): DeploymentInputs {
   const serverImage = env.MCP_SERVER_IMAGE || undefined;
@@ -24,5 +33,26 @@ export function deploymentInputsFromEnvironment(env: Env): DeploymentInputs {
       `MCP_DEPLOYER_PRINCIPAL_ID=${JSON.stringify(deployerPrincipalId)} is not valid: expected an object id (GUID)`,
     );
   }
-  return { serverImage, deployerPrincipalId };
+  const imageBuild = env.MCP_IMAGE_BUILD || undefined;
+  if (imageBuild !== undefined && !IMAGE_BUILDERS.includes(imageBuild)) {
+    throw new Error(
+      `MCP_IMAGE_BUILD=${JSON.stringify(imageBuild)} is not valid: expected ${IMAGE_BUILDERS.join(" or ")} ` +
+        "(docker builds locally where ACR Tasks are not allowed)",
+    );
+  }
+  return { serverImage, deployerPrincipalId, imageBuild: imageBuild as ImageBuilder | undefined };
+}
+
+/** The environment as this run deploys it: a prebuilt image replaces the build; MCP_IMAGE_BUILD picks the builder. */
+export function applyDeploymentInputs(
+  config: EnvironmentConfig,
+  inputs: DeploymentInputs,
+): EnvironmentConfig {
+  if (inputs.serverImage) {
+    return { ...config, image: { source: "existing", imageReference: inputs.serverImage } };
+  }
+  if (inputs.imageBuild && config.image.source === "bundled") {
+    return { ...config, image: { ...config.image, build: inputs.imageBuild } };
+  }
+  return config;
 }

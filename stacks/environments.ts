@@ -1,7 +1,14 @@
+import { ImageBuilder } from "../constructs/bundled-server-image";
+import { EasyAuthUnauthenticatedAction } from "../constructs/mcp-easy-auth";
+
 /** How the stack gets its server image. */
 export type ImageSource =
-  /** Build the bundled server with `az acr build`, tagged by a content hash (laptop deploys). */
-  | { readonly source: "bundled" }
+  /**
+   * Build the bundled server, tagged by a content hash (laptop deploys): with `az acr build` (`acr`, the
+   * default) or, where ACR Tasks are blocked (`TasksOperationsNotAllowed`), with local Docker (`docker`).
+   * `MCP_IMAGE_BUILD` overrides `build` for one run.
+   */
+  | { readonly source: "bundled"; readonly build?: ImageBuilder }
   /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
   | { readonly source: "existing"; readonly imageReference: string };
 
@@ -28,6 +35,20 @@ export interface EnvironmentConfig {
   readonly authMode: "entra" | "apikey";
   /** apikey mode: the Key Vault secret holding the comma-separated keys; the app identity must be able to read it. */
   readonly apiKeysKeyVaultSecretId?: string;
+  /**
+   * entra mode: object ids of the users or service principals (not groups) that own the Entra registrations,
+   * next to `MCP_DEPLOYER_PRINCIPAL_ID`. Add yours to manage the registrations without a directory role;
+   * an owner not listed here is removed on the next apply.
+   * @default - none: only the deployer (when set) owns them
+   */
+  readonly entraOwnerObjectIds?: readonly string[];
+  /**
+   * entra mode: `AllowAnonymous` lets requests without a token reach the server, whose 401 names its
+   * protected resource metadata (how MCP clients find sign-in); `Return401` stops them at Easy Auth, whose
+   * 401 cannot name it, so clients must fall back to the well-known metadata URIs.
+   * @default "AllowAnonymous"
+   */
+  readonly easyAuthUnauthenticatedClientAction?: EasyAuthUnauthenticatedAction;
   readonly image: ImageSource;
   readonly registrySku: "Basic" | "Standard" | "Premium";
   readonly logRetentionInDays: number;

@@ -1,8 +1,7 @@
-import { Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, AzurermBackend, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzapiProvider } from "../constructs/azapi/provider";
@@ -27,9 +26,10 @@ export interface McpHostingStackProps {
    */
   readonly imageContextDirectory?: string;
   /**
-   * Object id of the CI identity that deploys this stack: it co-owns the Entra registrations (so it can
-   * manage them with `Application.ReadWrite.OwnedBy`) and holds `Mcp.Invoke` for the smoke test.
-   * @default - the deploying principal owns the registrations; nobody is granted Mcp.Invoke
+   * Object id of the CI identity that deploys this stack: it co-owns the Entra registrations with the
+   * environment's `entraOwnerObjectIds` (so it can manage them with `Application.ReadWrite.OwnedBy`) and holds
+   * `Mcp.Invoke` for the smoke test.
+   * @default - owners are `entraOwnerObjectIds` alone; nobody is granted Mcp.Invoke
    */
   readonly deployerPrincipalId?: string;
 }
@@ -83,16 +83,29 @@ export class McpHostingStack extends TerraformStack {
         ? new BundledServerImage(this, "Image", {
             registry: this.registry,
             contextDirectory: props.imageContextDirectory,
+            builder: config.image.build,
           })
         : ServerImage.fromReference(config.image.imageReference);
 
     if (config.authMode === "entra") {
+      // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
+      // on every run). Without any, this stack does not manage owners.
+      const owners = [
+        ...new Set([
+          ...(config.entraOwnerObjectIds ?? []),
+          ...(props.deployerPrincipalId ? [props.deployerPrincipalId] : []),
+        ]),
+      ];
+      if (props.deployerPrincipalId && !config.entraOwnerObjectIds?.length) {
+        Annotations.of(this).addWarning(
+          "Only the deployer (MCP_DEPLOYER_PRINCIPAL_ID) owns the Entra registrations: an apply from a laptop " +
+            "needs an Entra directory role (e.g. Application Administrator), or your object id in " +
+            `entraOwnerObjectIds of '${config.stackName}' in stacks/environments.ts`,
+        );
+      }
       this.entraApp = new McpEntraApp(this, "EntraApp", {
         displayName: `${baseName}-server`,
-        // Whoever runs the deployment stays an owner next to the CI identity, or it could not manage them again.
-        ownerObjectIds: props.deployerPrincipalId
-          ? [new DataAzureadClientConfig(this, "EntraClientConfig").objectId, props.deployerPrincipalId]
-          : undefined,
+        ownerObjectIds: owners.length > 0 ? owners : undefined,
       });
       if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
     }
@@ -119,11 +132,17 @@ export class McpHostingStack extends TerraformStack {
     });
     this.environment.grantLogsRead(this.app.identity);
     if (this.entraApp) {
-      // Defence in depth: Easy Auth rejects requests without a valid token before they reach the server,
-      // which validates the token again itself.
+      // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
+      // every token again itself.
       this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
         containerAppResourceId: this.app.containerAppId,
         entraApp: this.entraApp,
+        unauthenticatedClientAction: config.easyAuthUnauthenticatedClientAction,
+      });
+      new TerraformOutput(this, "easy_auth_unauthenticated_action", {
+        value: this.easyAuth.unauthenticatedClientAction,
+        description:
+          "What a request without a token gets: the server's challenge (AllowAnonymous) or Easy Auth's 401",
       });
     }
 

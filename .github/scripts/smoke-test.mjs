@@ -2,16 +2,25 @@
 /* global fetch, URL, setTimeout, AbortSignal */
 // Post-deploy smoke test of a deployed MCP endpoint. Plain Node 22 (fetch), no dependencies.
 //
-//   MCP_URL=https://<fqdn>/mcp MCP_TOKEN=<bearer> [PRM_URL=...] node .github/scripts/smoke-test.mjs
+//   MCP_URL=https://<fqdn>/mcp MCP_TOKEN=<bearer> [PRM_URL=...] [EASY_AUTH_UNAUTHENTICATED_ACTION=...] \
+//     node .github/scripts/smoke-test.mjs
+//
+// EASY_AUTH_UNAUTHENTICATED_ACTION (the stack output easy_auth_unauthenticated_action) says what a request
+// without a token is promised: `AllowAnonymous` (default; also right without Easy Auth) reaches the server,
+// whose 401 names the metadata; with `Return401` Easy Auth answers instead and cannot name it, so clients
+// rely on the well-known metadata URIs, which must then answer without a token.
 //
 // Checks, in order; the first failure exits 1 (2 for missing or bad configuration):
 //   1. GET /healthz answers 200 (polled for up to SMOKE_WAIT_SECONDS while the new revision starts)
-//   2. the protected resource metadata answers 200 with JSON naming the `resource`
-//   3. an unauthenticated POST /mcp answers 401 with WWW-Authenticate carrying resource_metadata
-//   4. with the token: initialize, notifications/initialized, tools/list (at least one tool)
+//   2. the protected resource metadata answers 200 with JSON whose `resource` is MCP_URL (RFC 9728 3.3)
+//   3. an unauthenticated POST /mcp answers 401; AllowAnonymous: WWW-Authenticate carries resource_metadata;
+//      Return401: the root well-known metadata URI answers 200 too (the clients' last fallback)
+//   4. a POST /mcp with an invalid token answers 401
+//   5. with the token: initialize, notifications/initialized, tools/list (at least one tool)
 // The token comes from the environment, never from the command line (process lists are visible).
 
 const PROTOCOL_VERSION = "2025-06-18";
+const UNAUTHENTICATED_ACTIONS = ["AllowAnonymous", "Return401"];
 
 class SmokeFailure extends Error {}
 class ConfigError extends Error {}
@@ -33,10 +42,17 @@ function readConfig(env) {
       throw new ConfigError(`${name} must be a number of seconds >= 0 (got '${env[name]}')`);
     return value;
   };
+  const unauthenticatedAction = env.EASY_AUTH_UNAUTHENTICATED_ACTION || "AllowAnonymous";
+  if (!UNAUTHENTICATED_ACTIONS.includes(unauthenticatedAction))
+    throw new ConfigError(
+      `EASY_AUTH_UNAUTHENTICATED_ACTION must be one of ${UNAUTHENTICATED_ACTIONS.join(", ")} or empty (got '${unauthenticatedAction}')`,
+    );
   const path = mcpUrl.pathname === "/" ? "" : mcpUrl.pathname;
   return {
     mcpUrl,
+    unauthenticatedAction,
     healthUrl: new URL("/healthz", mcpUrl),
+    rootPrmUrl: new URL("/.well-known/oauth-protected-resource", mcpUrl),
     prmUrl: new URL(env.PRM_URL ?? `/.well-known/oauth-protected-resource${path}`, mcpUrl),
     token: env.MCP_TOKEN,
     waitSeconds: seconds("SMOKE_WAIT_SECONDS", 300),
@@ -65,7 +81,7 @@ async function waitForHealth({ healthUrl, waitSeconds, pollSeconds }) {
   throw new SmokeFailure(`GET ${healthUrl} should answer 200 within ${waitSeconds}s (got ${last})`);
 }
 
-async function checkMetadata({ prmUrl }) {
+async function fetchMetadata(prmUrl) {
   const response = await fetch(prmUrl);
   check(response.status === 200, `GET ${prmUrl} should answer 200`, `HTTP ${response.status}`);
   const text = await response.text();
@@ -78,6 +94,17 @@ async function checkMetadata({ prmUrl }) {
   check(
     typeof metadata.resource === "string" && metadata.resource !== "",
     `${prmUrl} should name its 'resource'`,
+    JSON.stringify(metadata.resource),
+  );
+  return metadata;
+}
+
+async function checkMetadata({ prmUrl, mcpUrl }) {
+  const metadata = await fetchMetadata(prmUrl);
+  // RFC 9728 section 3.3: a client drops metadata whose resource is not the URL it asked about.
+  check(
+    metadata.resource.replace(/\/$/, "") === mcpUrl.href.replace(/\/$/, ""),
+    `${prmUrl} should name ${mcpUrl.href} as its 'resource'`,
     JSON.stringify(metadata.resource),
   );
   return metadata;
@@ -106,7 +133,7 @@ function post(url, body, headers = {}) {
   });
 }
 
-async function checkUnauthenticated({ mcpUrl }) {
+async function checkUnauthenticated({ mcpUrl, unauthenticatedAction, rootPrmUrl }) {
   const response = await post(mcpUrl, initializeRequest);
   await response.body?.cancel();
   check(
@@ -114,11 +141,28 @@ async function checkUnauthenticated({ mcpUrl }) {
     `POST ${mcpUrl} without a token should answer 401`,
     `HTTP ${response.status}`,
   );
+  if (unauthenticatedAction === "Return401") {
+    // Easy Auth's own 401 cannot name the metadata: clients fall back to the well-known URIs (the
+    // path-inserted one was checked before, the root one is the last resort).
+    await fetchMetadata(rootPrmUrl);
+    return "401 from Easy Auth (Return401), well-known metadata reachable";
+  }
   const challenge = response.headers.get("www-authenticate") ?? "";
   check(
     /resource_metadata=/i.test(challenge),
-    "the 401 should carry WWW-Authenticate with resource_metadata",
+    "the 401 should carry WWW-Authenticate with resource_metadata (Easy Auth AllowAnonymous lets it through)",
     JSON.stringify(challenge),
+  );
+  return "401 with resource_metadata";
+}
+
+async function checkInvalidToken({ mcpUrl }) {
+  const response = await post(mcpUrl, initializeRequest, { authorization: "Bearer not-a-valid-token" });
+  await response.body?.cancel();
+  check(
+    response.status === 401,
+    `POST ${mcpUrl} with an invalid token should answer 401`,
+    `HTTP ${response.status}`,
   );
 }
 
@@ -198,8 +242,10 @@ async function main() {
     console.log(`ok  GET ${config.healthUrl} 200`);
     const metadata = await checkMetadata(config);
     console.log(`ok  GET ${config.prmUrl} 200, resource ${metadata.resource}`);
-    await checkUnauthenticated(config);
-    console.log(`ok  POST ${config.mcpUrl} without a token: 401 with resource_metadata`);
+    const unauthenticated = await checkUnauthenticated(config);
+    console.log(`ok  POST ${config.mcpUrl} without a token: ${unauthenticated}`);
+    await checkInvalidToken(config);
+    console.log(`ok  POST ${config.mcpUrl} with an invalid token: 401`);
     const { server, tools } = await checkAuthenticated(config);
     console.log(
       `ok  initialize (${server?.name ?? "unnamed"} ${server?.version ?? ""}) + tools/list: ${tools.join(", ")}`,

@@ -1,19 +1,20 @@
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
-import { BundledServerImage, hashBuildInputs } from "../../constructs/bundled-server-image";
+import { BundledServerImage, hashBuildInputs, ImageBuilder } from "../../constructs/bundled-server-image";
 import { ContainerRegistry } from "../../constructs/container-registry";
 import { buildContext, placement, resources } from "./fixtures";
 
 function synthImage(
   contextDirectory: string,
   repository?: string,
+  builder?: ImageBuilder,
 ): { synth: string; image: BundledServerImage; outdir: string } {
   let image: BundledServerImage | undefined;
   let outdir = "";
   const synth = Testing.synthScope((scope) => {
     const registry = new ContainerRegistry(scope, "Registry", placement);
-    image = new BundledServerImage(scope, "Image", { registry, contextDirectory, repository });
+    image = new BundledServerImage(scope, "Image", { registry, contextDirectory, repository, builder });
     outdir = App.of(scope).outdir;
   });
   return { synth, image: image!, outdir };
@@ -44,6 +45,27 @@ describe("BundledServerImage", () => {
     expect(image.dependables).toEqual([image.build]);
   });
 
+  it("builds locally with docker and pushes after az acr login when ACR Tasks are not available", () => {
+    const context = buildContext();
+    const { synth, image } = synthImage(context, undefined, "docker");
+    const [build] = resources(synth, "terraform_data");
+    const provisioner = (build.provisioner as Record<string, Record<string, string>>[])[0]["local-exec"];
+    const reference = `\\$\\{azurerm_container_registry\\.\\w+\\.login_server\\}/mcp-server:${image.contentHash}`;
+    expect(provisioner.command).toMatch(
+      new RegExp(
+        `^az acr login --subscription \\$\\{data\\.azurerm_client_config\\.\\w+\\.subscription_id\\} ` +
+          `--name \\$\\{azurerm_container_registry\\.\\w+\\.name\\} && ` +
+          `docker build --platform linux/amd64 --file server/Dockerfile --tag ${reference} \\. && ` +
+          `docker push ${reference}$`,
+      ),
+    );
+    expect(provisioner.command).not.toContain("az acr build");
+    // Same tag either way: switching the builder does not force a rebuild of an unchanged server.
+    expect(build.triggers_replace).toEqual(
+      resources(synthImage(context).synth, "terraform_data")[0].triggers_replace,
+    );
+  });
+
   it("runs the build from the context directory, relative to the stack's synth directory", () => {
     const context = buildContext();
     const { synth, outdir } = synthImage(context);
@@ -68,6 +90,8 @@ describe("BundledServerImage", () => {
     ["the Dockerfile", "server/Dockerfile"],
     ["package.json", "package.json"],
     ["package-lock.json", "package-lock.json"],
+    ["tsconfig.json (copied by the Dockerfile, formerly not hashed)", "tsconfig.json"],
+    [".dockerignore", ".dockerignore"],
   ])("changes the hash when %s changes", (_label, file) => {
     const context = buildContext();
     const before = hashBuildInputs(context);
@@ -82,6 +106,25 @@ describe("BundledServerImage", () => {
     expect(hashBuildInputs(context)).toBe(before);
     writeFileSync(path.join(context, "server", "new-tool.ts"), "export {};");
     expect(hashBuildInputs(context)).not.toBe(before);
+  });
+
+  it("follows the Dockerfile: a file it starts to copy changes the hash, files it does not copy do not", () => {
+    const context = buildContext({ "config/defaults.json": "{}\n", ".dockerignore": "node_modules\n" });
+    const before = hashBuildInputs(context);
+    appendFileSync(path.join(context, "config", "defaults.json"), "\n");
+    expect(hashBuildInputs(context)).toBe(before);
+    appendFileSync(path.join(context, "server", "Dockerfile"), "COPY config/*.json ./config/\n");
+    const copying = hashBuildInputs(context);
+    expect(copying).not.toBe(before);
+    appendFileSync(path.join(context, "config", "defaults.json"), "\n");
+    expect(hashBuildInputs(context)).not.toBe(copying);
+  });
+
+  it("leaves out what .dockerignore excludes (Markdown under server/)", () => {
+    const context = buildContext({ "server/README.md": "# docs\n" });
+    const before = hashBuildInputs(context);
+    appendFileSync(path.join(context, "server", "README.md"), "more\n");
+    expect(hashBuildInputs(context)).toBe(before);
   });
 
   it("warns, but synthesizes, when server/Dockerfile is missing", () => {
@@ -101,6 +144,12 @@ describe("BundledServerImage", () => {
     );
   });
 
+  it("fails when builder is not acr or docker", () => {
+    expect(() => synthImage(buildContext(), undefined, "podman" as ImageBuilder)).toThrow(
+      "BundledServerImage 'stack/Image': builder must be one of acr, docker (got 'podman')",
+    );
+  });
+
   it("fails when repository is not a valid repository name", () => {
     expect(() => synthImage(buildContext(), "MCP Server")).toThrow(
       /repository must be lowercase letters, digits and single \. _ - \/ separators \(got 'MCP Server'\)/,
@@ -114,10 +163,11 @@ describe("BundledServerImage build context", () => {
       "server/Dockerfile":
         "FROM node:22 AS build\nCOPY package.json package-lock.json tsconfig.json ./\nCOPY server ./server\n",
     });
+    rmSync(path.join(context, "tsconfig.json"));
     const { image } = synthImage(context);
     expect(image.node.metadata.map((entry) => String(entry.data))).toEqual([
       expect.stringMatching(
-        /^server\/Dockerfile copies tsconfig\.json, not found in .*: az acr build will fail$/,
+        /^server\/Dockerfile copies tsconfig\.json, not found in .*: the image build will fail$/,
       ),
     ]);
   });

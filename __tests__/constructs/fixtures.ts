@@ -13,15 +13,28 @@ export function testEnvironment(
   return new McpEnvironment(scope, "Env", { ...placement, name: "test", ...props });
 }
 
-/** A throwaway build context shaped like this repository: server/ with a Dockerfile, and the npm manifests. */
+/**
+ * A throwaway build context shaped like this repository: server/ with a Dockerfile that copies the npm
+ * manifests, tsconfig.json and server/, and a .dockerignore that leaves out Markdown under server/.
+ */
 export function buildContext(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mcp-context-"));
   const all: Record<string, string> = {
     "server/main.ts": "console.log('hi');\n",
     "server/tools/echo.ts": "export const echo = 1;\n",
-    "server/Dockerfile": "FROM node:20-alpine\n",
+    "server/Dockerfile": [
+      "FROM node:22-slim AS build",
+      "COPY package.json package-lock.json \\",
+      "     tsconfig.json ./",
+      "COPY server ./server",
+      "FROM node:22-slim",
+      "COPY --from=build /build/dist ./dist",
+      "",
+    ].join("\n"),
+    ".dockerignore": "*\n!package.json\n!package-lock.json\n!tsconfig.json\n!server/\nserver/**/*.md\n",
     "package.json": '{ "name": "x" }\n',
     "package-lock.json": '{ "lockfileVersion": 3 }\n',
+    "tsconfig.json": '{ "compilerOptions": {} }\n',
     ...files,
   };
   for (const [file, content] of Object.entries(all)) {

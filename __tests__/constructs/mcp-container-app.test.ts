@@ -99,13 +99,34 @@ describe("McpContainerApp", () => {
       },
     ]);
     const [acrPullAddress] = Object.keys(JSON.parse(synth).resource.azurerm_role_assignment);
-    expect(app.depends_on).toEqual([`azurerm_role_assignment.${acrPullAddress}`]);
+    const [waitAddress] = Object.keys(JSON.parse(synth).resource.time_sleep);
+    expect(app.depends_on).toEqual([`time_sleep.${waitAddress}`]);
     expect(resources(synth, "azurerm_role_assignment")).toEqual([
       expect.objectContaining({
         role_definition_name: "AcrPull",
         principal_id: referenceTo("azurerm_user_assigned_identity", "principal_id"),
       }),
     ]);
+    // The wait starts when the assignment exists and runs again only if the assignment is replaced.
+    expect(resources(synth, "time_sleep")).toEqual([
+      {
+        create_duration: "60s",
+        triggers: { role_assignment_id: `\${azurerm_role_assignment.${acrPullAddress}.id}` },
+      },
+    ]);
+  });
+
+  it("adds a time provider once per stack for the AcrPull wait, and none without a registry", () => {
+    const twoApps = Testing.synthScope((scope) => {
+      const registry = new ContainerRegistry(scope, "Registry", placement);
+      build(scope, { registry });
+      build(new Construct(scope, "Second"), { registry, name: "ca-second" });
+    });
+    expect(JSON.parse(twoApps).provider.time).toHaveLength(1);
+    expect(resources(twoApps, "time_sleep")).toHaveLength(2);
+    const noRegistry = JSON.parse(synthApp());
+    expect(noRegistry.provider?.time).toBeUndefined();
+    expect(noRegistry.resource.time_sleep).toBeUndefined();
   });
 
   it("depends on the bundled image build and runs its content-hash tag", () => {

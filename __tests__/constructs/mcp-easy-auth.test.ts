@@ -37,8 +37,18 @@ describe("McpEasyAuth", () => {
     });
   });
 
-  it("returns 401 without a token, except on the health and metadata paths", () => {
+  it("lets requests without a token through to the server's own challenge by default", () => {
     const body = bodyOf(JSON.parse(withRawIds()) as SynthJson);
+    expect(body).toMatchObject({
+      properties: {
+        platform: { enabled: true },
+        globalValidation: { unauthenticatedClientAction: "AllowAnonymous" },
+      },
+    });
+  });
+
+  it("returns 401 without a token when asked, except on the health and metadata paths", () => {
+    const body = bodyOf(JSON.parse(withRawIds({ unauthenticatedClientAction: "Return401" })) as SynthJson);
     expect(body).toMatchObject({
       properties: {
         platform: { enabled: true },
@@ -76,9 +86,8 @@ describe("McpEasyAuth", () => {
   });
 
   it("takes client id, identifier URI and tenant from an McpEntraApp", () => {
-    let entraApp: McpEntraApp | undefined;
     const json = synthStack((stack) => {
-      entraApp = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+      const entraApp = new McpEntraApp(stack, "Api", { displayName: "MCP" });
       new McpEasyAuth(stack, "Auth", { containerAppResourceId: APP_ID, entraApp });
     });
     const aad = (bodyOf(json).properties as { identityProviders: { azureActiveDirectory: unknown } })
@@ -92,7 +101,9 @@ describe("McpEasyAuth", () => {
       },
       validation: {
         allowedAudiences: [
-          entraApp!.identifierUri,
+          expect.stringMatching(
+            /^\$\{azuread_application_identifier_uri\.Api_IdentifierUri_[A-F0-9]{8}\.identifier_uri\}$/,
+          ),
           expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.client_id\}$/),
         ],
       },
@@ -132,7 +143,11 @@ describe("McpEasyAuth", () => {
 
   describe("body against the published ARM schema (fixture)", () => {
     it("uses only property names, types and enum values that AuthConfigs 2025-01-01 defines", () => {
-      const everything = withRawIds({ allowedApplications: [CALLER], additionalExcludedPaths: ["/public"] });
+      const everything = withRawIds({
+        allowedApplications: [CALLER],
+        additionalExcludedPaths: ["/public"],
+        unauthenticatedClientAction: "Return401",
+      });
       expect(schemaProblems(schema, bodyOf(JSON.parse(everything) as SynthJson))).toEqual([]);
       const fromEntraApp = synthStack((stack) => {
         const entraApp = new McpEntraApp(stack, "Api", { displayName: "MCP" });
@@ -212,6 +227,12 @@ describe("McpEasyAuth", () => {
 
   it("fails when an audience is blank", () => {
     expect(() => withRawIds({ audiences: [CLIENT, " "] })).toThrow(/audiences\[1\] must not be empty/);
+  });
+
+  it("fails when unauthenticatedClientAction is not AllowAnonymous or Return401", () => {
+    expect(() => withRawIds({ unauthenticatedClientAction: "RedirectToLoginPage" as "Return401" })).toThrow(
+      `McpEasyAuth 'stack/Auth': unauthenticatedClientAction must be one of AllowAnonymous, Return401 (got "RedirectToLoginPage")`,
+    );
   });
 
   it("fails when an allowed application is not a GUID", () => {

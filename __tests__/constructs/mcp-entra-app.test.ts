@@ -1,11 +1,13 @@
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { McpEntraApp, McpEntraAppProps } from "../../constructs/mcp-entra-app";
 import { GUID_PATTERN } from "../../constructs/private/stable-ids";
+import { resources } from "./fixtures";
 import { SynthJson, synthStack } from "./synth-json";
 
 const VSCODE = "aebc6443-996d-45c2-90f0-388ff96faa56";
@@ -28,10 +30,8 @@ function entraApp(props: Partial<McpEntraAppProps> = {}): McpEntraApp {
 describe("McpEntraApp", () => {
   it("registers the API with identifier URI, v2 tokens, the delegated scope and the Mcp.Invoke app role", () => {
     const { app, synthesized } = build();
-    expect(app!.identifierUri).toMatch(/^api:\/\/mcp-prod-server-[0-9a-f]{8}$/);
     expect(synthesized).toHaveResourceWithProperties(Application, {
       display_name: "MCP Prod Server",
-      identifier_uris: [app!.identifierUri],
       sign_in_audience: "AzureADMyOrg",
       api: {
         requested_access_token_version: 2,
@@ -60,6 +60,47 @@ describe("McpEntraApp", () => {
     });
   });
 
+  it("adds the identifier URI api://<client id> after the registration exists; the application leaves it alone", () => {
+    const { synthesized } = build();
+    const uri = resources(synthesized, "azuread_application_identifier_uri");
+    expect(uri).toEqual([
+      {
+        application_id: expect.stringMatching(/^\$\{azuread_application\.Api_[A-F0-9]{8}\.id\}$/),
+        identifier_uri: expect.stringMatching(
+          /^api:\/\/\$\{azuread_application\.Api_[A-F0-9]{8}\.client_id\}$/,
+        ),
+      },
+    ]);
+    const [application] = resources(synthesized, "azuread_application");
+    expect(application).not.toHaveProperty("identifier_uris");
+    expect(application.lifecycle).toEqual({ ignore_changes: ["identifier_uris"] });
+  });
+
+  it("hands out the identifier URI and scope as references to the URI resource, so users wait for it", () => {
+    const json = synthStack((stack) => {
+      const app = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+      new TerraformOutput(stack, "uri", { value: app.identifierUri });
+      new TerraformOutput(stack, "scope", { value: app.scope });
+    });
+    const reference =
+      /\$\{azuread_application_identifier_uri\.Api_IdentifierUri_[A-F0-9]{8}\.identifier_uri\}/;
+    expect(json.output?.uri.value).toMatch(new RegExp(`^${reference.source}$`));
+    expect(json.output?.scope.value).toMatch(new RegExp(`^${reference.source}/user_impersonation$`));
+  });
+
+  it("gives two teams deploying the same code different identifier URIs (no fixed name in the URI)", () => {
+    const [uri] = resources(build().synthesized, "azuread_application_identifier_uri");
+    expect(String(uri.identifier_uri)).not.toMatch(/mcp|prod|server/i);
+    expect(String(uri.identifier_uri)).toContain(".client_id}");
+  });
+
+  it("uses a given identifier URI, e.g. on a verified domain", () => {
+    const { synthesized } = build({ identifierUri: "https://mcp.contoso.com" });
+    expect(synthesized).toHaveResourceWithProperties(ApplicationIdentifierUri, {
+      identifier_uri: "https://mcp.contoso.com",
+    });
+  });
+
   it("exposes the full scope, the role value and GUID ids", () => {
     const app = entraApp({ scopeName: "mcp.call" });
     expect(app.scope).toBe(`${app.identifierUri}/mcp.call`);
@@ -73,25 +114,16 @@ describe("McpEntraApp", () => {
   it("derives the same ids from the same construct path and different ids from another", () => {
     const first = entraApp();
     const again = entraApp();
-    expect([again.identifierUri, again.scopeId, again.appRoleId]).toEqual([
-      first.identifierUri,
-      first.scopeId,
-      first.appRoleId,
-    ]);
+    expect([again.scopeId, again.appRoleId]).toEqual([first.scopeId, first.appRoleId]);
     let other: McpEntraApp | undefined;
     Testing.synthScope((scope) => {
       other = new McpEntraApp(scope, "OtherApi", { displayName: "MCP Prod Server" });
     });
-    expect(other!.identifierUri).not.toBe(first.identifierUri);
     expect(other!.scopeId).not.toBe(first.scopeId);
   });
 
   it("keeps the scope id when the scope is renamed, so existing grants survive", () => {
     expect(entraApp({ scopeName: "renamed" }).scopeId).toBe(entraApp().scopeId);
-  });
-
-  it("uses apiName in the identifier URI when given", () => {
-    expect(entraApp({ apiName: "tools" }).identifierUri).toMatch(/^api:\/\/tools-[0-9a-f]{8}$/);
   });
 
   it("creates the service principal, assignment not required by default", () => {
@@ -213,16 +245,18 @@ describe("McpEntraApp", () => {
     );
   });
 
-  it("fails when apiName is not a lowercase DNS-like label", () => {
-    expect(() => entraApp({ apiName: "Tools_API" })).toThrow(
-      /McpEntraApp 'stack\/Api': apiName must .*"Tools_API"/,
-    );
-  });
+  it.each(["mcp-server", "http://mcp.contoso.com", "api://mcp/*", "api://my api"])(
+    "fails when identifierUri is %s",
+    (identifierUri) => {
+      expect(() => entraApp({ identifierUri })).toThrow(
+        `McpEntraApp 'stack/Api': identifierUri must be api://<host or id>[/path] or https://<verified domain>[/path], ` +
+          `without spaces or wildcards (got "${identifierUri}"); omit it for api://<client id>`,
+      );
+    },
+  );
 
   it("fails when displayName is empty", () => {
-    expect(() => entraApp({ displayName: " ", apiName: "x" })).toThrow(
-      /displayName must be 1-256 characters/,
-    );
+    expect(() => entraApp({ displayName: " " })).toThrow(/displayName must be 1-256 characters/);
   });
 
   it("fails when a pre-authorized client id is not a GUID", () => {

@@ -13,6 +13,13 @@ interface Flaws {
   readonly openWithoutToken?: boolean;
   readonly challenge?: string | null;
   readonly noTools?: boolean;
+  /** Plays Easy Auth in Return401 mode: a request without a token is answered 401 with no resource_metadata. */
+  readonly easyAuthReturn401?: boolean;
+  /** Status of the root well-known metadata URI (e.g. 401 when Easy Auth does not exclude it). */
+  readonly rootMetadataStatus?: number;
+  /** `resource` named by the metadata. */
+  readonly metadataResource?: string;
+  readonly acceptsAnyToken?: boolean;
 }
 
 /** A deployed endpoint played on 127.0.0.1: health, metadata and a real SDK Streamable HTTP server behind a bearer check. */
@@ -23,12 +30,17 @@ async function startDeployment(flaws: Flaws = {}): Promise<{ server: Server; mcp
       res.writeHead(flaws.healthStatus ?? 200).end("ok");
       return;
     }
-    if (req.url === "/.well-known/oauth-protected-resource/mcp") {
+    const rootMetadata = req.url === "/.well-known/oauth-protected-resource";
+    if (rootMetadata && flaws.rootMetadataStatus !== undefined) {
+      res.writeHead(flaws.rootMetadataStatus).end();
+      return;
+    }
+    if (rootMetadata || req.url === "/.well-known/oauth-protected-resource/mcp") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
         flaws.metadataBody ??
           JSON.stringify({
-            resource: `${base}/mcp`,
+            resource: flaws.metadataResource ?? `${base}/mcp`,
             authorization_servers: ["https://login.example/tenant/v2.0"],
           }),
       );
@@ -38,7 +50,14 @@ async function startDeployment(flaws: Flaws = {}): Promise<{ server: Server; mcp
       res.writeHead(404).end();
       return;
     }
-    if (!flaws.openWithoutToken && req.headers.authorization !== `Bearer ${TOKEN}`) {
+    if (flaws.easyAuthReturn401 && req.headers.authorization === undefined) {
+      res.writeHead(401, { "www-authenticate": 'Bearer realm="easyauth"' }).end();
+      return;
+    }
+    const tokenOk = flaws.acceptsAnyToken
+      ? req.headers.authorization !== undefined
+      : req.headers.authorization === `Bearer ${TOKEN}`;
+    if (!flaws.openWithoutToken && !tokenOk) {
       const challenge =
         flaws.challenge === undefined
           ? `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`
@@ -80,8 +99,51 @@ describe("smoke test (.github/scripts/smoke-test.mjs)", () => {
     const result = await smokeAgainst({});
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("401 with resource_metadata");
+    expect(result.stdout).toContain("without a token: 401 with resource_metadata");
+    expect(result.stdout).toContain("with an invalid token: 401");
     expect(result.stdout).toContain("tools/list: echo");
+  });
+
+  it("passes behind Easy Auth Return401, whose 401 has no resource_metadata, when the well-known metadata is open", async () => {
+    const result = await smokeAgainst(
+      { easyAuthReturn401: true },
+      { EASY_AUTH_UNAUTHENTICATED_ACTION: "Return401" },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("401 from Easy Auth (Return401), well-known metadata reachable");
+  });
+
+  it("fails when Easy Auth answers 401 itself although the stack promised AllowAnonymous", async () => {
+    const result = await smokeAgainst(
+      { easyAuthReturn401: true },
+      { EASY_AUTH_UNAUTHENTICATED_ACTION: "AllowAnonymous" },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("the 401 should carry WWW-Authenticate with resource_metadata");
+  });
+
+  it("fails in Return401 mode when the root well-known metadata needs a token", async () => {
+    const result = await smokeAgainst(
+      { easyAuthReturn401: true, rootMetadataStatus: 401 },
+      { EASY_AUTH_UNAUTHENTICATED_ACTION: "Return401" },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/oauth-protected-resource should answer 200 \(got HTTP 401\)/);
+  });
+
+  it("fails when the metadata names another resource than the MCP URL", async () => {
+    const result = await smokeAgainst({ metadataResource: "https://elsewhere.example/mcp" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /should name http:\/\/127\.0\.0\.1:\d+\/mcp as its 'resource' \(got "https:\/\/elsewhere\.example\/mcp"\)/,
+    );
+  });
+
+  it("fails when an invalid token is accepted", async () => {
+    const result = await smokeAgainst({ acceptsAnyToken: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("with an invalid token should answer 401 (got HTTP 200)");
   });
 
   it("fails when /mcp answers without a token", async () => {
@@ -148,6 +210,18 @@ describe("smoke test (.github/scripts/smoke-test.mjs)", () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("ECONNREFUSED");
+  });
+
+  it("refuses an unknown EASY_AUTH_UNAUTHENTICATED_ACTION, naming the variable and the allowed values", async () => {
+    const result = await runScript("smoke-test.mjs", [], {
+      MCP_URL: "https://example.test/mcp",
+      MCP_TOKEN: TOKEN,
+      EASY_AUTH_UNAUTHENTICATED_ACTION: "Return403",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "EASY_AUTH_UNAUTHENTICATED_ACTION must be one of AllowAnonymous, Return401 or empty (got 'Return403')",
+    );
   });
 
   it("refuses to start without MCP_URL or MCP_TOKEN, naming the variable", async () => {

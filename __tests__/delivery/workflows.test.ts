@@ -195,7 +195,18 @@ describe("deploy.yml", () => {
   });
 
   it("builds, then scans the image for HIGH/CRITICAL findings, before cdktf deploy; the deploy runs the scanned digest", () => {
-    const build = indexOf(steps, (s) => (s.run ?? "").includes("az acr build"), "building the image");
+    const build = indexOf(
+      steps,
+      (s) => (s.run ?? "").includes("node .github/scripts/build-image.mjs"),
+      "building the image",
+    );
+    expect(steps[build].id).toBe("image");
+    expect(steps[build].env).toMatchObject({
+      REGISTRY_NAME: "${{ steps.registry.outputs.name }}",
+      LOGIN_SERVER: "${{ steps.registry.outputs.login_server }}",
+      IMAGE_TAG: "${{ github.sha }}",
+    });
+    expect(deployJob.env).toMatchObject({ IMAGE_REPOSITORY: "mcp-server", DOCKERFILE: "server/Dockerfile" });
     const scan = indexOf(steps, uses("aquasecurity/trivy-action"), "scanning the image");
     const deployStep = indexOf(
       steps,
@@ -227,7 +238,16 @@ describe("deploy.yml", () => {
     );
     expect(smoke).toBeGreaterThan(deployStep);
     expect(steps[smoke].run).toContain('az account get-access-token --resource "${IDENTIFIER_URI}"');
-    expect(steps[smoke].env).toMatchObject({ MCP_URL: "${{ steps.outputs.outputs.mcp_url }}" });
+    expect(steps[smoke].env).toMatchObject({
+      MCP_URL: "${{ steps.outputs.outputs.mcp_url }}",
+      // The smoke test checks what the deployed Easy Auth mode promises, read from the stack output.
+      EASY_AUTH_UNAUTHENTICATED_ACTION: "${{ steps.outputs.outputs.easy_auth_unauthenticated_action }}",
+    });
+    const outputsStep = steps.find((s) => s.id === "outputs");
+    expect(outputsStep?.run).toContain(".easy_auth_unauthenticated_action.value");
+    expect(outputsStep?.run).toContain(
+      'echo "easy_auth_unauthenticated_action=${action}" >> "${GITHUB_OUTPUT}"',
+    );
     expect(steps[smoke]["continue-on-error"]).toBeUndefined();
     expect(existsSync(join(repoRoot, ".github", "scripts", "smoke-test.mjs"))).toBe(true);
   });

@@ -137,11 +137,20 @@ describe("McpBootstrapStack", () => {
     expect(condition).not.toContain(ACR_PULL);
   });
 
-  it("lets the deployer read and write state in the state container only", () => {
+  it("lets the deployer read and write state in the state container only, scoped through the container resource", () => {
     const state = roleAssignment(json, "Storage Blob Data Contributor");
-    expect(state.scope).toBe(
-      "${azurerm_storage_account.StateStorage.id}/blobServices/default/containers/tfstate",
-    );
+    // A reference to the container (not a string built from the account id) orders the assignment after it.
+    expect(state.scope).toBe("${azurerm_storage_container.StateContainer.resource_manager_id}");
+  });
+
+  it("refuses account keys on the state account, and the provider uses Entra ID for its data plane", () => {
+    expect(json).toHaveResourceWithProperties(StorageAccount, {
+      shared_access_key_enabled: false,
+      default_to_oauth_authentication: true,
+    });
+    const providers = (JSON.parse(json) as { provider: { azurerm: Record<string, unknown>[] } }).provider;
+    expect(providers.azurerm).toHaveLength(1);
+    expect(providers.azurerm[0]).toMatchObject({ storage_use_azuread: true });
   });
 
   it("grants no Microsoft Graph permission unless asked", () => {

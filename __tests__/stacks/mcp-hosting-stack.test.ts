@@ -90,6 +90,23 @@ describe("McpHostingStack", () => {
     expect(app.depends_on).toContain(`terraform_data.${build}`);
   });
 
+  it("creates the app only after AcrPull had time to propagate, with the time provider declared", () => {
+    const config = parsed(stackFor(base));
+    const [wait] = Object.keys((config.resource as Json).time_sleep as Json);
+    const [app] = resourcesOf(config, "azurerm_container_app");
+    expect(app.depends_on).toContain(`time_sleep.${wait}`);
+    expect((config.terraform as Json).required_providers).toMatchObject({
+      time: { source: "hashicorp/time" },
+    });
+  });
+
+  it("builds the bundled image with local Docker when the environment chooses it", () => {
+    const config = parsed(stackFor({ ...base, image: { source: "bundled", build: "docker" } }));
+    const [build] = Object.values((config.resource as Json).terraform_data as Record<string, Json>);
+    const command = (build.provisioner as Record<string, { command: string }>[])[0]["local-exec"].command;
+    expect(command).toMatch(/^az acr login .* && docker build .* && docker push /);
+  });
+
   it("wires entra auth with the tenant of the deploying identity", () => {
     expect(Testing.synth(stackFor(base))).toContain(
       '"value": "${data.azurerm_client_config.ClientConfig.tenant_id}"',
@@ -103,7 +120,9 @@ describe("McpHostingStack", () => {
     const env = ((app.template as Json).container as Json[])[0].env as { name: string; value?: string }[];
     const audience = env.find((e) => e.name === "MCP_AUDIENCE")?.value;
     const [uri, clientId] = (audience ?? "").split(",");
-    expect(uri).toBe(stack.entraApp!.identifierUri);
+    expect(uri).toMatch(
+      /^\$\{azuread_application_identifier_uri\.EntraApp_IdentifierUri_\w+\.identifier_uri\}$/,
+    );
     expect(clientId).toMatch(/^\$\{azuread_application\.EntraApp_\w+\.client_id\}$/);
   });
 
@@ -121,21 +140,67 @@ describe("McpHostingStack", () => {
     });
   });
 
-  it("makes the deployer co-owner of the registrations and grants it Mcp.Invoke", () => {
+  it.each([
+    ["the server's own challenge by default", undefined, "AllowAnonymous"],
+    ["Easy Auth's 401 when the environment chooses Return401", "Return401", "Return401"],
+  ] as const)(
+    "gives requests without a token %s, and says which in an output",
+    (_label, chosen, expected) => {
+      const config = parsed(stackFor({ ...base, easyAuthUnauthenticatedClientAction: chosen }));
+      const [authConfig] = resourcesOf(config, "azapi_resource");
+      expect(authConfig.body).toMatchObject({
+        properties: { globalValidation: { unauthenticatedClientAction: expected } },
+      });
+      const outputs = config.output as Record<string, { value: string }>;
+      expect(outputs.easy_auth_unauthenticated_action.value).toBe(expected);
+    },
+  );
+
+  it("makes the configured admins and the deployer the owners, never whoever runs the apply, and grants the deployer Mcp.Invoke", () => {
     const deployer = "66666666-7777-8888-9999-000000000000";
-    const stack = stackFor(base, { deployerPrincipalId: deployer });
+    const admin = "11111111-2222-3333-4444-555555555555";
+    const stack = stackFor(
+      { ...base, entraOwnerObjectIds: [admin, deployer] },
+      { deployerPrincipalId: deployer },
+    );
     const config = parsed(stack);
     const [api] = resourcesOf(config, "azuread_application");
-    expect(api.owners).toEqual([
-      expect.stringMatching(/^\$\{data\.azuread_client_config\.\w+\.object_id\}$/),
-      deployer,
-    ]);
+    expect(api.owners).toEqual([admin, deployer]);
+    for (const principal of resourcesOf(config, "azuread_service_principal")) {
+      expect(principal.owners).toEqual([admin, deployer]);
+    }
+    expect((config.data as Json | undefined)?.azuread_client_config).toBeUndefined();
     expect(resourcesOf(config, "azuread_app_role_assignment")).toEqual([
       expect.objectContaining({ principal_object_id: deployer, app_role_id: stack.entraApp!.appRoleId }),
     ]);
     const withoutDeployer = parsed(stackFor(base));
     expect(resourcesOf(withoutDeployer, "azuread_application")[0]).not.toHaveProperty("owners");
     expect(resourcesOf(withoutDeployer, "azuread_app_role_assignment")).toEqual([]);
+  });
+
+  it("warns when only the deployer would own the registrations, naming where to add an owner", () => {
+    const deployer = "66666666-7777-8888-9999-000000000000";
+    const warnings = (stack: McpHostingStack) =>
+      stack.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data));
+    expect(warnings(stackFor(base, { deployerPrincipalId: deployer }))).toEqual([
+      expect.stringContaining("entraOwnerObjectIds of 'mcp-test' in stacks/environments.ts"),
+    ]);
+    const admin = "11111111-2222-3333-4444-555555555555";
+    expect(
+      warnings(stackFor({ ...base, entraOwnerObjectIds: [admin] }, { deployerPrincipalId: deployer })),
+    ).toEqual([]);
+  });
+
+  it("keeps the owner set when the admins are configured but no deployer is given (a laptop apply)", () => {
+    const admin = "11111111-2222-3333-4444-555555555555";
+    const config = parsed(stackFor({ ...base, entraOwnerObjectIds: [admin] }));
+    expect(resourcesOf(config, "azuread_application")[0].owners).toEqual([admin]);
+  });
+
+  it("fails when an owner object id is not a GUID, naming it", () => {
+    expect(() => stackFor({ ...base, entraOwnerObjectIds: ["alice@contoso.com"] })).toThrow(
+      `McpEntraApp 'mcp-test/EntraApp': ownerObjectIds[0] must be a GUID (got "alice@contoso.com")`,
+    );
   });
 
   it("has no Entra registration, Easy Auth or Entra outputs in apikey mode", () => {
@@ -153,9 +218,14 @@ describe("McpHostingStack", () => {
 
   it("outputs the Entra client id, identifier URI, scope, a VS Code mcp.json and the token command", () => {
     const stack = stackFor(base);
-    const outputs = parsed(stack).output as Record<string, { value: string }>;
-    const identifierUri = stack.entraApp!.identifierUri;
-    expect(identifierUri).toMatch(/^api:\/\/[a-z0-9-]+-[0-9a-f]{8}$/);
+    const config = parsed(stack);
+    const outputs = config.output as Record<string, { value: string }>;
+    const [uriKey] = Object.keys((config.resource as Json).azuread_application_identifier_uri as Json);
+    const identifierUri = `\${azuread_application_identifier_uri.${uriKey}.identifier_uri}`;
+    const [uriResource] = resourcesOf(config, "azuread_application_identifier_uri");
+    expect(uriResource.identifier_uri).toMatch(
+      /^api:\/\/\$\{azuread_application\.EntraApp_\w+\.client_id\}$/,
+    );
     expect(outputs.server_app_client_id.value).toMatch(/^\$\{azuread_application\.\w+\.client_id\}$/);
     expect(outputs.identifier_uri.value).toBe(identifierUri);
     expect(outputs.scope.value).toBe(`${identifierUri}/user_impersonation`);

@@ -42,16 +42,3 @@ export function defaultImageContext(packageRoot: string): string {
     ? staged
     : packageRoot;
 }
-
-/** The context paths a Dockerfile's `COPY` / `ADD` instructions read (not `--from` another stage). */
-export function dockerfileContextSources(dockerfile: string): string[] {
-  const joined = dockerfile.replace(/\\\r?\n/g, " ");
-  return joined.split(/\r?\n/).flatMap((line) => {
-    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
-    if (!match) return [];
-    const words = match[1].trim().split(/\s+/);
-    if (words.some((word) => word.startsWith("--from="))) return [];
-    const operands = words.filter((word) => !word.startsWith("--"));
-    return operands.slice(0, -1);
-  });
-}

@@ -4,10 +4,11 @@ import { Logger } from "pino";
 import { ServerConfig } from "./config";
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
+import { PRM_PATH } from "./auth/public-url";
 import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
-import { dnsRebindingProtection } from "./http/dns-rebinding";
+import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
@@ -63,6 +64,8 @@ export function createApp(
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
+  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
+  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
   app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];

@@ -2,6 +2,7 @@ import express, { Express, RequestHandler } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
+import { FailedAuthThrottleOptions, throttleFailedAuth } from "./auth/failed-auth-throttle";
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { PRM_PATH } from "./auth/public-url";
@@ -9,6 +10,8 @@ import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
+import { bodyDeadline } from "./http/body-deadline";
+import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
@@ -33,6 +36,8 @@ export interface CreateAppOptions {
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
   /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
   readonly rateLimit?: RateLimitOptions;
+  /** Failed-auth throttle tuning (tests shorten the window). @default - a one-minute window */
+  readonly authThrottle?: FailedAuthThrottleOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
 }
@@ -84,12 +89,19 @@ export function createApp(
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
-  app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
+  // An address with too many failed authentications is refused before any key or signature work.
+  const auth = options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth);
+  app.use(mcpPaths, throttleFailedAuth(auth, config.authFailuresPerMinute, options.authThrottle));
+  app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
   const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
-  const body = jsonRpcBody(config.maxBodyBytes);
+  const body = [
+    bodyDeadline(config.requestTimeoutMs),
+    ...jsonRpcBody(config.maxBodyBytes),
+    perCallerToolCalls(config.maxToolCallsPerCaller),
+  ];
   let statefulCount = (): number => 0;
   if (config.sessionMode === "stateful") {
     const sessions = new StatefulSessions(serverFactory, lifecycle, {

@@ -75,7 +75,8 @@ describe("SSE heartbeats", () => {
 
 describe("MCP_MAX_CONNECTIONS", () => {
   it("answers 503 with Retry-After beyond the limit, and the count returns to zero when clients go away", async () => {
-    const server = await startServer({ MCP_MAX_CONNECTIONS: "2" });
+    // One (anonymous) caller holds both slots: its own cap (a tenth, at least 1) is raised to the total.
+    const server = await startServer({ MCP_MAX_CONNECTIONS: "2", MCP_MAX_CONNECTIONS_PER_CALLER: "2" });
     try {
       const controllers = [new AbortController(), new AbortController()];
       const streams = await Promise.all(

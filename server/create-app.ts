@@ -49,6 +49,8 @@ export interface McpAppControls {
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };
+  /** Bytes of stored resumption events across stateful sessions (tests and metrics). */
+  readonly storedEventBytes: () => number;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -103,18 +105,24 @@ export function createApp(
     perCallerToolCalls(config.maxToolCallsPerCaller),
   ];
   let statefulCount = (): number => 0;
+  let storedEventBytes = (): number => 0;
   if (config.sessionMode === "stateful") {
     const sessions = new StatefulSessions(serverFactory, lifecycle, {
       heartbeatMs: config.sseHeartbeatMs,
       idleMs: config.sessionIdleMs,
+      maxSessions: config.maxSessions,
+      maxSessionsPerCaller: config.maxSessionsPerCaller,
       eventStoreMaxEvents: config.eventStoreMaxEvents,
       eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
+      eventStoreMaxBytesPerSession: config.eventStoreMaxBytesPerSession,
+      eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
     });
     app.post("/mcp", requireStreamableAccept, ...body, sessions.handle);
     app.get("/mcp", sessions.handle);
     app.delete("/mcp", sessions.handle);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
     statefulCount = () => sessions.count;
+    storedEventBytes = () => sessions.storedEventBytes;
   } else {
     app.post(
       "/mcp",
@@ -139,6 +147,7 @@ export function createApp(
     readiness,
     logger,
     sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
+    storedEventBytes,
   };
   return Object.assign(app, { mcp });
 }

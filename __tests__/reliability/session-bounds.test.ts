@@ -1,17 +1,15 @@
 import { postRpc, toolCall } from "../server/support/rpc-post";
 import { INITIALIZE, RunningServer, startServer } from "../server/support/test-server";
+import { ALICE, ALICE_AND_BOB, as } from "../server/support/callers";
 
 // Issue 12, item 2: a session flood and a long session stay within their bounds. The RSS figures of the
 // issue are measured by bench B3 in a server process of its own (here jest shares the process).
-const ALICE = "alice-key-0123456789abcdef";
 const STATEFUL = {
-  AUTH_MODE: "apikey",
-  MCP_API_KEYS: `alice:${ALICE}`,
-  MCP_RATE_LIMIT_PER_MINUTE: "0",
+  ...ALICE_AND_BOB,
   MCP_SESSION_MODE: "stateful",
   LOG_LEVEL: "warn",
 };
-const ALICE_HEADERS = { "x-api-key": ALICE };
+const ALICE_HEADERS = as(ALICE);
 
 async function inBatches(total: number, width: number, run: (i: number) => Promise<void>): Promise<void> {
   for (let start = 0; start < total; start += width) {

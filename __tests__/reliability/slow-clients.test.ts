@@ -1,11 +1,10 @@
 import { postRpc, resultText, toolCall } from "../server/support/rpc-post";
 import { eventually, RunningServer, startServer } from "../server/support/test-server";
 import { postHead, slowClient } from "./support/slow-client";
+import { ALICE, ALICE_AND_BOB, BOB, as } from "../server/support/callers";
 
 // Issue 12, item 3: slow clients cannot hold slots past the time limits, and one caller's slow bodies in
 // every slot it may have leave the others served. Times are reported, not asserted (the machine is shared).
-const ALICE = "alice-key-0123456789abcdef";
-const BOB = "bob-key-fedcba9876543210ab";
 const PER_CALLER = 3;
 const BODY = JSON.stringify(toolCall(1, "echo", { message: "slow" }));
 
@@ -14,9 +13,7 @@ describe("slow clients", () => {
   let port: number;
   beforeAll(async () => {
     server = await startServer({
-      AUTH_MODE: "apikey",
-      MCP_API_KEYS: `alice:${ALICE},bob:${BOB}`,
-      MCP_RATE_LIMIT_PER_MINUTE: "0",
+      ...ALICE_AND_BOB,
       MCP_MAX_CONNECTIONS: "10",
       MCP_MAX_CONNECTIONS_PER_CALLER: String(PER_CALLER),
       MCP_REQUEST_TIMEOUT_SECONDS: "2",
@@ -28,16 +25,14 @@ describe("slow clients", () => {
 
   it("serves another caller while one holds slow bodies in every slot it may have, then cuts them at the time limit", async () => {
     const slow = Array.from({ length: PER_CALLER }, () =>
-      slowClient(port, postHead(BODY.length, { "x-api-key": ALICE }), BODY, 250),
+      slowClient(port, postHead(BODY.length, as(ALICE)), BODY, 250),
     );
     await eventually(() => server.app.mcp.lifecycle.openConnections === PER_CALLER, 10_000);
 
-    const aliceMore = await postRpc(server.mcpUrl, toolCall(2, "echo", { message: "more" }), {
-      "x-api-key": ALICE,
-    });
+    const aliceMore = await postRpc(server.mcpUrl, toolCall(2, "echo", { message: "more" }), as(ALICE));
     expect(aliceMore.status).toBe(429);
     const bobStarted = Date.now();
-    const bob = await postRpc(server.mcpUrl, toolCall(3, "echo", { message: "bob" }), { "x-api-key": BOB });
+    const bob = await postRpc(server.mcpUrl, toolCall(3, "echo", { message: "bob" }), as(BOB));
     const bobMs = Date.now() - bobStarted;
     expect(resultText(bob.messages[0])).toBe("bob");
 
@@ -54,7 +49,7 @@ describe("slow clients", () => {
   }, 30_000);
 
   it("closes a connection whose headers dribble in past the header limit", async () => {
-    const head = postHead(BODY.length, { "x-api-key": BOB });
+    const head = postHead(BODY.length, as(BOB));
     // Sends the request line at once, then one header byte every 200 ms: never a complete head in time.
     const client = slowClient(port, head.slice(0, 20), head.slice(20), 200);
     const answer = await client.answer;

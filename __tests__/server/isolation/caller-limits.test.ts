@@ -1,23 +1,16 @@
 import type { RequestHandler } from "express";
 import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { RunningServer, startServer } from "../support/test-server";
+import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
 // Issue 12, items 3 and 5: one caller cannot take every slot, and failed authentication is throttled.
-const ALICE = "alice-key-0123456789abcdef";
-const BOB = "bob-key-fedcba9876543210ab";
-const API_KEYS = {
-  AUTH_MODE: "apikey",
-  MCP_API_KEYS: `alice:${ALICE},bob:${BOB}`,
-  MCP_RATE_LIMIT_PER_MINUTE: "0",
-};
-const as = (key: string) => ({ "x-api-key": key });
 const wait = (id: number, seconds: number) => toolCall(id, "wait_with_progress", { seconds });
 
 describe("per-caller caps", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer({
-      ...API_KEYS,
+      ...ALICE_AND_BOB,
       MCP_MAX_CONNECTIONS: "10",
       MCP_MAX_CONNECTIONS_PER_CALLER: "2",
       MCP_MAX_TOOL_CALLS_PER_CALLER: "2",
@@ -89,7 +82,7 @@ describe("failed-auth throttle (per address)", () => {
       res.status(401).json({ jsonrpc: "2.0", error: { code: -32001, message: "Unauthorized" }, id: null });
     };
     server = await startServer(
-      { ...API_KEYS, MCP_AUTH_FAILURES_PER_MINUTE: "5" },
+      { ...ALICE_AND_BOB, MCP_AUTH_FAILURES_PER_MINUTE: "5" },
       {},
       { authMiddleware: counting, authThrottle: { windowMs: WINDOW_MS } },
     );

@@ -1,10 +1,8 @@
 import { postRpc, resultText, toolCall, RpcMessage } from "../support/rpc-post";
 import { RunningServer, startServer } from "../support/test-server";
+import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
 // Issue 12, item 1: a request's answer and notifications reach only the HTTP response that carried it.
-const ALICE = "alice-key-0123456789abcdef";
-const BOB = "bob-key-fedcba9876543210ab";
-const as = (key: string) => ({ "x-api-key": key });
 
 const progressTokens = (messages: RpcMessage[]): unknown[] =>
   messages
@@ -16,9 +14,7 @@ describe("callers stay apart (apikey mode, stateless)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer({
-      AUTH_MODE: "apikey",
-      MCP_API_KEYS: `alice:${ALICE},bob:${BOB}`,
-      MCP_RATE_LIMIT_PER_MINUTE: "0",
+      ...ALICE_AND_BOB,
     });
   });
   afterAll(() => server.close());

@@ -1,17 +1,13 @@
 import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { eventually, INITIALIZE, RunningServer, startServer } from "../support/test-server";
+import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
 // Issue 12, item 2: stateful sessions are bounded per caller and in total, expire when idle, and their
 // stored events are bounded in bytes.
-const ALICE = "alice-key-0123456789abcdef";
-const BOB = "bob-key-fedcba9876543210ab";
 const STATEFUL = {
-  AUTH_MODE: "apikey",
-  MCP_API_KEYS: `alice:${ALICE},bob:${BOB}`,
-  MCP_RATE_LIMIT_PER_MINUTE: "0",
+  ...ALICE_AND_BOB,
   MCP_SESSION_MODE: "stateful",
 };
-const as = (key: string) => ({ "x-api-key": key });
 
 async function initialize(server: RunningServer, key: string) {
   const answer = await postRpc(server.mcpUrl, INITIALIZE, as(key));

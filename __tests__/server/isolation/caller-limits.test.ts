@@ -115,3 +115,23 @@ describe("failed-auth throttle (per address)", () => {
     expect((await postRpc(server.mcpUrl, toolCall(4, "echo", { message: "b" }), as(BOB))).status).toBe(200);
   });
 });
+
+describe("failed-auth throttle with the real API-key layer, default limit", () => {
+  it("answers the 61st wrong key in a minute 429 instead of 401 (MCP_AUTH_FAILURES_PER_MINUTE=60)", async () => {
+    const server = await startServer(ALICE_AND_BOB);
+    try {
+      const statuses = new Map<number, number>();
+      for (let i = 0; i < 70; i++) {
+        const answer = await postRpc(
+          server.mcpUrl,
+          toolCall(1, "echo", { message: "x" }),
+          as(`wrong-key-${i}-0123456789`),
+        );
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 401: 60, 429: 10 });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -30,30 +30,126 @@ async function statelessGrowth(): Promise<Figure[]> {
   }
 }
 
-async function openSession(base: string): Promise<string> {
+const INITIALIZE_BODY = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "bench", version: "1" },
+  },
+});
+
+async function openSession(base: string, headers: Record<string, string> = {}): Promise<string> {
   const response = await fetch(`${base}/mcp`, {
     method: "POST",
-    headers: MCP_HEADERS,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "bench", version: "1" },
-      },
-    }),
+    headers: { ...MCP_HEADERS, ...headers },
+    body: INITIALIZE_BODY,
   });
   await response.text();
   const sessionId = response.headers.get("mcp-session-id");
   if (!sessionId) throw new Error(`stateful initialize gave no session id (HTTP ${response.status})`);
   await fetch(`${base}/mcp`, {
     method: "POST",
-    headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
+    headers: {
+      ...MCP_HEADERS,
+      ...headers,
+      "mcp-session-id": sessionId,
+      "mcp-protocol-version": "2025-06-18",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
   }).then((r) => r.text());
   return sessionId;
+}
+
+// Issue 12's figures. Two API-key callers: "warm" brings the server to a steady heap (as statelessGrowth's
+// warm-up does), then "flood" is measured. The cold figure (no warm-up) is reported too: most of it is V8
+// sizing its heap for any load, a stateless server grows as much.
+const WARM_KEY = "warm-key-0123456789abcdef";
+const FLOOD_KEY = "flood-key-0123456789abcdef";
+const TWO_CALLERS = {
+  MCP_SESSION_MODE: "stateful",
+  AUTH_MODE: "apikey",
+  MCP_API_KEYS: `warm:${WARM_KEY},flood:${FLOOD_KEY}`,
+};
+const mbSince = (server: ChildServer, before: number): number => (server.rssBytes() - before) / 1e6;
+
+/** RSS growth over 3,000 initialize calls from one caller; the caps keep 100 sessions and answer 2,900 x 429. */
+async function sessionFlood(): Promise<Figure[]> {
+  const server = await startOurs("ours-session-flood", TWO_CALLERS);
+  try {
+    const flood = (key: string) =>
+      runLoad({
+        url: `${server.url}/mcp`,
+        body: INITIALIZE_BODY,
+        amount: 3000,
+        connections: 20,
+        headers: { "x-api-key": key },
+      });
+    await settle(1000);
+    const cold = server.rssBytes();
+    await flood(WARM_KEY);
+    await settle(1000);
+    const coldGrowth = mbSince(server, cold);
+    const before = server.rssBytes();
+    const measured = await flood(FLOOD_KEY);
+    if (measured.errors) throw new Error(`session flood: ${measured.errors} errors`);
+    await settle(1000);
+    return [
+      goalAtMost(
+        "B3",
+        "RSS growth over 3,000 initialize calls from one caller (stateful, warm)",
+        mbSince(server, before),
+        64,
+        "MB",
+      ),
+      reported("B3", "same, first caller on a cold server", coldGrowth, "MB"),
+      reported("B3", "session flood: initialize calls refused (429)", measured.non2xx, "requests"),
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+/** RSS growth over 1,500 replies of 9 KB in one session (each stored for resumption, bounded in bytes). */
+async function longSession(): Promise<Figure[]> {
+  const server = await startOurs("ours-long-session", TWO_CALLERS);
+  try {
+    const replies = async (key: string, amount: number) => {
+      const sessionId = await openSession(server.url, { "x-api-key": key });
+      const load = await runLoad({
+        url: `${server.url}/mcp`,
+        body: echoCall("r".repeat(9 * 1024)),
+        headers: { "mcp-session-id": sessionId, "x-api-key": key },
+        amount,
+        // One at a time: every request carries id 1, and ids must not repeat at once within a session.
+        connections: 1,
+      });
+      if (load.errors || load.non2xx)
+        throw new Error(`long session: ${load.errors} errors, ${load.non2xx} non-2xx`);
+    };
+    await settle(1000);
+    const cold = server.rssBytes();
+    await replies(WARM_KEY, 1500);
+    await settle(1000);
+    const coldGrowth = mbSince(server, cold);
+    const before = server.rssBytes();
+    await replies(FLOOD_KEY, 1500);
+    await settle(1000);
+    return [
+      goalAtMost(
+        "B3",
+        "RSS growth over 1,500 replies of 9 KB in one session (warm)",
+        mbSince(server, before),
+        48,
+        "MB",
+      ),
+      reported("B3", "same, first session on a cold server", coldGrowth, "MB"),
+    ];
+  } finally {
+    await server.stop();
+  }
 }
 
 /**
@@ -92,10 +188,14 @@ async function idleStreams(
 }
 
 export async function runB3(): Promise<Figure[]> {
-  const figures = await statelessGrowth();
+  const figures = [...(await statelessGrowth()), ...(await sessionFlood()), ...(await longSession())];
+  // Every stream comes from one address here, so the per-caller caps are lifted to the totals.
   const env = {
     MCP_SSE_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
     MCP_MAX_CONNECTIONS: String(STREAMS + 100),
+    MCP_MAX_CONNECTIONS_PER_CALLER: String(STREAMS + 100),
+    MCP_MAX_SESSIONS: String(STREAMS + 100),
+    MCP_MAX_SESSIONS_PER_CALLER: String(STREAMS + 100),
   };
 
   const legacy = await startOurs("ours-sse", env);

@@ -28,15 +28,32 @@ export interface ServerConfig {
   readonly shutdownGraceMs: number;
   /** MCP requests per caller per minute and replica, plus a burst allowance (http/rate-limit.ts); 0 means off. */
   readonly rateLimitPerMinute: number;
+  /** Open MCP requests plus streams of one caller (MCP_MAX_CONNECTIONS_PER_CALLER); beyond: 429. */
+  readonly maxConnectionsPerCaller: number;
+  /** tools/call requests of one caller running at once (MCP_MAX_TOOL_CALLS_PER_CALLER); beyond: 429. */
+  readonly maxToolCallsPerCaller: number;
+  /** A request's headers must arrive within this; Node answers 408 and closes otherwise. */
+  readonly headersTimeoutMs: number;
+  /** A whole request, body included, must arrive within this (MCP_REQUEST_TIMEOUT_SECONDS); else 408. */
+  readonly requestTimeoutMs: number;
+  /** Failed authentications per client address and minute before 429 (MCP_AUTH_FAILURES_PER_MINUTE); 0 is off. */
+  readonly authFailuresPerMinute: number;
+  /** Stateful mode: sessions at once on this replica (MCP_MAX_SESSIONS); beyond: 503. */
+  readonly maxSessions: number;
+  /** Stateful mode: sessions of one caller (MCP_MAX_SESSIONS_PER_CALLER); beyond: 429. */
+  readonly maxSessionsPerCaller: number;
   readonly logLevel: LogLevel;
   readonly applicationInsightsConnectionString?: string;
   readonly logAnalyticsWorkspaceId?: string;
   readonly azureClientId?: string;
-  /** Stateful mode: a session without requests for this long is closed. Not an environment variable. */
+  /** Stateful mode: a session without requests for this long is closed (MCP_SESSION_IDLE_SECONDS). */
   readonly sessionIdleMs: number;
   /** Stateful mode, per session: resumability keeps at most this many events, none older than eventStoreMaxAgeMs. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
+  /** Stateful mode: bytes of stored events per session, and across all sessions of the replica. */
+  readonly eventStoreMaxBytesPerSession: number;
+  readonly eventStoreMaxBytesTotal: number;
   readonly auth: AuthConfig;
 }
 
@@ -137,6 +154,16 @@ function origins(env: Env, url: URL | undefined): string[] {
 /** Reads every server variable once. Throws ConfigError naming the variable, the value and what is allowed. */
 export function loadConfig(env: Env): ServerConfig {
   const url = publicUrl(env);
+  const maxConnections = integer(env, "MCP_MAX_CONNECTIONS", 1000, 1, 1_000_000);
+  const maxConnectionsPerCaller = integer(
+    env,
+    "MCP_MAX_CONNECTIONS_PER_CALLER",
+    Math.max(1, Math.floor(maxConnections / 10)),
+    1,
+    maxConnections,
+  );
+  const requestTimeoutMs = integer(env, "MCP_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600) * 1000;
+  const maxSessions = integer(env, "MCP_MAX_SESSIONS", 1000, 1, 1_000_000);
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: read(
@@ -153,7 +180,26 @@ export function loadConfig(env: Env): ServerConfig {
     allowedHosts: hosts(env, url),
     allowedOrigins: origins(env, url),
     sseHeartbeatMs: integer(env, "MCP_SSE_HEARTBEAT_SECONDS", 25, 1, 239) * 1000,
-    maxConnections: integer(env, "MCP_MAX_CONNECTIONS", 1000, 1, 1_000_000),
+    maxConnections,
+    maxConnectionsPerCaller,
+    maxToolCallsPerCaller: integer(
+      env,
+      "MCP_MAX_TOOL_CALLS_PER_CALLER",
+      maxConnectionsPerCaller,
+      1,
+      1_000_000,
+    ),
+    headersTimeoutMs: Math.min(10_000, requestTimeoutMs),
+    requestTimeoutMs,
+    authFailuresPerMinute: integer(env, "MCP_AUTH_FAILURES_PER_MINUTE", 60, 0, 1_000_000),
+    maxSessions,
+    maxSessionsPerCaller: integer(
+      env,
+      "MCP_MAX_SESSIONS_PER_CALLER",
+      Math.max(1, Math.floor(maxSessions / 10)),
+      1,
+      maxSessions,
+    ),
     maxBodyBytes: integer(env, "MCP_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
     shutdownGraceMs: integer(env, "MCP_SHUTDOWN_GRACE_SECONDS", 25, 0, 3600) * 1000,
     rateLimitPerMinute: integer(env, "MCP_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000),
@@ -161,9 +207,11 @@ export function loadConfig(env: Env): ServerConfig {
     applicationInsightsConnectionString: optional(env, "APPLICATIONINSIGHTS_CONNECTION_STRING"),
     logAnalyticsWorkspaceId: guid(env, "LOG_ANALYTICS_WORKSPACE_ID"),
     azureClientId: guid(env, "AZURE_CLIENT_ID"),
-    sessionIdleMs: 30 * 60_000,
+    sessionIdleMs: integer(env, "MCP_SESSION_IDLE_SECONDS", 1800, 10, 86_400) * 1000,
     eventStoreMaxEvents: 1_000,
     eventStoreMaxAgeMs: 5 * 60_000,
+    eventStoreMaxBytesPerSession: 2 * 1024 * 1024,
+    eventStoreMaxBytesTotal: 64 * 1024 * 1024,
     auth: parseAuthConfig(env),
   };
 }

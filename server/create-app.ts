@@ -2,12 +2,16 @@ import express, { Express, RequestHandler } from "express";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
+import { FailedAuthThrottleOptions, throttleFailedAuth } from "./auth/failed-auth-throttle";
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
+import { PRM_PATH } from "./auth/public-url";
 import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
-import { dnsRebindingProtection } from "./http/dns-rebinding";
+import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
+import { bodyDeadline } from "./http/body-deadline";
+import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { notFound } from "./http/not-found";
@@ -33,6 +37,8 @@ export interface CreateAppOptions {
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
   /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
   readonly rateLimit?: RateLimitOptions;
+  /** Failed-auth throttle tuning (tests shorten the window). @default - a one-minute window */
+  readonly authThrottle?: FailedAuthThrottleOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
 }
@@ -44,6 +50,8 @@ export interface McpAppControls {
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };
+  /** Bytes of stored resumption events across stateful sessions (tests and metrics). */
+  readonly storedEventBytes: () => number;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -64,6 +72,8 @@ export function createApp(
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
+  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
+  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
   app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
@@ -82,25 +92,38 @@ export function createApp(
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
-  app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
+  // An address with too many failed authentications is refused before any key or signature work.
+  const auth = options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth);
+  app.use(mcpPaths, throttleFailedAuth(auth, config.authFailuresPerMinute, options.authThrottle));
+  app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
   const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
-  const body = jsonRpcBody(config.maxBodyBytes);
+  const body = [
+    bodyDeadline(config.requestTimeoutMs),
+    ...jsonRpcBody(config.maxBodyBytes),
+    perCallerToolCalls(config.maxToolCallsPerCaller),
+  ];
   let statefulCount = (): number => 0;
+  let storedEventBytes = (): number => 0;
   if (config.sessionMode === "stateful") {
     const sessions = new StatefulSessions(serverFactory, lifecycle, {
       heartbeatMs: config.sseHeartbeatMs,
       idleMs: config.sessionIdleMs,
+      maxSessions: config.maxSessions,
+      maxSessionsPerCaller: config.maxSessionsPerCaller,
       eventStoreMaxEvents: config.eventStoreMaxEvents,
       eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
+      eventStoreMaxBytesPerSession: config.eventStoreMaxBytesPerSession,
+      eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
     });
     app.post("/mcp", requireStreamableAccept, ...body, sessions.handle);
     app.get("/mcp", sessions.handle);
     app.delete("/mcp", sessions.handle);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
     statefulCount = () => sessions.count;
+    storedEventBytes = () => sessions.storedEventBytes;
   } else {
     app.post(
       "/mcp",
@@ -126,6 +149,7 @@ export function createApp(
     readiness,
     logger,
     sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
+    storedEventBytes,
   };
   return Object.assign(app, { mcp });
 }

@@ -4,6 +4,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { ServerConfig } from "./config";
 import { createApp } from "./create-app";
 import { createServer } from "./create-server";
+import { createHttpServer } from "./http/http-server";
 import { createLogger } from "./logger";
 import { serverDepsFor } from "./server-deps";
 import type { Telemetry } from "./telemetry";
@@ -28,7 +29,7 @@ async function flushWithin(telemetry: Telemetry, ms: number, logger: Logger): Pr
 function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): void {
   const deps = serverDepsFor(config);
   const app = createApp(config, () => createServer(deps), { logger });
-  const http: Server = app.listen(config.port, config.host, () => {
+  const http: Server = createHttpServer(app, config).listen(config.port, config.host, () => {
     const address = http.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     logger.info(

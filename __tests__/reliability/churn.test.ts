@@ -59,7 +59,12 @@ describe("churn: 200 legacy SSE clients open and drop their streams, round after
   let server: RunningServer;
   beforeAll(async () => {
     // One anonymous caller sends everything here; the per-caller limiter has its own tests.
-    server = await startServer({ LOG_LEVEL: "warn", MCP_RATE_LIMIT_PER_MINUTE: "0" });
+    // One address stands in for 200 clients here, so the per-caller cap (a tenth of 1000) is lifted.
+    server = await startServer({
+      LOG_LEVEL: "warn",
+      MCP_RATE_LIMIT_PER_MINUTE: "0",
+      MCP_MAX_CONNECTIONS_PER_CALLER: "1000",
+    });
   });
   afterAll(() => server.close());
 

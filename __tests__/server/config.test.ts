@@ -65,6 +65,51 @@ describe("loadConfig", () => {
     });
   });
 
+  it("gives issue 12's limits their defaults: a tenth of the totals, at least 1", () => {
+    expect(loadConfig({})).toMatchObject({
+      maxConnectionsPerCaller: 100,
+      maxToolCallsPerCaller: 100,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      authFailuresPerMinute: 60,
+      maxSessions: 1000,
+      maxSessionsPerCaller: 100,
+      sessionIdleMs: 1_800_000,
+    });
+    expect(loadConfig({ MCP_MAX_CONNECTIONS: "5", MCP_MAX_SESSIONS: "7" })).toMatchObject({
+      maxConnectionsPerCaller: 1,
+      maxToolCallsPerCaller: 1,
+      maxSessionsPerCaller: 1,
+    });
+    // Headers never get longer than the whole request.
+    expect(loadConfig({ MCP_REQUEST_TIMEOUT_SECONDS: "4" })).toMatchObject({
+      headersTimeoutMs: 4000,
+      requestTimeoutMs: 4000,
+    });
+  });
+
+  it("reads issue 12's limits", () => {
+    expect(
+      loadConfig({
+        MCP_MAX_CONNECTIONS_PER_CALLER: "7",
+        MCP_MAX_TOOL_CALLS_PER_CALLER: "3",
+        MCP_REQUEST_TIMEOUT_SECONDS: "12",
+        MCP_AUTH_FAILURES_PER_MINUTE: "0",
+        MCP_MAX_SESSIONS: "50",
+        MCP_MAX_SESSIONS_PER_CALLER: "4",
+        MCP_SESSION_IDLE_SECONDS: "60",
+      }),
+    ).toMatchObject({
+      maxConnectionsPerCaller: 7,
+      maxToolCallsPerCaller: 3,
+      requestTimeoutMs: 12_000,
+      authFailuresPerMinute: 0,
+      maxSessions: 50,
+      maxSessionsPerCaller: 4,
+      sessionIdleMs: 60_000,
+    });
+  });
+
   it("replaces the default host list when MCP_ALLOWED_HOSTS is set", () => {
     expect(loadConfig({ MCP_ALLOWED_HOSTS: "MCP.example.com:443,localhost" }).allowedHosts).toEqual([
       "mcp.example.com:443",
@@ -88,6 +133,14 @@ describe("loadConfig", () => {
     ["MCP_MAX_BODY_BYTES", "1.5", /MCP_MAX_BODY_BYTES="1.5"/],
     ["MCP_SHUTDOWN_GRACE_SECONDS", "ten", /MCP_SHUTDOWN_GRACE_SECONDS="ten"/],
     ["MCP_RATE_LIMIT_PER_MINUTE", "lots", /MCP_RATE_LIMIT_PER_MINUTE="lots"/],
+    ["MCP_MAX_CONNECTIONS_PER_CALLER", "1001", /MCP_MAX_CONNECTIONS_PER_CALLER="1001".*1 to 1000/],
+    ["MCP_MAX_CONNECTIONS_PER_CALLER", "0", /MCP_MAX_CONNECTIONS_PER_CALLER="0".*1 to 1000/],
+    ["MCP_MAX_TOOL_CALLS_PER_CALLER", "0", /MCP_MAX_TOOL_CALLS_PER_CALLER="0".*1 to 1000000/],
+    ["MCP_REQUEST_TIMEOUT_SECONDS", "0", /MCP_REQUEST_TIMEOUT_SECONDS="0".*1 to 3600/],
+    ["MCP_AUTH_FAILURES_PER_MINUTE", "-5", /MCP_AUTH_FAILURES_PER_MINUTE="-5".*0 to 1000000/],
+    ["MCP_MAX_SESSIONS", "none", /MCP_MAX_SESSIONS="none".*1 to 1000000/],
+    ["MCP_MAX_SESSIONS_PER_CALLER", "1001", /MCP_MAX_SESSIONS_PER_CALLER="1001".*1 to 1000/],
+    ["MCP_SESSION_IDLE_SECONDS", "5", /MCP_SESSION_IDLE_SECONDS="5".*10 to 86400/],
     [
       "LOG_LEVEL",
       "verbose",

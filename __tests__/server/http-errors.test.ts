@@ -3,7 +3,7 @@ import { INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/t
 interface JsonRpcErrorBody {
   jsonrpc: string;
   error: { code: number; message: string };
-  id: null;
+  id: number | null;
 }
 
 async function expectJsonRpcError(
@@ -11,13 +11,14 @@ async function expectJsonRpcError(
   status: number,
   code: number,
   message: RegExp,
+  id: number | null = null,
 ): Promise<void> {
   expect(response.status).toBe(status);
   const body = (await response.json()) as JsonRpcErrorBody;
   expect(body).toEqual({
     jsonrpc: "2.0",
     error: { code, message: expect.stringMatching(message) },
-    id: null,
+    id,
   });
 }
 
@@ -63,6 +64,7 @@ describe("bad HTTP input on /mcp", () => {
       400,
       -32600,
       /not a JSON-RPC/,
+      1,
     );
     await expectJsonRpcError(
       await post('{"jsonrpc": "2.0", "id": {}, "method": "ping"}'),

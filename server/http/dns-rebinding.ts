@@ -23,21 +23,29 @@ function originAllowed(origin: string, allowedOrigins: readonly string[]): boole
   );
 }
 
+/**
+ * A Host outside MCP_ALLOWED_HOSTS gets 403. In front of the MCP routes and the metadata documents, so a URL
+ * built from the Host (metadata `resource`, a 401's `resource_metadata`) only ever names an allowed host.
+ */
+export function requireAllowedHost(allowedHosts: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    if (hostAllowed(req.headers.host, allowedHosts)) return next();
+    sendJsonRpcError(
+      res,
+      403,
+      JsonRpcCode.ServerError,
+      `Forbidden: Host '${req.headers.host ?? ""}' is not allowed (MCP_ALLOWED_HOSTS)`,
+    );
+  };
+}
+
 /** DNS-rebinding defence in front of the MCP routes: a foreign Host or Origin gets 403. */
 export function dnsRebindingProtection(
   allowedHosts: readonly string[],
   allowedOrigins: readonly string[],
 ): RequestHandler {
-  return (req, res, next) => {
-    if (!hostAllowed(req.headers.host, allowedHosts)) {
-      sendJsonRpcError(
-        res,
-        403,
-        JsonRpcCode.ServerError,
-        `Forbidden: Host '${req.headers.host ?? ""}' is not allowed (MCP_ALLOWED_HOSTS)`,
-      );
-      return;
-    }
+  const hostCheck = requireAllowedHost(allowedHosts);
+  const originCheck: RequestHandler = (req, res, next) => {
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin, allowedOrigins)) {
       sendJsonRpcError(
@@ -50,4 +58,5 @@ export function dnsRebindingProtection(
     }
     next();
   };
+  return (req, res, next) => hostCheck(req, res, () => originCheck(req, res, next));
 }

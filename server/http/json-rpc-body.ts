@@ -1,70 +1,33 @@
 import express, { ErrorRequestHandler, RequestHandler } from "express";
+import { checkEnvelope } from "./json-rpc-envelope";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
-
-const MAX_BATCH = 100;
-
-function mediaType(header: string | undefined): string | undefined {
-  return header?.split(";")[0]?.trim().toLowerCase() || undefined;
-}
+import { accepts, parseContentType } from "./media-type";
 
 /** Streamable HTTP clients must accept both JSON and SSE answers (406 otherwise). */
 export const requireStreamableAccept: RequestHandler = (req, res, next) => {
-  const accept = req.headers.accept ?? "";
-  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+  const accept = req.headers.accept;
+  if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
     sendJsonRpcError(
       res,
       406,
       JsonRpcCode.ServerError,
-      "Not Acceptable: Accept must list both application/json and text/event-stream",
+      "Not Acceptable: Accept must list both application/json and text/event-stream, neither with q=0",
     );
     return;
   }
   next();
 };
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** What the SDK accepts as a request id or progress token: a string or a safe integer. */
-const isIdLike = (value: unknown): boolean =>
-  typeof value === "string" || (typeof value === "number" && Number.isSafeInteger(value));
-
-/** MCP params are an object; `_meta`, when present, an object whose progressToken is id-like. */
-function isValidParams(params: unknown): boolean {
-  if (params === undefined) return true;
-  if (!isObject(params)) return false;
-  const meta = params._meta;
-  if (meta === undefined) return true;
-  return isObject(meta) && (meta.progressToken === undefined || isIdLike(meta.progressToken));
-}
-
-/**
- * The JSON-RPC 2.0 envelope, checked by hand: a zod parse here would cost as much as the rest of a small
- * request. It accepts exactly what the SDK recognises as a message: anything looser would be counted as
- * neither request nor notification there and silently go unanswered. The SDK validates each method's params.
- */
-function isJsonRpcMessage(value: unknown): boolean {
-  if (!isObject(value) || value.jsonrpc !== "2.0") return false;
-  const id = value.id;
-  if (typeof value.method === "string")
-    return (id === undefined || isIdLike(id)) && isValidParams(value.params);
-  return (isIdLike(id) && "result" in value) || ((isIdLike(id) || id === null) && isObject(value.error));
-}
-
-function isJsonRpc(body: unknown): boolean {
-  if (Array.isArray(body)) return body.length > 0 && body.length <= MAX_BATCH && body.every(isJsonRpcMessage);
-  return isJsonRpcMessage(body);
-}
-
 /**
  * Reads a JSON-RPC POST body: 415 for another content type, 413 over `maxBodyBytes`, -32700 for malformed
- * JSON, -32600 for JSON that is not a JSON-RPC message (or batch of at most 100). `req.body` is the parsed value.
+ * JSON, -32600 for JSON that is not a JSON-RPC message (answered with the message's own id when it has one),
+ * and for a batch where batches are gone (protocol 2025-06-18 and later) or whose requests repeat an id
+ * (json-rpc-envelope.ts). `req.body` is the parsed value.
  */
 export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, res, next) => {
-    if (mediaType(req.headers["content-type"]) !== "application/json") {
+    const contentType = parseContentType(req.headers["content-type"]);
+    if (contentType?.type !== "application/json") {
       sendJsonRpcError(
         res,
         415,
@@ -73,17 +36,24 @@ export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
       );
       return;
     }
+    const charset = contentType.params.charset?.toLowerCase();
+    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+      sendJsonRpcError(
+        res,
+        415,
+        JsonRpcCode.ServerError,
+        `Unsupported Media Type: charset '${contentType.params.charset}' is not supported; JSON-RPC bodies must be UTF-8 (charset=utf-8)`,
+      );
+      return;
+    }
     next();
   };
   const parse = express.json({ limit: maxBodyBytes, strict: false, type: () => true });
   const requireJsonRpc: RequestHandler = (req, res, next) => {
-    if (!isJsonRpc(req.body)) {
-      sendJsonRpcError(
-        res,
-        400,
-        JsonRpcCode.InvalidRequest,
-        "Invalid Request: the body is not a JSON-RPC 2.0 message or batch",
-      );
+    const version = req.headers["mcp-protocol-version"];
+    const problem = checkEnvelope(req.body, typeof version === "string" ? version : undefined);
+    if (problem) {
+      sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, problem.message, {}, problem.id);
       return;
     }
     next();

@@ -9,17 +9,21 @@ export const JsonRpcCode = {
   SessionNotFound: -32001,
 } as const;
 
-/** Answers with the one error shape every HTTP failure has: `{jsonrpc: "2.0", error: {code, message}, id: null}`. */
+/**
+ * Answers with the one error shape every HTTP failure has: `{jsonrpc: "2.0", error: {code, message}, id}`;
+ * `id` is null unless the failure is about one identifiable request.
+ */
 export function sendJsonRpcError(
   res: Response,
   status: number,
   code: number,
   message: string,
   headers: Readonly<Record<string, string>> = {},
+  id: string | number | null = null,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id: null });
+  res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id });
 }

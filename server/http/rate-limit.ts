@@ -1,9 +1,8 @@
 import type { RequestHandler } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
-import { callerOf } from "../auth/middleware";
+import { callerKey } from "./caller-key";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
-import "./request-auth";
 
 export interface RateLimitOptions {
   /** The window the limit counts over; tests shorten it. @default 60000 */
@@ -34,14 +33,7 @@ export function perCallerRateLimit(
     limit,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    keyGenerator: (req) => {
-      const caller = callerOf(req.auth);
-      if (caller === undefined || caller.kind === "anonymous") {
-        // IPv6 clients are grouped by /56, or one client could rotate addresses past its limit.
-        return `address:${ipKeyGenerator(caller?.id ?? req.socket.remoteAddress ?? "unknown")}`;
-      }
-      return `${caller.kind}:${caller.id}`;
-    },
+    keyGenerator: callerKey,
     handler: (_req, res) =>
       sendJsonRpcError(
         res,

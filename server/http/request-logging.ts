@@ -15,6 +15,31 @@ function requestIdOf(req: Request): string {
   return trace?.[1] ?? randomUUID();
 }
 
+/**
+ * The only request headers a log line names. Everything else (Easy Auth's x-ms-client-principal and
+ * x-ms-token-aad-*, API keys under any vendor's name, session ids, Last-Event-ID, cookies) stays out.
+ */
+export const LOGGED_HEADERS = [
+  "content-type",
+  "accept",
+  "user-agent",
+  "mcp-protocol-version",
+  "mcp-method",
+  "mcp-name",
+  "x-request-id",
+  "traceparent",
+  "content-length",
+] as const;
+
+function loggedHeaders(req: Request): Record<string, string | string[]> {
+  const logged: Record<string, string | string[]> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = req.headers[name];
+    if (value !== undefined) logged[name] = value;
+  }
+  return logged;
+}
+
 interface RpcSummary {
   rpcMethod?: string;
   tool?: string;
@@ -32,7 +57,8 @@ function rpcSummary(body: unknown): RpcSummary {
 
 /**
  * One log line per request when its response closes: request id, method, path, JSON-RPC method, tool,
- * caller id (object id, API key label or client address; never a credential), status, duration.
+ * caller id (object id, API key label or client address; never a credential), status, duration, and the
+ * request headers named in LOGGED_HEADERS.
  */
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -53,7 +79,7 @@ export function requestLogging(logger: Logger): RequestHandler {
           status: res.statusCode,
           durationMs: Math.round(durationMs * 100) / 100,
           aborted: !res.writableFinished,
-          headers: req.headers,
+          headers: loggedHeaders(req),
           err: res.locals.error,
         },
         "request",

@@ -1,37 +1,60 @@
 import { randomUUID } from "node:crypto";
 import { EventId, EventStore, StreamId } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { BudgetedStore, EventBudget } from "./event-budget";
 
 interface StoredEvent {
   readonly streamId: StreamId;
   readonly message: JSONRPCMessage;
   readonly storedAt: number;
+  readonly bytes: number;
+}
+
+export interface EventStoreLimits {
+  /** At most this many events. */
+  readonly maxEvents: number;
+  /** None older than this. */
+  readonly maxAgeMs: number;
+  /** At most this many bytes of messages (as JSON). @default - unbounded by bytes */
+  readonly maxBytes?: number;
+  /** The replica-wide byte budget this store shares with every other session's. @default - none */
+  readonly budget?: EventBudget;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /**
- * Events kept for resumption (Last-Event-ID), bounded in count and in age: the oldest go first. Unlike the
- * SDK's sample in-memory store, memory stays flat however long the server runs. A Map keeps insertion order,
- * so the oldest event is always the first key.
+ * Events kept for resumption (Last-Event-ID), bounded in count, in age and in bytes (its own, and the
+ * replica's total through the shared EventBudget): the oldest go first. A Map keeps insertion order, so the
+ * oldest event is always the first key. `close()` gives the bytes back when the session ends.
  */
-export class BoundedEventStore implements EventStore {
+export class BoundedEventStore implements EventStore, BudgetedStore {
   private readonly events = new Map<EventId, StoredEvent>();
   private readonly prefix = randomUUID();
+  private readonly now: () => number;
   private sequence = 0;
+  private storedBytes = 0;
 
-  constructor(
-    private readonly maxEvents: number,
-    private readonly maxAgeMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly limits: EventStoreLimits) {
+    this.now = limits.now ?? Date.now;
+    limits.budget?.join(this);
+  }
 
   get size(): number {
     this.evict();
     return this.events.size;
   }
 
+  get bytes(): number {
+    return this.storedBytes;
+  }
+
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const eventId = `${this.prefix}-${++this.sequence}`;
-    this.events.set(eventId, { streamId, message, storedAt: this.now() });
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    this.events.set(eventId, { streamId, message, storedAt: this.now(), bytes });
+    this.storedBytes += bytes;
+    this.limits.budget?.add(bytes, this);
     this.evict();
     return eventId;
   }
@@ -59,11 +82,39 @@ export class BoundedEventStore implements EventStore {
     return last.streamId;
   }
 
+  dropOldest(): boolean {
+    const [first] = this.events;
+    if (first === undefined) return false;
+    this.remove(first[0], first[1]);
+    return true;
+  }
+
+  sweepExpired(): void {
+    this.evict();
+  }
+
+  /** Drops every event and leaves the budget; the session is over. */
+  close(): void {
+    while (this.dropOldest());
+    this.limits.budget?.leave(this);
+  }
+
+  private remove(eventId: EventId, event: StoredEvent): void {
+    this.events.delete(eventId);
+    this.storedBytes -= event.bytes;
+    this.limits.budget?.add(-event.bytes);
+  }
+
   private evict(): void {
-    const oldestAllowed = this.now() - this.maxAgeMs;
+    const oldestAllowed = this.now() - this.limits.maxAgeMs;
+    const maxBytes = this.limits.maxBytes ?? Infinity;
     for (const [eventId, event] of this.events) {
-      if (this.events.size <= this.maxEvents && event.storedAt >= oldestAllowed) break;
-      this.events.delete(eventId);
+      const within =
+        this.events.size <= this.limits.maxEvents &&
+        this.storedBytes <= maxBytes &&
+        event.storedAt >= oldestAllowed;
+      if (within) break;
+      this.remove(eventId, event);
     }
   }
 }

@@ -5,32 +5,34 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { Lifecycle } from "../lifecycle";
+import { callerKey } from "../http/caller-key";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { BoundedEventStore } from "./bounded-event-store";
+import { EventBudget } from "./event-budget";
 import { sessionOwner } from "./session-owner";
+import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./session-store";
 
-interface Session {
-  readonly transport: StreamableHTTPServerTransport;
-  readonly owner: string | undefined;
-  lastSeen: number;
-  openRequests: number;
-}
-
-export interface StatefulOptions {
+export interface StatefulOptions extends SessionLimits {
   readonly heartbeatMs: number;
-  readonly idleMs: number;
   /** Per session: each session has its own store, so one session can never replay another's events. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
+  readonly eventStoreMaxBytesPerSession: number;
+  /** Across all sessions of the replica. */
+  readonly eventStoreMaxBytesTotal: number;
+  /** How often idle sessions and expired events are swept. @default - half the shorter of idleMs and eventStoreMaxAgeMs, at most a minute */
+  readonly sweepMs?: number;
 }
 
 /**
  * MCP_SESSION_MODE=stateful: one server and SDK transport per session, the GET stream, DELETE, resumption
- * from a bounded event store of its own, and expiry of sessions idle for `idleMs`. A session answers only
+ * from a bounded event store of its own, caps on sessions (SessionStore) and on stored event bytes
+ * (EventBudget), and a timer that expires idle sessions and sweeps expired events. A session answers only
  * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
  */
 export class StatefulSessions {
-  private readonly sessions = new Map<string, Session>();
+  private readonly store: SessionStore<StreamableHTTPServerTransport>;
+  private readonly budget: EventBudget;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -38,22 +40,34 @@ export class StatefulSessions {
     private readonly lifecycle: Lifecycle,
     private readonly options: StatefulOptions,
   ) {
-    this.sweeper = setInterval(() => this.expireIdle(), Math.max(10, Math.min(options.idleMs / 2, 60_000)));
+    this.store = new SessionStore(options);
+    this.budget = new EventBudget(options.eventStoreMaxBytesTotal);
+    const sweepMs =
+      options.sweepMs ?? Math.max(10, Math.min(options.idleMs / 2, options.eventStoreMaxAgeMs / 2, 60_000));
+    this.sweeper = setInterval(() => {
+      this.store.sweepIdle();
+      this.budget.sweep();
+    }, sweepMs);
     this.sweeper.unref();
     lifecycle.onDrainClose(() => this.closeAll());
   }
 
   get count(): number {
-    return this.sessions.size;
+    return this.store.count;
+  }
+
+  /** Bytes of stored events across all sessions (tests and metrics). */
+  get storedEventBytes(): number {
+    return this.budget.bytes;
   }
 
   /** POST, GET and DELETE /mcp. */
   readonly handle: RequestHandler = async (req, res) => {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
-      const session = this.sessions.get(sessionId);
+      const used = this.store.use(sessionId, sessionOwner(req));
       // Another caller's session is answered exactly like a missing one: its existence is not revealed.
-      if (!session || session.owner !== sessionOwner(req)) {
+      if (!used) {
         sendJsonRpcError(
           res,
           404,
@@ -62,18 +76,22 @@ export class StatefulSessions {
         );
         return;
       }
-      session.lastSeen = Date.now();
-      session.openRequests++;
-      res.once("close", () => {
-        session.openRequests--;
-        session.lastSeen = Date.now();
-      });
-      await session.transport.handleRequest(req, res, req.body);
+      res.once("close", used.done);
+      await used.session.handleRequest(req, res, req.body);
       return;
     }
     if (req.method === "POST" && isInitializeRequest(req.body)) {
-      const transport = await this.startSession(sessionOwner(req));
+      const admission = this.store.admit(callerKey(req));
+      if (!admission.ok) {
+        sendJsonRpcError(res, admission.status, JsonRpcCode.ServerError, admission.message, {
+          "Retry-After": String(SESSION_RETRY_AFTER_SECONDS),
+        });
+        return;
+      }
+      const transport = await this.startSession(sessionOwner(req), admission.release);
       await transport.handleRequest(req, res, req.body);
+      // An initialize the SDK refused started no session: free its place and its server now.
+      if (transport.sessionId === undefined) void transport.close();
       return;
     }
     sendJsonRpcError(
@@ -84,18 +102,27 @@ export class StatefulSessions {
     );
   };
 
-  private async startSession(owner: string | undefined): Promise<StreamableHTTPServerTransport> {
+  private async startSession(
+    owner: string | undefined,
+    release: () => void,
+  ): Promise<StreamableHTTPServerTransport> {
     const server = this.serverFactory();
-    const transport = new StreamableHTTPServerTransport({
+    const eventStore = new BoundedEventStore({
+      maxEvents: this.options.eventStoreMaxEvents,
+      maxAgeMs: this.options.eventStoreMaxAgeMs,
+      maxBytes: this.options.eventStoreMaxBytesPerSession,
+      budget: this.budget,
+    });
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxAgeMs),
+      eventStore,
       keepAliveMs: this.options.heartbeatMs,
-      onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, owner, lastSeen: Date.now(), openRequests: 0 });
-      },
+      onsessioninitialized: (id): void => this.store.add(id, transport, owner, release),
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.store.remove(transport.sessionId);
+      release();
+      eventStore.close();
       void server.close();
     };
     await server.connect(transport);
@@ -103,15 +130,8 @@ export class StatefulSessions {
     return transport;
   }
 
-  private expireIdle(): void {
-    const cutoff = Date.now() - this.options.idleMs;
-    for (const session of [...this.sessions.values()]) {
-      if (session.openRequests === 0 && session.lastSeen < cutoff) void session.transport.close();
-    }
-  }
-
   closeAll(): void {
     clearInterval(this.sweeper);
-    for (const session of [...this.sessions.values()]) void session.transport.close();
+    this.store.closeAll();
   }
 }

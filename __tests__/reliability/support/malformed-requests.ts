@@ -261,8 +261,9 @@ const BUILDERS: ReadonlyArray<(random: () => number, n: number) => FuzzCase> = [
       ["none", 415],
       ["application/json; charset=latin1", 415],
       ["application/json; charset=utf-99", 415],
-      // body-parser takes any utf-* charset iconv-lite knows; ASCII JSON reads the same in UTF-7.
-      ["application/json; charset=utf-7", 200],
+      // Only UTF-8 is read (issue 12): body-parser would take any utf-* charset iconv-lite knows.
+      ["application/json; charset=utf-7", 415],
+      ["application/json; charset=UTF-8", 200],
     ] as const);
     const headers: Array<[string, string]> = [["Accept", "application/json, text/event-stream"]];
     if (type !== "none") headers.push(["Content-Type", type]);

@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { loadConfig, ServerConfig } from "../../../server/config";
 import { createApp, CreateAppOptions, McpApp } from "../../../server/create-app";
 import { createServer, ServerDeps } from "../../../server/create-server";
+import { createHttpServer } from "../../../server/http/http-server";
 import { createLogger } from "../../../server/logger";
 
 export interface RunningServer {
@@ -32,7 +33,7 @@ export async function startServer(
   });
   const logger = createLogger(config.logLevel, capture);
   const app = createApp(config, () => createServer(deps), { logger, ...options });
-  const http = app.listen(0, "127.0.0.1");
+  const http = createHttpServer(app, config).listen(0, "127.0.0.1");
   await new Promise((resolve) => http.once("listening", resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {

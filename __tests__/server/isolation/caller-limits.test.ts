@@ -1,0 +1,137 @@
+import type { RequestHandler } from "express";
+import { postRpc, resultText, toolCall } from "../support/rpc-post";
+import { RunningServer, startServer } from "../support/test-server";
+import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
+
+// Issue 12, items 3 and 5: one caller cannot take every slot, and failed authentication is throttled.
+const wait = (id: number, seconds: number) => toolCall(id, "wait_with_progress", { seconds });
+
+describe("per-caller caps", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({
+      ...ALICE_AND_BOB,
+      MCP_MAX_CONNECTIONS: "10",
+      MCP_MAX_CONNECTIONS_PER_CALLER: "2",
+      MCP_MAX_TOOL_CALLS_PER_CALLER: "2",
+    });
+  });
+  afterAll(() => server.close());
+
+  it("refuses a caller's third concurrent request with 429 and Retry-After while another caller is served", async () => {
+    const held = [
+      postRpc(server.mcpUrl, wait(1, 2), as(ALICE)),
+      postRpc(server.mcpUrl, wait(2, 2), as(ALICE)),
+    ];
+    // Both of Alice's calls are running once the server counts two open connections.
+    while (server.app.mcp.lifecycle.openConnections < 2) await new Promise((r) => setTimeout(r, 10));
+    const third = await postRpc(server.mcpUrl, toolCall(3, "echo", { message: "3" }), as(ALICE));
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(third.messages[0]).toMatchObject({
+      error: { code: -32000, message: expect.stringMatching(/MCP_MAX_CONNECTIONS_PER_CALLER=2/) },
+    });
+    const bob = await postRpc(server.mcpUrl, toolCall(1, "echo", { message: "bob" }), as(BOB));
+    expect(resultText(bob.messages[0])).toBe("bob");
+    for (const answer of await Promise.all(held)) expect(answer.status).toBe(200);
+    // The slots come back once the responses close.
+    const again = await postRpc(server.mcpUrl, toolCall(4, "echo", { message: "4" }), as(ALICE));
+    expect(resultText(again.messages[0])).toBe("4");
+  });
+
+  it("counts each tool call of a batch against the in-flight cap, answering the whole batch 429", async () => {
+    const answer = await postRpc(server.mcpUrl, [wait(1, 1), wait(2, 1), wait(3, 1)], as(ALICE));
+    expect(answer.status).toBe(429);
+    expect(answer.messages[0]).toMatchObject({
+      error: { message: expect.stringMatching(/asked for 3 more \(MCP_MAX_TOOL_CALLS_PER_CALLER=2\)/) },
+    });
+    const two = await postRpc(server.mcpUrl, [wait(1, 1), wait(2, 1)], as(ALICE));
+    expect(two.messages.map(resultText)).toEqual(["Waited 1 seconds", "Waited 1 seconds"]);
+  });
+
+  it("answers a single refused tools/call with its own id", async () => {
+    const held = postRpc(server.mcpUrl, [wait(1, 2), wait(2, 2)], as(BOB));
+    while (server.app.mcp.lifecycle.requestsInFlight < 2) await new Promise((r) => setTimeout(r, 10));
+    const refused = await postRpc(server.mcpUrl, toolCall("mine", "echo", { message: "x" }), as(BOB));
+    expect(refused.status).toBe(429);
+    expect(refused.messages[0]).toMatchObject({ id: "mine", error: { code: -32000 } });
+    expect((await held).status).toBe(200);
+  });
+});
+
+describe("failed-auth throttle (per address)", () => {
+  const WINDOW_MS = 1500;
+  let server: RunningServer;
+  let authRuns = 0;
+  beforeAll(async () => {
+    // The auth layer counts its runs: a throttled request must never reach it (no key or signature work).
+    const counting: RequestHandler = (req, res, next) => {
+      authRuns++;
+      const key = req.get("x-api-key");
+      if (key === ALICE || key === BOB) {
+        const id = key === ALICE ? "alice" : "bob";
+        req.auth = {
+          token: "",
+          clientId: id,
+          scopes: [],
+          extra: { caller: { kind: "apikey", id, scopes: [], roles: [] } },
+        };
+        next();
+        return;
+      }
+      res.status(401).json({ jsonrpc: "2.0", error: { code: -32001, message: "Unauthorized" }, id: null });
+    };
+    server = await startServer(
+      { ...ALICE_AND_BOB, MCP_AUTH_FAILURES_PER_MINUTE: "5" },
+      {},
+      { authMiddleware: counting, authThrottle: { windowMs: WINDOW_MS } },
+    );
+  });
+  afterAll(() => server.close());
+
+  it("answers 429 with Retry-After after 5 failures, before any auth work, yet lets a known-good key through", async () => {
+    expect((await postRpc(server.mcpUrl, toolCall(1, "echo", { message: "a" }), as(ALICE))).status).toBe(200);
+    const statuses: number[] = [];
+    authRuns = 0;
+    for (let i = 0; i < 8; i++) {
+      statuses.push(
+        (await postRpc(server.mcpUrl, toolCall(1, "echo", { message: "x" }), as(`wrong-${i}`))).status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect(authRuns).toBe(5);
+    const throttled = await postRpc(server.mcpUrl, toolCall(1, "echo", { message: "x" }), as("wrong"));
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(throttled.messages[0]).toMatchObject({
+      error: { message: expect.stringMatching(/5 failed authentications.*MCP_AUTH_FAILURES_PER_MINUTE=5/) },
+    });
+    // Alice's key authenticated in this window: behind a shared proxy address she is not locked out.
+    const alice = await postRpc(server.mcpUrl, toolCall(2, "echo", { message: "still" }), as(ALICE));
+    expect(resultText(alice.messages[0])).toBe("still");
+    // Bob's key has not been seen: from this address it waits for the window like anyone else.
+    expect((await postRpc(server.mcpUrl, toolCall(3, "echo", { message: "b" }), as(BOB))).status).toBe(429);
+    // A new window starts clean.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 100));
+    expect((await postRpc(server.mcpUrl, toolCall(4, "echo", { message: "b" }), as(BOB))).status).toBe(200);
+  });
+});
+
+describe("failed-auth throttle with the real API-key layer, default limit", () => {
+  it("answers the 61st wrong key in a minute 429 instead of 401 (MCP_AUTH_FAILURES_PER_MINUTE=60)", async () => {
+    const server = await startServer(ALICE_AND_BOB);
+    try {
+      const statuses = new Map<number, number>();
+      for (let i = 0; i < 70; i++) {
+        const answer = await postRpc(
+          server.mcpUrl,
+          toolCall(1, "echo", { message: "x" }),
+          as(`wrong-key-${i}-0123456789`),
+        );
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 401: 60, 429: 10 });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import type { Request } from "express";
+import { ipKeyGenerator } from "express-rate-limit";
+import { callerOf } from "../auth/middleware";
+import "./request-auth";
+
+/**
+ * The client address as a limit key. IPv6 clients are grouped by /56, or one client could rotate addresses
+ * past a limit. The socket's address: trust proxy is off, so X-Forwarded-For never chooses the key.
+ */
+export function addressKey(req: Request, address = req.socket.remoteAddress): string {
+  return `address:${ipKeyGenerator(address ?? "unknown")}`;
+}
+
+/**
+ * Who per-caller limits count against: the validated identity (object id or API key label) after the auth
+ * layer, or the client address for anonymous callers (AUTH_MODE=none).
+ */
+export function callerKey(req: Request): string {
+  const caller = callerOf(req.auth);
+  if (caller === undefined || caller.kind === "anonymous") return addressKey(req, caller?.id);
+  return `${caller.kind}:${caller.id}`;
+}

@@ -12,3 +12,5 @@ export * from "./azapi/provider";
 export * from "./azapi/resource";
 export * from "./mcp-entra-app";
 export * from "./mcp-easy-auth";
+export * from "./infrastructure-subnet";
+export type { McpWorkloadProfile } from "./private/environment-network";

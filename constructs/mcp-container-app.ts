@@ -139,6 +139,12 @@ export interface McpContainerAppProps {
    * @default {}
    */
   readonly roleAssignments?: Readonly<Record<string, RoleAssignmentProps>>;
+  /**
+   * The custom hostname clients use (bound by `McpCustomDomain`): it becomes the public URL
+   * (`MCP_PUBLIC_URL`, `url`) and joins the default FQDN in `MCP_ALLOWED_HOSTS`.
+   * @default - the environment's `<name>.<defaultDomain>` only
+   */
+  readonly customDomainHostName?: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -192,7 +198,7 @@ export class McpContainerApp extends Construct {
   public readonly containerAppId: string;
   /** `<name>.<environment default domain>`, known before the app exists (no dependency cycle). */
   public readonly fqdn: string;
-  /** `https://<fqdn>`. */
+  /** `https://<customDomainHostName>` when given, else `https://<fqdn>`. */
   public readonly url: string;
   public readonly maxReplicas: number;
   /** Whether the server serves legacy HTTP+SSE at `/sse` + `/messages`. */
@@ -264,7 +270,7 @@ export class McpContainerApp extends Construct {
     this.maxReplicas = maxReplicas;
     this.legacySseEnabled = legacySse;
     this.fqdn = `${props.name}.${props.environment.defaultDomain}`;
-    this.url = `https://${this.fqdn}`;
+    this.url = `https://${props.customDomainHostName ?? this.fqdn}`;
     this.identity =
       props.identity ??
       new UserAssignedIdentity(this, "Identity", {
@@ -301,7 +307,10 @@ export class McpContainerApp extends Construct {
         : []),
       ...(props.authMode === "none" ? [plain("MCP_ALLOW_UNAUTHENTICATED", "true")] : []),
       plain("MCP_PUBLIC_URL", this.url),
-      plain("MCP_ALLOWED_HOSTS", this.fqdn),
+      plain(
+        "MCP_ALLOWED_HOSTS",
+        [this.fqdn, ...(props.customDomainHostName ? [props.customDomainHostName] : [])].join(","),
+      ),
       ...(corsOrigins.length > 0 && !corsOrigins.includes("*")
         ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
         : []),

@@ -8,6 +8,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Grantee } from "./grantee";
 import { granteeKey } from "./private/grantee-key";
 import { assignRole } from "./private/assign-role";
+import { diagnosticSetting } from "./private/diagnostic-setting";
 import { environmentNetwork, McpWorkloadProfile } from "./private/environment-network";
 import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
@@ -80,6 +81,13 @@ export interface McpEnvironmentProps {
    * @default false
    */
   readonly internalLoadBalancerEnabled?: boolean;
+  /**
+   * Send the environment's platform metrics to its workspace with a diagnostic setting. Its console and
+   * system logs reach the workspace already (the `log-analytics` destination); a diagnostic setting for
+   * them would store every line twice.
+   * @default false
+   */
+  readonly diagnosticSettingsEnabled?: boolean;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -128,6 +136,7 @@ export class McpEnvironment extends Construct {
           "infrastructureSubnetResourceId",
           "zoneRedundancyEnabled",
           "internalLoadBalancerEnabled",
+          "diagnosticSettingsEnabled",
         ] as const
       ).filter((key) => props[key] !== undefined);
       if (conflicting.length > 0) {
@@ -197,6 +206,9 @@ export class McpEnvironment extends Construct {
     });
     this.environmentId = this.environment.id;
     this.staticIpAddress = this.environment.staticIpAddress;
+    if (props.diagnosticSettingsEnabled) {
+      diagnosticSetting(this, this.environmentId, this.workspace.id, []);
+    }
     this.defaultDomain = this.environment.defaultDomain;
 
     if (props.applicationInsightsEnabled) {

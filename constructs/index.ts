@@ -13,7 +13,6 @@ export * from "./azapi/resource";
 export * from "./mcp-entra-app";
 export * from "./mcp-easy-auth";
 export * from "./infrastructure-subnet";
-export type { McpWorkloadProfile } from "./private/environment-network";
 export * from "./azapi/update-resource";
 export * from "./monitoring-queries";
 export * from "./mcp-alerts";

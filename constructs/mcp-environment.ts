@@ -9,9 +9,21 @@ import { Grantee } from "./grantee";
 import { granteeKey } from "./private/grantee-key";
 import { assignRole } from "./private/assign-role";
 import { diagnosticSetting } from "./private/diagnostic-setting";
-import { environmentNetwork, McpWorkloadProfile } from "./private/environment-network";
+import { environmentNetwork } from "./private/environment-network";
 import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
+
+/** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
+export interface McpWorkloadProfile {
+  /** `Consumption` for the Consumption profile (it must be named so), any name for a dedicated one. */
+  readonly name: string;
+  /** `Consumption`, or a dedicated size: `D4` ... `D32`, `E4` ... `E32`. */
+  readonly workloadProfileType: string;
+  /** Dedicated profiles only: nodes kept running. @default - none (required for dedicated profiles) */
+  readonly minimumCount?: number;
+  /** Dedicated profiles only: most nodes. @default - none (required for dedicated profiles) */
+  readonly maximumCount?: number;
+}
 
 export interface McpEnvironmentProps {
   /** Resource group that holds the workspace, the environment and Application Insights. */

@@ -21,6 +21,19 @@ function spanAttributesRead(): string[] {
   return [...TOOL_CALL_SPANS.matchAll(/Properties\["([^"]+)"\]/g)].map((match) => match[1]);
 }
 
+/** One real `tools/call` of `echo` with the SDK client over Streamable HTTP. */
+async function callEcho(server: RunningServer): Promise<void> {
+  const client = new Client({ name: "contract", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { "x-api-key": KEY } } }),
+  );
+  try {
+    await client.callTool({ name: "echo", arguments: { message: "hi" } });
+  } finally {
+    await client.close();
+  }
+}
+
 describe("what the monitoring queries read is what the server emits", () => {
   const spans = useInMemoryTracing();
   let server: RunningServer;
@@ -36,15 +49,7 @@ describe("what the monitoring queries read is what the server emits", () => {
   afterAll(() => server.close());
 
   it("a tools/call request log line has every field the queries read, with the caller and the status", async () => {
-    const client = new Client({ name: "contract", version: "1.0.0" });
-    await client.connect(
-      new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { "x-api-key": KEY } } }),
-    );
-    try {
-      await client.callTool({ name: "echo", arguments: { message: "hi" } });
-    } finally {
-      await client.close();
-    }
+    await callEcho(server);
     const line = server
       .logLines()
       .find((entry) => entry.msg === "request" && entry.rpcMethod === "tools/call");
@@ -56,15 +61,7 @@ describe("what the monitoring queries read is what the server emits", () => {
   });
 
   it("a tool-call span is named `tools/call <tool>` and carries every attribute the queries read", async () => {
-    const client = new Client({ name: "contract", version: "1.0.0" });
-    await client.connect(
-      new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { "x-api-key": KEY } } }),
-    );
-    try {
-      await client.callTool({ name: "echo", arguments: { message: "hi" } });
-    } finally {
-      await client.close();
-    }
+    await callEcho(server);
     const span = spans.getFinishedSpans().find((finished) => finished.name === "tools/call echo");
     expect(TOOL_CALL_SPANS).toContain('Name startswith "tools/call "');
     expect(spanAttributesRead()).toEqual(["gen_ai.tool.name", "tool.outcome"]);

@@ -46,6 +46,24 @@ export function checkAzapiType(scope: Construct, className: string, type: string
   }
 }
 
+/** The `TerraformResource` settings of an azapi resource type: its provider and the meta-arguments. */
+export function azapiResourceConfig(terraformResourceType: string, config: TerraformMetaArguments) {
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: {
+      providerName: "azapi",
+      providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,
+    },
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    provisioners: config.provisioners,
+    connection: config.connection,
+    forEach: config.forEach,
+  };
+}
+
 /** `azapi_resource`: any ARM resource by type, name, parent and body. */
 export class AzapiResource extends TerraformResource {
   public static readonly tfResourceType = "azapi_resource";
@@ -53,20 +71,7 @@ export class AzapiResource extends TerraformResource {
   private readonly config: AzapiResourceConfig;
 
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: "azapi_resource",
-      terraformGeneratorMetadata: {
-        providerName: "azapi",
-        providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, azapiResourceConfig("azapi_resource", config));
     checkAzapiType(this, "AzapiResource", config.type);
     this.config = config;
   }

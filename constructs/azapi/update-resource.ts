@@ -1,7 +1,6 @@
 import { TerraformMetaArguments, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { AZAPI_VERSION_CONSTRAINT } from "./provider";
-import { AzapiBody, checkAzapiType } from "./resource";
+import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
@@ -22,20 +21,7 @@ export class AzapiUpdateResource extends TerraformResource {
   private readonly config: AzapiUpdateResourceConfig;
 
   constructor(scope: Construct, id: string, config: AzapiUpdateResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: "azapi_update_resource",
-      terraformGeneratorMetadata: {
-        providerName: "azapi",
-        providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, azapiResourceConfig("azapi_update_resource", config));
     checkAzapiType(this, "AzapiUpdateResource", config.type);
     this.config = config;
   }

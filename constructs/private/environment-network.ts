@@ -2,31 +2,21 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerAppEnvironmentConfig } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { InfrastructureSubnet } from "../infrastructure-subnet";
-
-/** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
-export interface McpWorkloadProfile {
-  /** `Consumption` for the Consumption profile (it must be named so), any name for a dedicated one. */
-  readonly name: string;
-  /** `Consumption`, or a dedicated size: `D4` ... `D32`, `E4` ... `E32`. */
-  readonly workloadProfileType: string;
-  /** Dedicated profiles only: nodes kept running. @default - none (required for dedicated profiles) */
-  readonly minimumCount?: number;
-  /** Dedicated profiles only: most nodes. @default - none (required for dedicated profiles) */
-  readonly maximumCount?: number;
-}
+import type { McpEnvironmentProps, McpWorkloadProfile } from "../mcp-environment";
 
 /** The network part of {@link McpEnvironmentProps}. */
-export interface McpEnvironmentNetworkProps {
-  readonly resourceGroupName: string;
-  readonly location: string;
-  readonly workloadProfiles?: readonly McpWorkloadProfile[];
-  readonly virtualNetworkAddressSpace?: string;
-  readonly infrastructureSubnetAddressPrefix?: string;
-  readonly infrastructureSubnetResourceId?: string;
-  readonly zoneRedundancyEnabled?: boolean;
-  readonly internalLoadBalancerEnabled?: boolean;
-  readonly tags?: Readonly<Record<string, string>>;
-}
+export type McpEnvironmentNetworkProps = Pick<
+  McpEnvironmentProps,
+  | "resourceGroupName"
+  | "location"
+  | "workloadProfiles"
+  | "virtualNetworkAddressSpace"
+  | "infrastructureSubnetAddressPrefix"
+  | "infrastructureSubnetResourceId"
+  | "zoneRedundancyEnabled"
+  | "internalLoadBalancerEnabled"
+  | "tags"
+>;
 
 const WORKLOAD_PROFILE_TYPES = ["Consumption", "D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32"];
 /** Smallest infrastructure subnets Container Apps accepts, by environment type (Microsoft Learn, networking). */

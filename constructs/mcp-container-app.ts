@@ -15,6 +15,7 @@ import { PROBE_DEFAULTS, resolveProbe } from "./private/probes";
 import { McpEnvironment } from "./mcp-environment";
 import { assignRole } from "./private/assign-role";
 import { RoleAssignmentProps } from "./role-assignment";
+import { HOSTNAME_PATTERN } from "./private/hostname";
 import { looksSecret } from "./private/secret-names";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
@@ -240,6 +241,10 @@ export class McpContainerApp extends Construct {
       fail(`targetPort must be an integer from 1 to 65535 (got ${targetPort})`);
     }
     checkAuth(props, fail);
+    const customHost = props.customDomainHostName;
+    if (customHost !== undefined && !Token.isUnresolved(customHost) && !HOSTNAME_PATTERN.test(customHost)) {
+      fail(`customDomainHostName must be a lowercase DNS name like mcp.example.com (got '${customHost}')`);
+    }
     if (sessionMode === "stateful" && !singleReplica) {
       fail(
         `sessionMode 'stateful' needs maxReplicas=1 (got maxReplicas=${maxReplicas}): sessions live in one replica ` +

@@ -5,6 +5,7 @@ import { AzapiResource } from "./azapi/resource";
 import { AzapiUpdateResource } from "./azapi/update-resource";
 import { McpContainerApp } from "./mcp-container-app";
 import { McpEnvironment } from "./mcp-environment";
+import { HOSTNAME_PATTERN } from "./private/hostname";
 import { ValidationError } from "./validation-error";
 
 /** ARM types of the managed certificate and of the app whose ingress binds it (azurerm 4.55 has neither). */
@@ -28,7 +29,6 @@ export interface DnsRecord {
 }
 
 const CLASS = "McpCustomDomain";
-const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
  * A custom hostname on the app with a free managed certificate (CNAME validation), in three steps: the
@@ -47,7 +47,7 @@ export class McpCustomDomain extends Construct {
   constructor(scope: Construct, id: string, props: McpCustomDomainProps) {
     super(scope, id);
     const host = props.hostName;
-    if (!Token.isUnresolved(host) && !HOSTNAME.test(host)) {
+    if (!Token.isUnresolved(host) && !HOSTNAME_PATTERN.test(host)) {
       throw new ValidationError(
         this,
         CLASS,
@@ -61,6 +61,14 @@ export class McpCustomDomain extends Construct {
         `hostName must be a domain you own, not one under azurecontainerapps.io (got '${host}')`,
       );
     }
+    if (!Token.isUnresolved(host) && props.app.url !== `https://${host}`) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `app must serve the hostname: pass customDomainHostName: '${host}' to its McpContainerApp, or the server ` +
+          `refuses the Host header (got app url ${props.app.url})`,
+      );
+    }
     this.hostName = host;
     this.customDomain = new ContainerAppCustomDomain(this, "Resource", {
       name: host,
@@ -70,7 +78,7 @@ export class McpCustomDomain extends Construct {
     });
     this.certificate = new AzapiResource(this, "Certificate", {
       type: MANAGED_CERTIFICATE_TYPE,
-      name: `mc-${host.replace(/\./g, "-")}`.slice(0, 60),
+      name: Token.isUnresolved(host) ? "mc-custom-domain" : `mc-${host.replace(/\./g, "-")}`.slice(0, 60),
       parentId: props.environment.environmentId,
       location: props.location,
       body: { properties: { subjectName: host, domainControlValidation: "CNAME" } },

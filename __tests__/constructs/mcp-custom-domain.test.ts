@@ -9,9 +9,12 @@ import { ReducedSchema, schemaProblems } from "./schema-walk";
 const HOST = "mcp.example.com";
 const definitions = schemaFixture.definitions as ReducedSchema["definitions"];
 
-function synthDomain(props: Partial<McpCustomDomainProps> = {}): string {
+function synthDomain(
+  props: Partial<McpCustomDomainProps> = {},
+  appHost: string | null = props.hostName ?? HOST,
+): string {
   return Testing.synthScope((scope) => {
-    const { environment, app } = monitoredApp(scope, { customDomainHostName: HOST });
+    const { environment, app } = monitoredApp(scope, { customDomainHostName: appHost ?? undefined });
     const domain = new McpCustomDomain(scope, "Domain", {
       hostName: HOST,
       app,
@@ -111,15 +114,33 @@ describe("McpCustomDomain", () => {
     );
   });
 
+  it("fails when the app was not given the hostname", () => {
+    expect(() => synthDomain({}, null)).toThrow(
+      /McpCustomDomain 'stack\/Domain': app must serve the hostname: pass customDomainHostName: 'mcp\.example\.com' to its McpContainerApp/,
+    );
+  });
+
   it("fails when the hostname is malformed", () => {
-    expect(() => synthDomain({ hostName: "MCP_example" })).toThrow(
+    expect(() => synthDomain({ hostName: "MCP_example" }, HOST)).toThrow(
       "McpCustomDomain 'stack/Domain': hostName must be a lowercase DNS name with at least two labels, like mcp.example.com (got 'MCP_example')",
     );
   });
 
   it("fails when the hostname is under azurecontainerapps.io", () => {
-    expect(() => synthDomain({ hostName: "x.westeurope.azurecontainerapps.io" })).toThrow(
+    expect(() => synthDomain({ hostName: "x.westeurope.azurecontainerapps.io" }, HOST)).toThrow(
       /hostName must be a domain you own, not one under azurecontainerapps\.io/,
+    );
+  });
+});
+
+describe("McpContainerApp customDomainHostName", () => {
+  it("fails when it is not a DNS name", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        monitoredApp(scope, { customDomainHostName: "https://mcp.example.com" });
+      }),
+    ).toThrow(
+      "McpContainerApp 'stack/Server': customDomainHostName must be a lowercase DNS name like mcp.example.com (got 'https://mcp.example.com')",
     );
   });
 });

@@ -64,6 +64,11 @@ describe("McpAlerts", () => {
       expect(rule.scopes).toEqual([referenceTo("azurerm_log_analytics_workspace", "id")]);
       expect(rule.action.action_groups).toEqual([referenceTo("azurerm_monitor_action_group", "id")]);
       expect(rule.criteria[0]).toMatchObject({ query, metric_measure_column: column, threshold });
+      expect(rule).toMatchObject({
+        skip_query_validation: true,
+        evaluation_frequency: "PT5M",
+        window_duration: "PT15M",
+      });
       expect(rule.criteria[0].dimension).toEqual(
         perTool ? [{ name: "tool", operator: "Include", values: ["*"] }] : undefined,
       );
@@ -107,6 +112,18 @@ describe("McpAlerts", () => {
   it("fails when a threshold is negative", () => {
     expect(() => synthAlerts({ toolErrorPercentThreshold: -1 })).toThrow(
       /toolErrorPercentThreshold must be a number >= 0 \(got -1\)/,
+    );
+  });
+
+  it("fails when the environment has no Application Insights", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const { app } = monitoredApp(scope);
+        const bare = new McpEnvironment(scope, "Bare", { ...placement, name: "bare" });
+        new McpAlerts(scope, "Alerts", { ...placement, name: "x", environment: bare, app });
+      }),
+    ).toThrow(
+      "McpAlerts 'stack/Alerts': environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
     );
   });
 

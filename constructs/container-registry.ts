@@ -6,6 +6,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Grantee } from "./grantee";
 import { granteeKey } from "./private/grantee-key";
 import { assignRole } from "./private/assign-role";
+import { diagnosticSetting } from "./private/diagnostic-setting";
 import { deploymentScopedSuffix } from "./private/deployment-scoped-suffix";
 import { ValidationError } from "./validation-error";
 
@@ -33,6 +34,12 @@ export interface ContainerRegistryProps {
    * @default false
    */
   readonly adminEnabled?: false;
+  /**
+   * Send login and repository events (`ContainerRegistryLoginEvents`, `ContainerRegistryRepositoryEvents`)
+   * and all metrics to this Log Analytics workspace.
+   * @default - no diagnostic setting
+   */
+  readonly diagnosticsWorkspaceResourceId?: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -86,6 +93,12 @@ export class ContainerRegistry extends Construct {
     this.name = this.resource.name;
     this.loginServer = this.resource.loginServer;
     this.registryId = this.resource.id;
+    if (props.diagnosticsWorkspaceResourceId !== undefined) {
+      diagnosticSetting(this, this.registryId, props.diagnosticsWorkspaceResourceId, [
+        "ContainerRegistryLoginEvents",
+        "ContainerRegistryRepositoryEvents",
+      ]);
+    }
   }
 
   /** Grants `AcrPull` on this registry. */

@@ -17,6 +17,7 @@ import { McpEnvironment } from "./mcp-environment";
 import { assignRole } from "./private/assign-role";
 import { waitForRolePropagation } from "./private/role-propagation";
 import { RoleAssignmentProps } from "./role-assignment";
+import { HOSTNAME_PATTERN } from "./private/hostname";
 import { looksSecret } from "./private/secret-names";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
@@ -141,6 +142,12 @@ export interface McpContainerAppProps {
    * @default {}
    */
   readonly roleAssignments?: Readonly<Record<string, RoleAssignmentProps>>;
+  /**
+   * The custom hostname clients use (bound by `McpCustomDomain`): it becomes the public URL
+   * (`MCP_PUBLIC_URL`, `url`) and joins the default FQDN in `MCP_ALLOWED_HOSTS`.
+   * @default - the environment's `<name>.<defaultDomain>` only
+   */
+  readonly customDomainHostName?: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -196,7 +203,7 @@ export class McpContainerApp extends Construct {
   public readonly containerAppId: string;
   /** `<name>.<environment default domain>`, known before the app exists (no dependency cycle). */
   public readonly fqdn: string;
-  /** `https://<fqdn>`. */
+  /** `https://<customDomainHostName>` when given, else `https://<fqdn>`. */
   public readonly url: string;
   public readonly maxReplicas: number;
   /** Whether the server serves legacy HTTP+SSE at `/sse` + `/messages`. */
@@ -238,6 +245,10 @@ export class McpContainerApp extends Construct {
       fail(`targetPort must be an integer from 1 to 65535 (got ${targetPort})`);
     }
     checkAuth(props, fail);
+    const customHost = props.customDomainHostName;
+    if (customHost !== undefined && !Token.isUnresolved(customHost) && !HOSTNAME_PATTERN.test(customHost)) {
+      fail(`customDomainHostName must be a lowercase DNS name like mcp.example.com (got '${customHost}')`);
+    }
     if (sessionMode === "stateful" && !singleReplica) {
       fail(
         `sessionMode 'stateful' needs maxReplicas=1 (got maxReplicas=${maxReplicas}): sessions live in one replica ` +
@@ -268,7 +279,7 @@ export class McpContainerApp extends Construct {
     this.maxReplicas = maxReplicas;
     this.legacySseEnabled = legacySse;
     this.fqdn = `${props.name}.${props.environment.defaultDomain}`;
-    this.url = `https://${this.fqdn}`;
+    this.url = `https://${props.customDomainHostName ?? this.fqdn}`;
     this.identity =
       props.identity ??
       new UserAssignedIdentity(this, "Identity", {
@@ -307,7 +318,10 @@ export class McpContainerApp extends Construct {
         : []),
       ...(props.authMode === "none" ? [plain("MCP_ALLOW_UNAUTHENTICATED", "true")] : []),
       plain("MCP_PUBLIC_URL", this.url),
-      plain("MCP_ALLOWED_HOSTS", this.fqdn),
+      plain(
+        "MCP_ALLOWED_HOSTS",
+        [this.fqdn, ...(props.customDomainHostName ? [props.customDomainHostName] : [])].join(","),
+      ),
       ...(corsOrigins.length > 0 && !corsOrigins.includes("*")
         ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
         : []),

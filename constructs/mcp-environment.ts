@@ -8,7 +8,22 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Grantee } from "./grantee";
 import { granteeKey } from "./private/grantee-key";
 import { assignRole } from "./private/assign-role";
+import { diagnosticSetting } from "./private/diagnostic-setting";
+import { environmentNetwork } from "./private/environment-network";
+import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
+
+/** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
+export interface McpWorkloadProfile {
+  /** `Consumption` for the Consumption profile (it must be named so), any name for a dedicated one. */
+  readonly name: string;
+  /** `Consumption`, or a dedicated size: `D4` ... `D32`, `E4` ... `E32`. */
+  readonly workloadProfileType: string;
+  /** Dedicated profiles only: nodes kept running. @default - none (required for dedicated profiles) */
+  readonly minimumCount?: number;
+  /** Dedicated profiles only: most nodes. @default - none (required for dedicated profiles) */
+  readonly maximumCount?: number;
+}
 
 export interface McpEnvironmentProps {
   /** Resource group that holds the workspace, the environment and Application Insights. */
@@ -40,6 +55,51 @@ export interface McpEnvironmentProps {
    * @default - a new environment is created
    */
   readonly existingEnvironmentResourceId?: string;
+  /**
+   * Workload profiles; `[{ name: "Consumption", workloadProfileType: "Consumption" }]` makes a
+   * workload-profiles environment that still bills per use (and accepts a /27 subnet).
+   * @default - none: a Consumption-only environment
+   */
+  readonly workloadProfiles?: readonly McpWorkloadProfile[];
+  /**
+   * Create a virtual network `vnet-<name>` with this IPv4 address space (e.g. `10.40.0.0/16`) and an
+   * infrastructure subnet `snet-cae-<name>` for the environment, delegated to `Microsoft.App/environments`
+   * when workload profiles are set. Conflicts with `infrastructureSubnetResourceId`.
+   * @default - no virtual network of yours: Azure manages the environment's network
+   */
+  readonly virtualNetworkAddressSpace?: string;
+  /**
+   * The infrastructure subnet's range inside `virtualNetworkAddressSpace`: /27 or larger with workload
+   * profiles, /23 or larger without.
+   * @default - the whole `virtualNetworkAddressSpace`
+   */
+  readonly infrastructureSubnetAddressPrefix?: string;
+  /**
+   * An existing subnet for the environment's infrastructure, dedicated to it (and delegated to
+   * `Microsoft.App/environments` for workload profiles). Conflicts with `virtualNetworkAddressSpace`.
+   * @default - see `virtualNetworkAddressSpace`
+   */
+  readonly infrastructureSubnetResourceId?: string;
+  /**
+   * Spread replicas over the region's availability zones; needs an infrastructure subnet, and the app
+   * should run at least as many replicas as zones (3) to survive a zone outage.
+   * @default false
+   */
+  readonly zoneRedundancyEnabled?: boolean;
+  /**
+   * Only a private IP in the subnet serves the apps (no public endpoint). Clients then need a route into
+   * the virtual network and a private DNS zone `<defaultDomain>` with `*` pointing at `staticIpAddress`.
+   * Needs an infrastructure subnet.
+   * @default false
+   */
+  readonly internalLoadBalancerEnabled?: boolean;
+  /**
+   * Send the environment's platform metrics to its workspace with a diagnostic setting. Its console and
+   * system logs reach the workspace already (the `log-analytics` destination); a diagnostic setting for
+   * them would store every line twice.
+   * @default false
+   */
+  readonly diagnosticSettingsEnabled?: boolean;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -67,15 +127,30 @@ export class McpEnvironment extends Construct {
   public readonly applicationInsights?: ApplicationInsights;
   /** Application Insights connection string (sensitive): pass it on only as a secret. */
   public readonly applicationInsightsConnectionString?: string;
+  /** The virtual network and infrastructure subnet created from `virtualNetworkAddressSpace`. */
+  public readonly network?: InfrastructureSubnet;
+  /** The environment's ingress IP: public, or private in the subnet with `internalLoadBalancerEnabled`. */
+  public readonly staticIpAddress?: string;
 
   constructor(scope: Construct, id: string, props: McpEnvironmentProps) {
     super(scope, id);
     const retention = props.logRetentionInDays ?? 30;
 
     if (props.existingEnvironmentResourceId !== undefined) {
-      const conflicting = (["name", "logRetentionInDays", "applicationInsightsEnabled"] as const).filter(
-        (key) => props[key] !== undefined,
-      );
+      const conflicting = (
+        [
+          "name",
+          "logRetentionInDays",
+          "applicationInsightsEnabled",
+          "workloadProfiles",
+          "virtualNetworkAddressSpace",
+          "infrastructureSubnetAddressPrefix",
+          "infrastructureSubnetResourceId",
+          "zoneRedundancyEnabled",
+          "internalLoadBalancerEnabled",
+          "diagnosticSettingsEnabled",
+        ] as const
+      ).filter((key) => props[key] !== undefined);
       if (conflicting.length > 0) {
         throw new ValidationError(
           this,
@@ -118,6 +193,10 @@ export class McpEnvironment extends Construct {
       );
     }
     const tags = { ...props.tags };
+    const { fragment, subnet } = environmentNetwork(this, props.name, props, (message) => {
+      throw new ValidationError(this, CLASS, message);
+    });
+    this.network = subnet;
 
     this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
       name: `log-${props.name}`,
@@ -134,9 +213,14 @@ export class McpEnvironment extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       logAnalyticsWorkspaceId: this.workspace.id,
+      ...fragment,
       tags,
     });
     this.environmentId = this.environment.id;
+    this.staticIpAddress = this.environment.staticIpAddress;
+    if (props.diagnosticSettingsEnabled) {
+      diagnosticSetting(this, this.environmentId, this.workspace.id, []);
+    }
     this.defaultDomain = this.environment.defaultDomain;
 
     if (props.applicationInsightsEnabled) {

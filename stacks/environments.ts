@@ -12,6 +12,30 @@ export type ImageSource =
   /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
   | { readonly source: "existing"; readonly imageReference: string };
 
+/** The environment's own virtual network; without one Azure manages the network (the cheapest). */
+export interface NetworkConfig {
+  /** Address space of the new virtual network, e.g. `10.40.0.0/16`. */
+  readonly virtualNetworkAddressSpace: string;
+  /** The Container Apps infrastructure subnet inside it: /27 or larger (the environment uses workload profiles). */
+  readonly infrastructureSubnetAddressPrefix: string;
+  /** Spread replicas over availability zones (the region must have them). */
+  readonly zoneRedundancyEnabled: boolean;
+  /** Serve the app only on a private IP in the virtual network (no availability test then). */
+  readonly internalLoadBalancerEnabled: boolean;
+}
+
+/** Alerts, availability test and diagnostic settings; the workbook is always there (it is free). */
+export interface MonitoringConfig {
+  /** Log and metric alerts to an action group (docs/operations.md lists them and their thresholds). */
+  readonly alertsEnabled: boolean;
+  /** Who the action group mails; empty: the group exists with no receivers, alerts show in the portal only. */
+  readonly alertEmailReceivers: readonly string[];
+  /** Standard web test on `/healthz` from three locations, with an alert; needs Application Insights. */
+  readonly availabilityTestEnabled: boolean;
+  /** Registry login/repository events and environment metrics to the workspace. */
+  readonly diagnosticSettingsEnabled: boolean;
+}
+
 /** One deployable environment, checked into the repository. */
 export interface EnvironmentConfig {
   /** Stack name, e.g. `mcp-dev`. */
@@ -53,6 +77,16 @@ export interface EnvironmentConfig {
   readonly registrySku: "Basic" | "Standard" | "Premium";
   readonly logRetentionInDays: number;
   readonly applicationInsightsEnabled: boolean;
+  /** @default - Azure-managed network, no zone redundancy, Consumption-only environment */
+  readonly network?: NetworkConfig;
+  /** @default - the workbook only: no alerts, no availability test, no diagnostic settings */
+  readonly monitoring?: MonitoringConfig;
+  /**
+   * A custom hostname (e.g. `mcp.example.com`) with a free managed certificate; its DNS must be set up
+   * first (docs/operations.md).
+   * @default - only the environment's `<app>.<defaultDomain>`
+   */
+  readonly customDomainHostName?: string;
 }
 
 export const environments: readonly EnvironmentConfig[] = [
@@ -85,5 +119,18 @@ export const environments: readonly EnvironmentConfig[] = [
     registrySku: "Standard",
     logRetentionInDays: 90,
     applicationInsightsEnabled: true,
+    network: {
+      virtualNetworkAddressSpace: "10.40.0.0/16",
+      infrastructureSubnetAddressPrefix: "10.40.0.0/23",
+      zoneRedundancyEnabled: true,
+      internalLoadBalancerEnabled: false,
+    },
+    monitoring: {
+      alertsEnabled: true,
+      // Add the on-call addresses here; none means alerts show only in the portal (Monitor > Alerts).
+      alertEmailReceivers: [],
+      availabilityTestEnabled: true,
+      diagnosticSettingsEnabled: true,
+    },
   },
 ];

@@ -8,12 +8,14 @@ import { AzapiProvider } from "../constructs/azapi/provider";
 import { BundledServerImage } from "../constructs/bundled-server-image";
 import { ContainerRegistry } from "../constructs/container-registry";
 import { McpContainerApp } from "../constructs/mcp-container-app";
+import { McpCustomDomain } from "../constructs/mcp-custom-domain";
 import { McpEasyAuth } from "../constructs/mcp-easy-auth";
 import { McpEntraApp } from "../constructs/mcp-entra-app";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpPolicyChecks } from "../constructs/mcp-policy-checks";
 import { IServerImage, ServerImage } from "../constructs/server-image";
 import { EnvironmentConfig } from "./environments";
+import { addMonitoring, Monitoring } from "./monitoring";
 import { RemoteStateConfig } from "./remote-state";
 
 export interface McpHostingStackProps {
@@ -45,6 +47,10 @@ export class McpHostingStack extends TerraformStack {
   public readonly entraApp?: McpEntraApp;
   /** Container Apps built-in auth in front of the server; only in `entra` mode. */
   public readonly easyAuth?: McpEasyAuth;
+  /** Workbook, alerts and availability test (docs/operations.md). */
+  public readonly monitoring: Monitoring;
+  /** The custom hostname with its managed certificate; only with `customDomainHostName`. */
+  public readonly customDomain?: McpCustomDomain;
 
   constructor(scope: Construct, id: string, props: McpHostingStackProps) {
     super(scope, id);
@@ -72,11 +78,22 @@ export class McpHostingStack extends TerraformStack {
       name: baseName,
       logRetentionInDays: config.logRetentionInDays,
       applicationInsightsEnabled: config.applicationInsightsEnabled,
+      // A virtual network makes the environment a workload-profiles one (Consumption profile: still per use).
+      ...(config.network
+        ? {
+            ...config.network,
+            workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+          }
+        : {}),
+      diagnosticSettingsEnabled: config.monitoring?.diagnosticSettingsEnabled,
     });
     this.registry = new ContainerRegistry(this, "Registry", {
       ...placement,
       namePrefix: `acr${config.prefix}${config.name}`.replace(/[^a-zA-Z0-9]/g, ""),
       sku: config.registrySku,
+      diagnosticsWorkspaceResourceId: config.monitoring?.diagnosticSettingsEnabled
+        ? this.environment.workspace?.id
+        : undefined,
     });
     this.image =
       config.image.source === "bundled"
@@ -123,6 +140,7 @@ export class McpHostingStack extends TerraformStack {
       maxReplicas: config.scaling.maxReplicas,
       concurrentRequests: config.scaling.concurrentRequests,
       corsAllowedOrigins: config.corsOrigins,
+      customDomainHostName: config.customDomainHostName,
       ...(config.authMode === "apikey"
         ? {
             secrets: { "mcp-api-keys": { keyVaultSecretId: config.apiKeysKeyVaultSecretId ?? "" } },
@@ -143,6 +161,25 @@ export class McpHostingStack extends TerraformStack {
         value: this.easyAuth.unauthenticatedClientAction,
         description:
           "What a request without a token gets: the server's challenge (AllowAnonymous) or Easy Auth's 401",
+      });
+    }
+
+    this.monitoring = addMonitoring(this, config, {
+      baseName,
+      placement,
+      environment: this.environment,
+      app: this.app,
+    });
+    if (config.customDomainHostName) {
+      this.customDomain = new McpCustomDomain(this, "CustomDomain", {
+        hostName: config.customDomainHostName,
+        app: this.app,
+        environment: this.environment,
+        location: config.location,
+      });
+      new TerraformOutput(this, "custom_domain_dns_records", {
+        description: "Create these DNS records before deploying the custom domain",
+        value: this.customDomain.dnsRecords,
       });
     }
 

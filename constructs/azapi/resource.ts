@@ -34,6 +34,36 @@ export interface AzapiResourceConfig extends TerraformMetaArguments {
 
 const TYPE_PATTERN = /^[A-Za-z0-9.]+\/[A-Za-z0-9./]+@\d{4}-\d{2}-\d{2}(-preview)?$/;
 
+/** Throws unless `type` looks like `<Namespace>/<resourceType>@<api-version>` (tokens pass). */
+export function checkAzapiType(scope: Construct, className: string, type: string): void {
+  if (!Token.isUnresolved(type) && !TYPE_PATTERN.test(type)) {
+    throw new ValidationError(
+      scope,
+      className,
+      `type must look like <Namespace>/<resourceType>@<api-version>, e.g. ` +
+        `"Microsoft.App/containerApps/authConfigs@2025-01-01" (got "${type}")`,
+    );
+  }
+}
+
+/** The `TerraformResource` settings of an azapi resource type: its provider and the meta-arguments. */
+export function azapiResourceConfig(terraformResourceType: string, config: TerraformMetaArguments) {
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: {
+      providerName: "azapi",
+      providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,
+    },
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    provisioners: config.provisioners,
+    connection: config.connection,
+    forEach: config.forEach,
+  };
+}
+
 /** `azapi_resource`: any ARM resource by type, name, parent and body. */
 export class AzapiResource extends TerraformResource {
   public static readonly tfResourceType = "azapi_resource";
@@ -41,28 +71,8 @@ export class AzapiResource extends TerraformResource {
   private readonly config: AzapiResourceConfig;
 
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
-    super(scope, id, {
-      terraformResourceType: "azapi_resource",
-      terraformGeneratorMetadata: {
-        providerName: "azapi",
-        providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
-    if (!Token.isUnresolved(config.type) && !TYPE_PATTERN.test(config.type)) {
-      throw new ValidationError(
-        this,
-        "AzapiResource",
-        `type must look like <Namespace>/<resourceType>@<api-version>, e.g. ` +
-          `"Microsoft.App/containerApps/authConfigs@2025-01-01" (got "${config.type}")`,
-      );
-    }
+    super(scope, id, azapiResourceConfig("azapi_resource", config));
+    checkAzapiType(this, "AzapiResource", config.type);
     this.config = config;
   }
 

@@ -1,0 +1,146 @@
+import { TerraformOutput, Testing } from "cdktf";
+import { ContainerAppCustomDomain } from "@cdktf/provider-azurerm/lib/container-app-custom-domain";
+import { McpCustomDomain, McpCustomDomainProps } from "../../constructs/mcp-custom-domain";
+import schemaFixture from "./fixtures/custom-domain-2025-01-01.json";
+import { placement, referenceTo, resources } from "./fixtures";
+import { monitoredApp } from "./monitoring-fixtures";
+import { ReducedSchema, schemaProblems } from "./schema-walk";
+
+const HOST = "mcp.example.com";
+const definitions = schemaFixture.definitions as ReducedSchema["definitions"];
+
+function synthDomain(
+  props: Partial<McpCustomDomainProps> = {},
+  appHost: string | null = props.hostName ?? HOST,
+): string {
+  return Testing.synthScope((scope) => {
+    const { environment, app } = monitoredApp(scope, { customDomainHostName: appHost ?? undefined });
+    const domain = new McpCustomDomain(scope, "Domain", {
+      hostName: HOST,
+      app,
+      environment,
+      location: placement.location,
+      ...props,
+    });
+    new TerraformOutput(scope, "dns", { value: domain.dnsRecords });
+  });
+}
+
+function azapi(synth: string, type: string): Record<string, unknown> {
+  const [resource] = resources(synth, type);
+  return resource;
+}
+
+describe("McpCustomDomain", () => {
+  it("adds the hostname to the app without a certificate, leaving the binding to the azapi update", () => {
+    const synth = synthDomain();
+    expect(synth).toHaveResourceWithProperties(ContainerAppCustomDomain, {
+      name: HOST,
+      container_app_id: referenceTo("azurerm_container_app", "id"),
+      lifecycle: { ignore_changes: ["certificate_binding_type", "container_app_environment_certificate_id"] },
+    });
+    expect(azapi(synth, "azurerm_container_app_custom_domain")).not.toHaveProperty(
+      "certificate_binding_type",
+    );
+  });
+
+  it("issues a managed certificate in the environment after the hostname exists, with a schema-valid body", () => {
+    const certificate = azapi(synthDomain(), "azapi_resource");
+    expect(certificate).toMatchObject({
+      type: "Microsoft.App/managedEnvironments/managedCertificates@2025-01-01",
+      name: "mc-mcp-example-com",
+      parent_id: referenceTo("azurerm_container_app_environment", "id"),
+      location: "northeurope",
+      body: { properties: { subjectName: HOST, domainControlValidation: "CNAME" } },
+      depends_on: [expect.stringMatching(/^azurerm_container_app_custom_domain\./)],
+    });
+    const body = { ...(certificate.body as object), location: certificate.location };
+    expect(schemaProblems({ root: "ManagedCertificate", definitions }, body)).toEqual([]);
+  });
+
+  it("binds the certificate with SNI through an update of the app's ingress, with a schema-valid body", () => {
+    const binding = azapi(synthDomain(), "azapi_update_resource");
+    expect(binding).toMatchObject({
+      type: "Microsoft.App/containerApps@2025-01-01",
+      resource_id: referenceTo("azurerm_container_app", "id"),
+      body: {
+        properties: {
+          configuration: {
+            ingress: {
+              customDomains: [
+                { name: HOST, bindingType: "SniEnabled", certificateId: referenceTo("azapi_resource", "id") },
+              ],
+            },
+          },
+        },
+      },
+    });
+    expect(schemaProblems({ root: "ContainerApp", definitions }, binding.body)).toEqual([]);
+  });
+
+  it("the schema check catches a misspelled key", () => {
+    const misspelled = {
+      properties: { configuration: { ingress: { customDomains: [{ name: HOST, binding: "x" }] } } },
+    };
+    expect(schemaProblems({ root: "ContainerApp", definitions }, misspelled)).toEqual([
+      "body.properties.configuration.ingress.customDomains[0].binding: not a property of the schema",
+    ]);
+  });
+
+  it("names the DNS records to create: a CNAME to the app and the asuid TXT verification", () => {
+    const outputs = (JSON.parse(synthDomain()) as { output: { dns: { value: unknown } } }).output;
+    expect(outputs.dns.value).toEqual([
+      {
+        type: "CNAME",
+        name: HOST,
+        value: expect.stringMatching(/^ca-test\.\$\{azurerm_container_app_environment\./),
+      },
+      {
+        type: "TXT",
+        name: `asuid.${HOST}`,
+        value: referenceTo("azurerm_container_app", "custom_domain_verification_id"),
+      },
+    ]);
+  });
+
+  it("makes the custom hostname the app's public URL and allows it as a Host", () => {
+    const [app] = resources(synthDomain(), "azurerm_container_app");
+    const env = (app.template as { container: { env: { name: string; value?: string }[] }[] }).container[0]
+      .env;
+    const value = (name: string) => env.find((entry) => entry.name === name)?.value;
+    expect(value("MCP_PUBLIC_URL")).toBe(`https://${HOST}`);
+    expect(value("MCP_ALLOWED_HOSTS")).toMatch(
+      new RegExp(`^ca-test\\.\\$\\{[^}]+\\},${HOST.replace(/\./g, "\\.")}$`),
+    );
+  });
+
+  it("fails when the app was not given the hostname", () => {
+    expect(() => synthDomain({}, null)).toThrow(
+      /McpCustomDomain 'stack\/Domain': app must serve the hostname: pass customDomainHostName: 'mcp\.example\.com' to its McpContainerApp/,
+    );
+  });
+
+  it("fails when the hostname is malformed", () => {
+    expect(() => synthDomain({ hostName: "MCP_example" }, HOST)).toThrow(
+      "McpCustomDomain 'stack/Domain': hostName must be a lowercase DNS name with at least two labels, like mcp.example.com (got 'MCP_example')",
+    );
+  });
+
+  it("fails when the hostname is under azurecontainerapps.io", () => {
+    expect(() => synthDomain({ hostName: "x.westeurope.azurecontainerapps.io" }, HOST)).toThrow(
+      /hostName must be a domain you own, not one under azurecontainerapps\.io/,
+    );
+  });
+});
+
+describe("McpContainerApp customDomainHostName", () => {
+  it("fails when it is not a DNS name", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        monitoredApp(scope, { customDomainHostName: "https://mcp.example.com" });
+      }),
+    ).toThrow(
+      "McpContainerApp 'stack/Server': customDomainHostName must be a lowercase DNS name like mcp.example.com (got 'https://mcp.example.com')",
+    );
+  });
+});

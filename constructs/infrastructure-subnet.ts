@@ -1,0 +1,96 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { cidrContains, parseIpv4Cidr } from "./private/cidr";
+import { ValidationError } from "./validation-error";
+
+export interface InfrastructureSubnetProps {
+  readonly resourceGroupName: string;
+  /** Azure region; always explicit. */
+  readonly location: string;
+  /** Base name: the virtual network is `vnet-<name>`, the subnet `snet-cae-<name>`. */
+  readonly name: string;
+  /** The virtual network's address space, an IPv4 CIDR range such as `10.40.0.0/16`. */
+  readonly addressSpace: string;
+  /**
+   * The infrastructure subnet's range, inside `addressSpace`.
+   * @default - the whole `addressSpace`
+   */
+  readonly subnetAddressPrefix?: string;
+  /**
+   * Delegate the subnet to `Microsoft.App/environments`. Workload-profiles environments need the
+   * delegation; Consumption-only environments must not have it.
+   * @default true
+   */
+  readonly delegationEnabled?: boolean;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CLASS = "InfrastructureSubnet";
+
+/** A virtual network with one subnet dedicated to a Container Apps environment's infrastructure. */
+export class InfrastructureSubnet extends Construct {
+  public readonly virtualNetwork: VirtualNetwork;
+  /** The subnet (`Resource`). */
+  public readonly resource: Subnet;
+  public readonly subnetId: string;
+  /** The subnet's prefix length (23 for a /23), for size checks; undefined when the range is a token. */
+  public readonly prefixLength?: number;
+
+  constructor(scope: Construct, id: string, props: InfrastructureSubnetProps) {
+    super(scope, id);
+    const subnetPrefix = props.subnetAddressPrefix ?? props.addressSpace;
+    const space = this.parse("addressSpace", props.addressSpace);
+    const subnet = this.parse("subnetAddressPrefix", subnetPrefix);
+    if (space && subnet && !cidrContains(space, subnet)) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `subnetAddressPrefix must lie inside addressSpace (got subnetAddressPrefix=${subnetPrefix}, addressSpace=${props.addressSpace})`,
+      );
+    }
+    this.prefixLength = subnet?.prefixLength;
+
+    this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
+      name: `vnet-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      addressSpace: [props.addressSpace],
+      tags: { ...props.tags },
+    });
+    this.resource = new Subnet(this, "Resource", {
+      name: `snet-cae-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      virtualNetworkName: this.virtualNetwork.name,
+      addressPrefixes: [subnetPrefix],
+      delegation:
+        (props.delegationEnabled ?? true)
+          ? [
+              {
+                name: "container-apps",
+                serviceDelegation: {
+                  name: "Microsoft.App/environments",
+                  actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+                },
+              },
+            ]
+          : undefined,
+    });
+    this.subnetId = this.resource.id;
+  }
+
+  private parse(field: string, value: string): ReturnType<typeof parseIpv4Cidr> {
+    if (Token.isUnresolved(value)) return undefined;
+    const parsed = parseIpv4Cidr(value);
+    if (!parsed) {
+      throw new ValidationError(
+        this,
+        CLASS,
+        `${field} must be an IPv4 CIDR range whose address starts the range, like 10.40.0.0/16 (got '${value}')`,
+      );
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,195 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
+import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
+import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
+import { McpContainerApp } from "./mcp-container-app";
+import { McpEnvironment } from "./mcp-environment";
+import { alertQueries } from "./monitoring-queries";
+import { ValidationError } from "./validation-error";
+
+export interface McpAlertsProps {
+  readonly resourceGroupName: string;
+  /** Azure region of the log alert rules (the workspace's region). */
+  readonly location: string;
+  /** Base name: the action group is `ag-<name>`, the alerts `alert-<name>-<what>`. */
+  readonly name: string;
+  /**
+   * The environment whose workspace holds the logs and spans; it must be one this library created, with
+   * Application Insights (the tool alerts read the tool-call spans).
+   */
+  readonly environment: McpEnvironment;
+  readonly app: McpContainerApp;
+  /**
+   * Who is mailed when an alert fires. With none, the action group exists with no receivers: alerts still
+   * fire and show in the portal (Monitor > Alerts), and receivers can be added later without touching the rules.
+   * @default []
+   */
+  readonly emailReceivers?: readonly string[];
+  /** Alert when more than this percentage of non-probe requests get a 5xx in 15 minutes (at least 20 requests). @default 5 */
+  readonly http5xxPercentThreshold?: number;
+  /** Alert when a tool's 95th percentile call duration exceeds this over 15 minutes (at least 10 calls). @default 5000 */
+  readonly toolLatencyP95ThresholdMs?: number;
+  /** Alert when more than this percentage of a tool's calls fail in 15 minutes (at least 10 calls). @default 10 */
+  readonly toolErrorPercentThreshold?: number;
+  /** Alert when replicas restart more than this many times in 15 minutes. @default 2 */
+  readonly replicaRestartsThreshold?: number;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CLASS = "McpAlerts";
+// Deliberately simple: one @, no spaces, a dot in the domain. Azure rejects what this lets through at deploy.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * The service's alerts, all sent to one action group: HTTP 5xx rate, replica restarts, p95 latency of
+ * `tools/call` per tool, and tool error rate per tool. Log alerts evaluate every 5 minutes over 15.
+ */
+export class McpAlerts extends Construct {
+  public readonly actionGroup: MonitorActionGroup;
+  public readonly http5xxAlert: MonitorScheduledQueryRulesAlertV2;
+  public readonly toolLatencyAlert: MonitorScheduledQueryRulesAlertV2;
+  public readonly toolErrorAlert: MonitorScheduledQueryRulesAlertV2;
+  public readonly replicaRestartAlert: MonitorMetricAlert;
+
+  constructor(scope: Construct, id: string, props: McpAlertsProps) {
+    super(scope, id);
+    const emails = props.emailReceivers ?? [];
+    const thresholds = {
+      http5xxPercentThreshold: props.http5xxPercentThreshold ?? 5,
+      toolLatencyP95ThresholdMs: props.toolLatencyP95ThresholdMs ?? 5000,
+      toolErrorPercentThreshold: props.toolErrorPercentThreshold ?? 10,
+      replicaRestartsThreshold: props.replicaRestartsThreshold ?? 2,
+    };
+    const fail = (message: string): never => {
+      throw new ValidationError(this, CLASS, message);
+    };
+    const workspace = props.environment.workspace;
+    if (!workspace) {
+      fail(
+        "environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)",
+      );
+    }
+    if (!props.environment.applicationInsights) {
+      fail(
+        "environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
+      );
+    }
+    emails.forEach((email, i) => {
+      if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+        fail(`emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`);
+      }
+    });
+    for (const [field, value] of Object.entries(thresholds)) {
+      if (!Token.isUnresolved(value) && !(Number.isFinite(value) && value >= 0)) {
+        fail(`${field} must be a number >= 0 (got ${value})`);
+      }
+    }
+    const tags = { ...props.tags };
+
+    this.actionGroup = new MonitorActionGroup(this, "ActionGroup", {
+      name: `ag-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: "global",
+      // At most 12 characters: the sender name of mails and texts.
+      shortName: props.name.slice(0, 12),
+      emailReceiver: emails.map((emailAddress, i) => ({
+        name: `email-${i}`,
+        emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      tags,
+    });
+    const queries = alertQueries(props.app.name);
+    const logAlert = (
+      alertId: string,
+      description: string,
+      severity: number,
+      criteria: { query: string; column: string; threshold: number; splitByTool: boolean },
+    ) =>
+      new MonitorScheduledQueryRulesAlertV2(this, alertId, {
+        name: `alert-${props.name}-${alertId.toLowerCase()}`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        description,
+        severity,
+        scopes: [workspace!.id],
+        evaluationFrequency: "PT5M",
+        windowDuration: "PT15M",
+        // Azure checks the query against the workspace at creation, and ContainerAppConsoleLogs_CL exists only
+        // once the first log line arrived. npm test checks every query against the schema offline instead.
+        skipQueryValidation: true,
+        criteria: [
+          {
+            query: criteria.query,
+            timeAggregationMethod: "Maximum",
+            metricMeasureColumn: criteria.column,
+            operator: "GreaterThan",
+            threshold: criteria.threshold,
+            dimension: criteria.splitByTool
+              ? [{ name: "tool", operator: "Include", values: ["*"] }]
+              : undefined,
+            failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+          },
+        ],
+        autoMitigationEnabled: true,
+        action: { actionGroups: [this.actionGroup.id] },
+        tags,
+      });
+
+    this.http5xxAlert = logAlert(
+      "Http5xx",
+      `More than ${thresholds.http5xxPercentThreshold}% of MCP requests failed with 5xx in 15 minutes`,
+      1,
+      {
+        query: queries.http5xxPercent,
+        column: "failedPercent",
+        threshold: thresholds.http5xxPercentThreshold,
+        splitByTool: false,
+      },
+    );
+    this.toolLatencyAlert = logAlert(
+      "ToolLatency",
+      `A tool's p95 tools/call duration exceeded ${thresholds.toolLatencyP95ThresholdMs} ms over 15 minutes`,
+      2,
+      {
+        query: queries.toolLatencyP95,
+        column: "p95Ms",
+        threshold: thresholds.toolLatencyP95ThresholdMs,
+        splitByTool: true,
+      },
+    );
+    this.toolErrorAlert = logAlert(
+      "ToolErrors",
+      `More than ${thresholds.toolErrorPercentThreshold}% of a tool's calls failed in 15 minutes`,
+      2,
+      {
+        query: queries.toolErrorPercent,
+        column: "errorPercent",
+        threshold: thresholds.toolErrorPercentThreshold,
+        splitByTool: true,
+      },
+    );
+    this.replicaRestartAlert = new MonitorMetricAlert(this, "ReplicaRestarts", {
+      name: `alert-${props.name}-replicarestarts`,
+      resourceGroupName: props.resourceGroupName,
+      description: `Replicas restarted more than ${thresholds.replicaRestartsThreshold} times in 15 minutes`,
+      severity: 1,
+      scopes: [props.app.containerAppId],
+      frequency: "PT5M",
+      windowSize: "PT15M",
+      criteria: [
+        {
+          metricNamespace: "Microsoft.App/containerApps",
+          metricName: "RestartCount",
+          aggregation: "Total",
+          operator: "GreaterThan",
+          threshold: thresholds.replicaRestartsThreshold,
+        },
+      ],
+      action: [{ actionGroupId: this.actionGroup.id }],
+      tags,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
+import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
+import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
+import { ValidationError } from "./validation-error";
+
+export interface McpAvailabilityTestProps {
+  readonly resourceGroupName: string;
+  /** Azure region of the test resource (the Application Insights region). */
+  readonly location: string;
+  /** Base name: the test is `webtest-<name>-healthz`. */
+  readonly name: string;
+  readonly applicationInsights: ApplicationInsights;
+  /** The service's base URL, `https://<fqdn>`; the test requests `<url>/healthz` and expects 200. */
+  readonly url: string;
+  /** Where the alert goes. */
+  readonly actionGroup: MonitorActionGroup;
+  /**
+   * Application Insights test locations (their ids, e.g. `emea-nl-ams-azr`); at least 3.
+   * @default - West Europe, North Europe and France Central
+   */
+  readonly geoLocations?: readonly string[];
+  /**
+   * Alert when this many locations fail at once.
+   * @default 2
+   */
+  readonly failedLocationCount?: number;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CLASS = "McpAvailabilityTest";
+export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge"];
+
+/**
+ * An Application Insights standard web test on `/healthz` every 5 minutes from several locations, and an
+ * alert when `failedLocationCount` of them fail. It needs a public endpoint (not an internal environment).
+ */
+export class McpAvailabilityTest extends Construct {
+  public readonly webTest: ApplicationInsightsStandardWebTest;
+  public readonly alert: MonitorMetricAlert;
+
+  constructor(scope: Construct, id: string, props: McpAvailabilityTestProps) {
+    super(scope, id);
+    const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
+    const failedLocationCount = props.failedLocationCount ?? 2;
+    const fail = (message: string): never => {
+      throw new ValidationError(this, CLASS, message);
+    };
+    if (locations.length < 3 || new Set(locations).size !== locations.length) {
+      fail(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`);
+    }
+    if (
+      !Token.isUnresolved(failedLocationCount) &&
+      (!Number.isInteger(failedLocationCount) ||
+        failedLocationCount < 1 ||
+        failedLocationCount > locations.length)
+    ) {
+      fail(
+        `failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`,
+      );
+    }
+    if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+$/.test(props.url)) {
+      fail(`url must be https://<host> without a path (got '${props.url}')`);
+    }
+    const tags = { ...props.tags };
+
+    this.webTest = new ApplicationInsightsStandardWebTest(this, "Resource", {
+      name: `webtest-${props.name}-healthz`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      applicationInsightsId: props.applicationInsights.id,
+      description: "GET /healthz expects 200 and a certificate valid for 7 more days",
+      geoLocations: [...locations],
+      frequency: 300,
+      timeout: 30,
+      retryEnabled: true,
+      enabled: true,
+      request: { url: `${props.url}/healthz`, httpVerb: "GET", followRedirectsEnabled: false },
+      validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
+      tags,
+    });
+    this.alert = new MonitorMetricAlert(this, "Alert", {
+      name: `alert-${props.name}-availability`,
+      resourceGroupName: props.resourceGroupName,
+      description: `/healthz failed from ${failedLocationCount} or more of ${locations.length} locations`,
+      severity: 1,
+      scopes: [this.webTest.id, props.applicationInsights.id],
+      applicationInsightsWebTestLocationAvailabilityCriteria: {
+        webTestId: this.webTest.id,
+        componentId: props.applicationInsights.id,
+        failedLocationCount,
+      },
+      action: [{ actionGroupId: props.actionGroup.id }],
+      tags,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { Construct } from "constructs";
+import { McpAlerts } from "../constructs/mcp-alerts";
+import { McpAvailabilityTest } from "../constructs/mcp-availability-test";
+import { McpContainerApp } from "../constructs/mcp-container-app";
+import { McpEnvironment } from "../constructs/mcp-environment";
+import { McpWorkbook } from "../constructs/mcp-workbook";
+import { EnvironmentConfig } from "./environments";
+
+export interface Monitoring {
+  readonly workbook: McpWorkbook;
+  readonly alerts?: McpAlerts;
+  readonly availabilityTest?: McpAvailabilityTest;
+}
+
+/**
+ * What an operator looks at: the workbook always (it is free), alerts and the `/healthz` availability test
+ * when the environment's `monitoring` config asks for them.
+ */
+export function addMonitoring(
+  scope: Construct,
+  config: EnvironmentConfig,
+  parts: {
+    readonly baseName: string;
+    readonly placement: { resourceGroupName: string; location: string; tags: Record<string, string> };
+    readonly environment: McpEnvironment;
+    readonly app: McpContainerApp;
+  },
+): Monitoring {
+  const { baseName, placement, environment, app } = parts;
+  const workbook = new McpWorkbook(scope, "Workbook", {
+    ...placement,
+    displayName: baseName,
+    environment,
+    app,
+  });
+  const alerts = config.monitoring?.alertsEnabled
+    ? new McpAlerts(scope, "Alerts", {
+        ...placement,
+        name: baseName,
+        environment,
+        app,
+        emailReceivers: config.monitoring.alertEmailReceivers,
+      })
+    : undefined;
+  const insights = environment.applicationInsights;
+  const availabilityTest =
+    config.monitoring?.availabilityTestEnabled && alerts && insights
+      ? new McpAvailabilityTest(scope, "Availability", {
+          ...placement,
+          name: baseName,
+          applicationInsights: insights,
+          url: app.url,
+          actionGroup: alerts.actionGroup,
+        })
+      : undefined;
+  return { workbook, alerts, availabilityTest };
+}

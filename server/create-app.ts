@@ -13,7 +13,9 @@ import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
 import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
+import { methodNotAllowed } from "./http/method-not-allowed";
 import { requestLogging } from "./http/request-logging";
+import { FrontControls, mountFront } from "./front/mount";
 import { LegacySseSessions } from "./transports/legacy-sse";
 import { StatefulSessions } from "./transports/stateful";
 import { statelessPost } from "./transports/stateless";
@@ -43,6 +45,8 @@ export interface McpAppControls {
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };
+  /** Front mode (MCP_UPSTREAM_URL / MCP_UPSTREAM_COMMAND) only. */
+  readonly front?: FrontControls;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -87,6 +91,26 @@ export function createApp(
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = jsonRpcBody(config.maxBodyBytes);
+  if (config.front) {
+    // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----
+    const front = mountFront(app, config.front, {
+      lifecycle,
+      readiness,
+      logger,
+      heartbeatMs: config.sseHeartbeatMs,
+      body,
+    });
+    app.use(jsonRpcErrorHandler(config.maxBodyBytes));
+    const controls = {
+      lifecycle,
+      readiness,
+      logger,
+      sessionCounts: () => ({ legacySse: 0, stateful: 0 }),
+      front,
+    };
+    return Object.assign(app, { mcp: controls });
+  }
+
   let statefulCount = (): number => 0;
   if (config.sessionMode === "stateful") {
     const sessions = new StatefulSessions(serverFactory, lifecycle, {
@@ -138,15 +162,4 @@ function configuredAuth(
   const middleware = createAuthMiddleware(config.auth, { ...tuning, publicUrl: config.publicUrl, logger });
   readiness.add(middleware.readiness.name, () => middleware.readiness.check());
   return middleware;
-}
-
-function methodNotAllowed(allow: string): RequestHandler {
-  return (req, res) =>
-    sendJsonRpcError(
-      res,
-      405,
-      JsonRpcCode.ServerError,
-      `Method Not Allowed: ${req.method} ${req.path} (allowed: ${allow})`,
-      { Allow: allow },
-    );
 }

@@ -97,6 +97,6 @@ export function parseFrontConfig(env: Env): FrontConfig | undefined {
     env: childEnv(env),
     timeoutMs,
     maxChildren: integer(env, "MCP_UPSTREAM_MAX_CHILDREN", 20, 1, 1000),
-    idleMs: integer(env, "MCP_UPSTREAM_IDLE_SECONDS", 300, 5, 86_400) * 1000,
+    idleMs: integer(env, "MCP_UPSTREAM_IDLE_SECONDS", 300, 1, 86_400) * 1000,
   };
 }

@@ -46,6 +46,14 @@ export class ExchangeWriter {
     this.writeEvent(message);
   }
 
+  /** A request that was cancelled gets no answer (per the spec); the exchange ends when nothing else waits. */
+  drop(id: RequestId): void {
+    if (this.ended || !this.waiting.delete(id)) return;
+    if (this.waiting.size > 0) return;
+    if (this.responses.length > 0) this.finish();
+    else this.cut();
+  }
+
   /** Ends without waiting any longer (the client left, or draining is over). */
   cut(): void {
     if (this.ended) return;

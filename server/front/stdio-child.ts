@@ -27,6 +27,8 @@ interface Pending {
   readonly clientId: RequestId;
   readonly progressToken?: string | number;
   readonly deliver: Deliver;
+  /** Runs when the request is cancelled: no answer will come. */
+  readonly onCancel?: () => void;
 }
 
 /** The upstream command as messages name it: the executable's base name (arguments may hold secrets). */
@@ -96,7 +98,7 @@ export class StdioChild {
   }
 
   /** Sends a request; its response and progress go to `deliver`. Returns the child-side id (for cancel). */
-  request(message: JSONRPCRequest, deliver: Deliver): number {
+  request(message: JSONRPCRequest, deliver: Deliver, onCancel?: () => void): number {
     this.lastUsed = Date.now();
     const childId = this.nextId++;
     const meta = message.params?._meta as Record<string, unknown> | undefined;
@@ -105,7 +107,7 @@ export class StdioChild {
       progressToken === undefined
         ? message.params
         : { ...message.params, _meta: { ...meta, progressToken: `p${childId}` } };
-    this.pending.set(childId, { clientId: message.id, progressToken, deliver });
+    this.pending.set(childId, { clientId: message.id, progressToken, deliver, onCancel });
     this.write({ ...message, id: childId, params });
     return childId;
   }
@@ -119,7 +121,10 @@ export class StdioChild {
 
   /** Cancels a pending request: the child is told, nothing more is delivered for it. */
   cancel(childId: number, reason: string): void {
-    if (!this.pending.delete(childId)) return;
+    const entry = this.pending.get(childId);
+    if (!entry) return;
+    this.pending.delete(childId);
+    entry.onCancel?.();
     this.write({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: childId, reason } });
   }
 

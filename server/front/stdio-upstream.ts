@@ -122,7 +122,11 @@ export function stdioUpstream(
       if (isJSONRPCRequest(message)) {
         if (message.method === "initialize")
           deliver({ jsonrpc: "2.0", id: message.id, result: initializeResult });
-        else forwarded.set(message.id, child.request(message, deliver));
+        else
+          forwarded.set(
+            message.id,
+            child.request(message, deliver, () => writer.drop(message.id)),
+          );
       } else if (isJSONRPCNotification(message)) {
         forwardNotification(child, message);
       }

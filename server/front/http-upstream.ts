@@ -103,7 +103,7 @@ export function httpUpstream(
   function exchange(req: Request, res: Response, body: Buffer | undefined): void {
     const ids = body ? requestIdsOf(req.body) : [];
     const headers = headersFor(req, res);
-    // Only requests wait for an answer; a GET stream may stay quiet as long as the upstream likes.
+    // Requests must keep hearing from the upstream; a GET stream only has to open in time.
     const silenceLimited = ids.length > 0;
     const finishRequest = silenceLimited ? lifecycle.beginRequest() : () => undefined;
     let done = false;
@@ -126,8 +126,8 @@ export function httpUpstream(
       failExchange(res, status, ids, message);
     };
     const arm = (): void => {
-      if (!silenceLimited) return;
       clearTimeout(timer);
+      if (!silenceLimited && upstreamResponse) return; // a stream, once open, may stay quiet
       timer = setTimeout(() => {
         fail(
           504,
@@ -147,15 +147,27 @@ export function httpUpstream(
     };
     for (const key of keys) open.set(key, cut);
 
-    const upstream: ClientRequest = client.request(url, {
-      method: req.method,
-      agent,
-      headers: body ? { ...headers, "content-length": body.length } : headers,
-    });
-    upstream.on("error", (error: NodeJS.ErrnoException) =>
-      fail(502, `${name} is unreachable or failed (${error.code ?? error.message})`),
-    );
-    upstream.on("response", (response) => {
+    const send = (retryOnStaleSocket: boolean): ClientRequest => {
+      const request = client.request(url, {
+        method: req.method,
+        agent,
+        headers: body ? { ...headers, "content-length": body.length } : headers,
+      });
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the upstream closed just as it was reused: the request never reached it
+        // (node's documented retry case), so sending it once more cannot run anything twice.
+        if (retryOnStaleSocket && request.reusedSocket && error.code === "ECONNRESET" && !done) {
+          upstream = send(false);
+          upstream.on("response", onResponse);
+          upstream.end(body);
+          return;
+        }
+        fail(502, `${name} is unreachable or failed (${error.code ?? error.message})`);
+      });
+      return request;
+    };
+    let upstream = send(true);
+    const onResponse = (response: IncomingMessage): void => {
       upstreamResponse = response;
       arm();
       res.status(response.statusCode ?? 502);
@@ -181,7 +193,8 @@ export function httpUpstream(
       response.on("close", () => {
         if (!response.complete) fail(502, `${name} closed its response before the answer was complete`);
       });
-    });
+    };
+    upstream.on("response", onResponse);
     res.once("close", () => {
       if (done) return;
       // The caller went away first: stop the upstream work it asked for.

@@ -205,6 +205,11 @@ describe("front mode over HTTP, what the upstream sees", () => {
       // The abandoned request is cancelled upstream too.
       await eventually(() => upstream.requests.some((r) => r.body.includes("notifications/cancelled")));
       expect(front.app.mcp.lifecycle.requestsInFlight).toBe(0);
+      // A GET stream that never opens times out the same way.
+      const stream = await fetch(front.mcpUrl, {
+        headers: { accept: "text/event-stream", "mcp-session-id": "s" },
+      });
+      expect(stream.status).toBe(504);
     } finally {
       await front.close();
       await upstream.close();

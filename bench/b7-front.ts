@@ -1,0 +1,36 @@
+import { checkEcho, measureAlternating, Target } from "./b1-throughput";
+import { openEverythingSession } from "./lib/everything";
+import { startOurs } from "./lib/ours";
+import { Figure, goalAtLeast, reported } from "./lib/report";
+import { median, ratio } from "./lib/stats";
+import { startEverything } from "./lib/targets";
+
+/**
+ * B7: front mode's cost. server-everything over Streamable HTTP called directly, and through our bundle
+ * with MCP_UPSTREAM_URL pointing at the same process (same session), in alternating rounds. Goal: the
+ * front keeps at least 85 % of the direct throughput on tools/call.
+ */
+export async function runB7(): Promise<Figure[]> {
+  const everything = await startEverything();
+  const sessionId = await openEverythingSession(everything.url);
+  const session = { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" };
+  const targets: Target[] = [{ key: "direct", server: everything, headers: session }];
+  try {
+    const front = await startOurs("front", { MCP_UPSTREAM_URL: `${everything.url}/mcp` });
+    targets.push({ key: "front", server: front, headers: session });
+    for (const target of targets) await checkEcho(target);
+    const results = await measureAlternating(targets);
+    const rps = (key: string) => median(results.get(key)!.map((r) => r.requestsPerSecond));
+    const p50 = (key: string) => median(results.get(key)!.map((r) => r.p50Ms));
+    return [
+      reported("B7", "server-everything direct throughput", rps("direct"), "req/s"),
+      reported("B7", "through the front throughput", rps("front"), "req/s"),
+      reported("B7", "server-everything direct p50", p50("direct"), "ms"),
+      reported("B7", "through the front p50", p50("front"), "ms"),
+      goalAtLeast("B7", "front / direct (tools/call over HTTP)", ratio(rps("front"), rps("direct")), 0.85),
+    ];
+  } finally {
+    // `direct` is the server-everything process itself.
+    await Promise.all(targets.map((t) => t.server.stop()));
+  }
+}

@@ -1,11 +1,12 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { callerHeaders } from "../../../server/front/caller-headers";
-import { ServerDeps } from "../../../server/create-server";
+import { recording } from "../support/recording";
 import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 import {
   connectClient,
+  startLongCall,
+  text,
   EverythingHttp,
   freePort,
   startEverythingHttp,
@@ -13,9 +14,6 @@ import {
 } from "./support";
 
 const KEY = "front-key-0123456789abcdef";
-
-const text = (result: unknown): string =>
-  ((result as CallToolResult).content as { type: string; text?: string }[]).map((c) => c.text ?? "").join("");
 
 describe("front mode over HTTP, server-everything as the upstream", () => {
   let everything: EverythingHttp;
@@ -102,17 +100,7 @@ describe("front mode over HTTP, server-everything as the upstream", () => {
   it("reports the upstream in /readyz, and a crashed upstream fails the call with an error naming it", async () => {
     expect(await (await fetch(`${front.base}/readyz`)).json()).toMatchObject({ checks: { upstream: "ok" } });
     const client = await connectClient(front.mcpUrl, { "x-api-key": KEY });
-    let progressed = false;
-    const call = client
-      .callTool(
-        { name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } },
-        undefined,
-        {
-          onprogress: () => (progressed = true),
-        },
-      )
-      .catch((error: Error) => error);
-    await eventually(() => progressed, 10_000);
+    const { call } = await startLongCall(client, 30);
     await everything.stop();
     const error = await call;
     expect(error).toBeInstanceOf(Error);
@@ -251,21 +239,6 @@ describe("front mode over HTTP, what the upstream sees", () => {
 });
 
 describe("front mode over HTTP, our own server as the upstream", () => {
-  /** The upstream records what its tools finally returned, to see a cancelled tool stop. */
-  function recording(): { deps: ServerDeps; finished: CallToolResult[] } {
-    const finished: CallToolResult[] = [];
-    return {
-      finished,
-      deps: {
-        wrapToolHandler: async (_call, next) => {
-          const result = await next();
-          finished.push(result);
-          return result;
-        },
-      },
-    };
-  }
-
   it("passes a cancel on: the client aborts, the upstream tool stops", async () => {
     const { deps, finished } = recording();
     const upstream = await startServer({}, {}, {}, deps);

@@ -1,15 +1,11 @@
-import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
-import { connectClient, EVERYTHING_STDIO_COMMAND } from "./support";
+import { connectClient, EVERYTHING_STDIO_COMMAND, startLongCall, text } from "./support";
 
 const ALICE = "alice-key-0123456789abcdef";
 const BOB = "bob-key-0123456789abcdefgh";
 const AS_ALICE = { "x-api-key": ALICE };
 const AS_BOB = { "x-api-key": BOB };
 const alice = { kind: "apikey", id: "alice", scopes: [], roles: [] } as const;
-
-const text = (result: unknown): string =>
-  ((result as CallToolResult).content as { type: string; text?: string }[]).map((c) => c.text ?? "").join("");
 
 function startFront(env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer({
@@ -98,17 +94,7 @@ describe("front mode over stdio, server-everything as the upstream", () => {
 
   it("answers pending calls with an error when the child crashes, and restarts it on the next call", async () => {
     const client = await connectClient(front.mcpUrl, AS_ALICE);
-    let progressed = false;
-    const call = client
-      .callTool(
-        { name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } },
-        undefined,
-        {
-          onprogress: () => (progressed = true),
-        },
-      )
-      .catch((error: Error) => error);
-    await eventually(() => progressed, 10_000);
+    const { call } = await startLongCall(client, 30);
     const first = front.app.mcp.front?.pool?.childOf(alice)?.pid as number;
     process.kill(first, "SIGKILL");
     const error = await call;
@@ -126,18 +112,7 @@ describe("front mode over stdio, server-everything as the upstream", () => {
   it("cancels in the child when the client aborts", async () => {
     const client = await connectClient(front.mcpUrl, AS_ALICE);
     const abort = new AbortController();
-    let progressed = false;
-    const call = client
-      .callTool(
-        { name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } },
-        undefined,
-        {
-          signal: abort.signal,
-          onprogress: () => (progressed = true),
-        },
-      )
-      .catch((error: unknown) => error);
-    await eventually(() => progressed, 10_000);
+    const { call } = await startLongCall(client, 30, abort.signal);
     expect(front.app.mcp.front?.pool?.childOf(alice)?.inFlight).toBe(1);
     abort.abort("user cancelled");
     expect(await call).toBeInstanceOf(Error);
@@ -148,13 +123,7 @@ describe("front mode over stdio, server-everything as the upstream", () => {
 
   it("drains with a call in flight: new calls get 503, the running one finishes, then the children stop", async () => {
     const client = await connectClient(front.mcpUrl, AS_ALICE);
-    let progressed = false;
-    const call = client.callTool(
-      { name: "trigger-long-running-operation", arguments: { duration: 1, steps: 2 } },
-      undefined,
-      { onprogress: () => (progressed = true) },
-    );
-    await eventually(() => progressed, 10_000);
+    const { call } = await startLongCall(client, 2);
     const drained = front.app.mcp.lifecycle.drain(20_000);
     const refused = await fetch(front.mcpUrl, {
       method: "POST",
@@ -201,13 +170,7 @@ describe("front mode over stdio, limits", () => {
     const front = await startFront({ MCP_UPSTREAM_MAX_CHILDREN: "1" });
     try {
       const client = await connectClient(front.mcpUrl, AS_ALICE);
-      let progressed = false;
-      const call = client.callTool(
-        { name: "trigger-long-running-operation", arguments: { duration: 1.5, steps: 3 } },
-        undefined,
-        { onprogress: () => (progressed = true) },
-      );
-      await eventually(() => progressed, 10_000);
+      const { call } = await startLongCall(client, 2);
       const refused = await fetch(front.mcpUrl, {
         method: "POST",
         headers: { ...MCP_HEADERS, ...AS_BOB },

@@ -6,11 +6,14 @@ import { isJSONRPCNotification, type RequestId } from "@modelcontextprotocol/sdk
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";
+import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import type { Lifecycle } from "../lifecycle";
+import { sessionOwner } from "../transports/session-owner";
 import type { HttpUpstreamConfig } from "./config";
 import { callerHeaders } from "./caller-headers";
 import { forwardedRequestHeaders, RESPONSE_HEADERS } from "./forwarded-headers";
 import { SseRelay } from "./sse-relay";
+import { UpstreamSessions } from "./upstream-sessions";
 import { failExchange, requestIdsOf } from "./upstream-error";
 
 const READINESS_TIMEOUT_MS = 2000;
@@ -46,6 +49,7 @@ export function httpUpstream(
   const name = upstreamName(url);
   const client = url.protocol === "https:" ? https : http;
   const agent = new client.Agent({ keepAlive: true });
+  const sessions = new UpstreamSessions();
 
   /** Open exchanges by caller, session and request id: a client's notifications/cancelled ends its one. */
   const open = new Map<string, () => void>();
@@ -101,6 +105,17 @@ export function httpUpstream(
   }
 
   function exchange(req: Request, res: Response, body: Buffer | undefined): void {
+    const sessionId = req.headers["mcp-session-id"];
+    const owner = sessionOwner(req);
+    if (typeof sessionId === "string" && !sessions.allows(sessionId, owner)) {
+      sendJsonRpcError(
+        res,
+        404,
+        JsonRpcCode.SessionNotFound,
+        `Session not found: '${sessionId}' has ended or expired; initialize again`,
+      );
+      return;
+    }
     const ids = body ? requestIdsOf(req.body) : [];
     const headers = headersFor(req, res);
     // Requests must keep hearing from the upstream; a GET stream only has to open in time.
@@ -170,7 +185,12 @@ export function httpUpstream(
     const onResponse = (response: IncomingMessage): void => {
       upstreamResponse = response;
       arm();
-      res.status(response.statusCode ?? 502);
+      const status = response.statusCode ?? 502;
+      const issued = response.headers["mcp-session-id"];
+      if (typeof issued === "string" && issued !== sessionId) sessions.record(issued, owner);
+      if (req.method === "DELETE" && typeof sessionId === "string" && status < 300)
+        sessions.forget(sessionId);
+      res.status(status);
       for (const header of RESPONSE_HEADERS) {
         const value = response.headers[header];
         if (value !== undefined) res.setHeader(header, value);

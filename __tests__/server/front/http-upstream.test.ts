@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { callerHeaders } from "../../../server/front/caller-headers";
 import { recording } from "../support/recording";
-import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
+import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 import {
   connectClient,
   startLongCall,
@@ -14,6 +14,7 @@ import {
 } from "./support";
 
 const KEY = "front-key-0123456789abcdef";
+const OTHER_KEY = "other-key-0123456789abcdef";
 
 describe("front mode over HTTP, server-everything as the upstream", () => {
   let everything: EverythingHttp;
@@ -24,7 +25,7 @@ describe("front mode over HTTP, server-everything as the upstream", () => {
     front = await startServer({
       MCP_UPSTREAM_URL: everything.url,
       AUTH_MODE: "apikey",
-      MCP_API_KEYS: `alice:${KEY}`,
+      MCP_API_KEYS: `alice:${KEY},mallory:${OTHER_KEY}`,
       MCP_SSE_HEARTBEAT_SECONDS: "1",
     });
   });
@@ -97,6 +98,28 @@ describe("front mode over HTTP, server-everything as the upstream", () => {
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
   });
 
+  it("keeps each upstream session to the caller that opened it", async () => {
+    const client = await connectClient(front.mcpUrl, { "x-api-key": KEY });
+    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId as string;
+    const asOther = async (key: string) =>
+      fetch(front.mcpUrl, {
+        method: "POST",
+        headers: {
+          ...MCP_HEADERS,
+          "x-api-key": key,
+          "mcp-session-id": sessionId,
+          "mcp-protocol-version": "2025-11-25",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/list" }),
+      });
+    const stolen = await asOther(OTHER_KEY);
+    expect(stolen.status).toBe(404);
+    expect(await stolen.json()).toMatchObject({ error: { code: -32001, message: /Session not found/ } });
+    expect((await asOther(KEY)).status).toBe(200);
+    await client.listTools(); // the owner's session is untouched
+    await client.close();
+  });
+
   it("reports the upstream in /readyz, and a crashed upstream fails the call with an error naming it", async () => {
     expect(await (await fetch(`${front.base}/readyz`)).json()).toMatchObject({ checks: { upstream: "ok" } });
     const client = await connectClient(front.mcpUrl, { "x-api-key": KEY });
@@ -121,6 +144,12 @@ describe("front mode over HTTP, what the upstream sees", () => {
       MCP_API_KEYS: `alice:${KEY}`,
     });
     try {
+      const opened = await fetch(front.mcpUrl, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${KEY}` },
+        body: JSON.stringify(INITIALIZE),
+      });
+      expect(opened.headers.get("mcp-session-id")).toBe("s-1");
       const response = await fetch(front.mcpUrl, {
         method: "POST",
         headers: {
@@ -138,7 +167,7 @@ describe("front mode over HTTP, what the upstream sees", () => {
       });
       expect(await response.json()).toEqual({ jsonrpc: "2.0", id: 3, result: { ok: true } });
       expect(response.headers.get("set-cookie")).toBeNull();
-      const [seen] = upstream.requests;
+      const seen = upstream.requests[1];
       expect(seen.headers).toMatchObject({
         "x-mcp-caller-id": "alice",
         "x-mcp-caller-name": "alice",
@@ -195,7 +224,7 @@ describe("front mode over HTTP, what the upstream sees", () => {
       expect(front.app.mcp.lifecycle.requestsInFlight).toBe(0);
       // A GET stream that never opens times out the same way.
       const stream = await fetch(front.mcpUrl, {
-        headers: { accept: "text/event-stream", "mcp-session-id": "s" },
+        headers: { accept: "text/event-stream" },
       });
       expect(stream.status).toBe(504);
     } finally {

@@ -86,7 +86,12 @@ export async function startRecordingUpstream(
       requests.push({ headers: req.headers, body });
       if (answer) return answer(body, res);
       const id = (JSON.parse(body || "{}") as { id?: unknown }).id ?? null;
-      res.writeHead(200, { "content-type": "application/json", "set-cookie": "upstream=1" });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "set-cookie": "upstream=1",
+        // Like a 2025-era server answering initialize: the session this client goes on with.
+        ...(req.headers["mcp-session-id"] ? {} : { "mcp-session-id": "s-1" }),
+      });
       res.end(JSON.stringify({ jsonrpc: "2.0", id, result: { ok: true } }));
     });
   });

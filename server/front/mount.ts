@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ReadinessRegistry } from "../http/health";
+import { requireStreamableAccept } from "../http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import type { Lifecycle } from "../lifecycle";
@@ -44,7 +45,8 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
   } else {
     const upstream = stdioUpstream(config, lifecycle, heartbeatMs, logger);
     readiness.add("upstream", () => upstream.pool.ready());
-    app.post("/mcp", ...body, upstream.post);
+    // The front answers itself here, as JSON or SSE, so clients must accept both (an HTTP upstream decides alone).
+    app.post("/mcp", requireStreamableAccept, ...body, upstream.post);
     app.all("/mcp", methodNotAllowed("POST"));
     controls = { upstream: "stdio", pool: upstream.pool };
   }

@@ -1,5 +1,6 @@
 import { loadConfig } from "../../../server/config";
 import { parseFrontConfig } from "../../../server/front/config";
+import { startChildServer } from "../support/child-server";
 
 describe("front mode configuration", () => {
   it("is off unless an upstream is named", () => {
@@ -70,5 +71,17 @@ describe("front mode configuration", () => {
     expect(() => parseFrontConfig({ MCP_UPSTREAM_COMMAND: "node x.js", [variable]: value })).toThrow(
       new RegExp(`^${variable}=.* is not valid: expected a whole number`),
     );
+  });
+
+  it("fails at startup, before listening, when both upstreams are set", async () => {
+    const child = startChildServer({
+      MCP_UPSTREAM_URL: "http://localhost:3001/mcp",
+      MCP_UPSTREAM_COMMAND: "node x.js",
+    });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toMatch(
+      /^Configuration error: MCP_UPSTREAM_URL=.* MCP_UPSTREAM_URL and MCP_UPSTREAM_COMMAND are mutually exclusive/m,
+    );
+    expect(child.stdout()).not.toContain("listening");
   });
 });

@@ -6,6 +6,7 @@ import { runB2, runB6 } from "./b2-auth";
 import { runB3 } from "./b3-memory";
 import { runB4 } from "./b4-startup";
 import { runB5 } from "./b5-synth";
+import { runB7 } from "./b7-front";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
 
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B4: runB4,
   B5: runB5,
   B6: runB6,
+  B7: runB7,
 };
 
 async function main(): Promise<void> {

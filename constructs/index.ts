@@ -7,6 +7,7 @@ export * from "./mcp-environment";
 export * from "./container-registry";
 export * from "./bundled-server-image";
 export * from "./mcp-container-app";
+export * from "./mcp-upstream";
 export * from "./mcp-policy-checks";
 export * from "./azapi/provider";
 export * from "./azapi/resource";

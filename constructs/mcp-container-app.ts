@@ -19,8 +19,11 @@ import { waitForRolePropagation } from "./private/role-propagation";
 import { RoleAssignmentProps } from "./role-assignment";
 import { HOSTNAME_PATTERN } from "./private/hostname";
 import { looksSecret } from "./private/secret-names";
+import { McpUpstreamProps } from "./mcp-upstream";
+import { upstreamParts } from "./private/upstream-parts";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
+import { checkResources, type Fail } from "./private/resources";
 
 export type McpAuthMode = "entra" | "apikey" | "none";
 export type McpSessionMode = "stateless" | "stateful";
@@ -150,6 +153,12 @@ export interface McpContainerAppProps {
   readonly customDomainHostName?: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Front mode: the bundled server in `image` stands in front of another MCP server (a second container,
+   * or a stdio command) and keeps auth, metadata, limits, logs and drain; ingress goes to the front.
+   * @default - none: the server in `image` serves its own tools
+   */
+  readonly upstream?: McpUpstreamProps;
 }
 
 const CLASS = "McpContainerApp";
@@ -184,6 +193,11 @@ const MANAGED_VARIABLES = [
   "AZURE_CLIENT_ID",
   "LOG_ANALYTICS_WORKSPACE_ID",
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "MCP_UPSTREAM_URL",
+  "MCP_UPSTREAM_COMMAND",
+  "MCP_UPSTREAM_TIMEOUT_SECONDS",
+  "MCP_UPSTREAM_MAX_CHILDREN",
+  "MCP_UPSTREAM_IDLE_SECONDS",
 ];
 
 /**
@@ -296,6 +310,16 @@ export class McpContainerApp extends Construct {
       assignRole(this.roleAssignmentScope, key, this.identity.principalId, assignment);
     }
 
+    const upstream = props.upstream
+      ? upstreamParts(props.upstream, { port: targetPort, cpu, identityId: this.identity.id }, fail)
+      : undefined;
+    if (props.upstream?.image)
+      checkImageReference(props.upstream.image.imageReference, fail, "upstream.image");
+    for (const secret of upstream?.secrets ?? []) {
+      if (secret.name in secrets)
+        fail(`secrets.${secret.name}: the name is taken by upstream.secrets; rename it`);
+    }
+
     const appInsights = props.environment.applicationInsightsConnectionString;
     const secretBlocks: ContainerAppSecret[] = [
       ...Object.entries(secrets).map(([name, secret]) => ({
@@ -304,6 +328,7 @@ export class McpContainerApp extends Construct {
         identity: this.identity.id,
       })),
       ...(appInsights ? [{ name: APP_INSIGHTS_SECRET, value: appInsights }] : []),
+      ...(upstream?.secrets ?? []),
     ];
     const plain = (name: string, value: string): ContainerAppTemplateContainerEnv => ({ name, value });
     const env: ContainerAppTemplateContainerEnv[] = [
@@ -336,6 +361,7 @@ export class McpContainerApp extends Construct {
         ? [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", secretName: APP_INSIGHTS_SECRET }]
         : []),
       ...Object.entries(secretEnvironmentVariables).map(([name, secretName]) => ({ name, secretName })),
+      ...(upstream?.frontEnv ?? []),
     ];
     const cors: ContainerAppIngressCors | undefined =
       corsOrigins.length > 0
@@ -354,6 +380,7 @@ export class McpContainerApp extends Construct {
     const dependsOn: ITerraformDependable[] = [
       ...(this.acrPullPropagation ? [this.acrPullPropagation] : []),
       ...props.image.dependables,
+      ...(props.upstream?.image?.dependables ?? []),
     ];
 
     this.resource = new ContainerApp(this, "Resource", {
@@ -422,6 +449,7 @@ export class McpContainerApp extends Construct {
               },
             ],
           },
+          ...(upstream?.container ? [upstream.container] : []),
         ],
       },
       dependsOn,
@@ -453,26 +481,12 @@ export class McpContainerApp extends Construct {
   }
 }
 
-type Fail = (message: string) => never;
-
-function checkImageReference(reference: string, fail: Fail): void {
+function checkImageReference(reference: string, fail: Fail, field = "image"): void {
   if (Token.isUnresolved(reference)) return;
   const lastSegment = reference.slice(reference.lastIndexOf("/") + 1);
   const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.lastIndexOf(":") + 1) : undefined;
   if (!reference.includes("@sha256:") && (tag === undefined || tag === "" || tag === "latest")) {
-    fail(`image reference must carry an explicit tag or digest other than 'latest' (got '${reference}')`);
-  }
-}
-
-function checkResources(cpu: number, memory: string, fail: Fail): void {
-  if (Token.isUnresolved(cpu) || Token.isUnresolved(memory)) return;
-  const memoryGi = /^\d+(\.\d+)?Gi$/.test(memory) ? Number(memory.slice(0, -2)) : NaN;
-  const validCpu = cpu >= 0.25 && cpu <= 4 && Number.isInteger(cpu * 4);
-  if (!validCpu || memoryGi !== cpu * 2) {
-    fail(
-      `cpu and memory must be a Consumption pair: cpu 0.25 to 4 in steps of 0.25 and memory = 2 x cpu in Gi ` +
-        `(0.25/0.5Gi, 0.5/1Gi, ... 4/8Gi) (got cpu=${cpu}, memory=${memory})`,
-    );
+    fail(`${field} reference must carry an explicit tag or digest other than 'latest' (got '${reference}')`);
   }
 }
 

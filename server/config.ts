@@ -3,8 +3,8 @@ import { AuthConfig, parseAuthConfig } from "./auth/config";
 import { ConfigError } from "./config-error";
 import { GUID_PATTERN } from "./guid";
 import { LOOPBACK_HOSTNAMES } from "./loopback-hostnames";
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { boolean, Env, integer, oneOf, optional, read } from "./env-values";
+import { FrontConfig, parseFrontConfig } from "./front/config";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -55,33 +55,8 @@ export interface ServerConfig {
   readonly eventStoreMaxBytesPerSession: number;
   readonly eventStoreMaxBytesTotal: number;
   readonly auth: AuthConfig;
-}
-
-function read<T>(env: Env, variable: string, schema: z.ZodType<T>, fallback: string, allowed: string): T {
-  const raw = env[variable];
-  const value = raw === undefined || raw.trim() === "" ? fallback : raw.trim();
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(variable, raw, allowed);
-  return parsed.data;
-}
-
-function integer(env: Env, variable: string, fallback: number, min: number, max: number): number {
-  const schema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
-  return read(env, variable, schema, String(fallback), `expected a whole number from ${min} to ${max}`);
-}
-
-function oneOf<T extends string>(env: Env, variable: string, fallback: T, values: readonly T[]): T {
-  const schema = z.enum(values as [T, ...T[]]);
-  return read(env, variable, schema, fallback, `expected one of ${values.map((v) => `'${v}'`).join(", ")}`);
-}
-
-function boolean(env: Env, variable: string, fallback: boolean): boolean {
-  return oneOf(env, variable, fallback ? "true" : "false", ["true", "false"]) === "true";
-}
-
-function optional(env: Env, variable: string): string | undefined {
-  const value = env[variable]?.trim();
-  return value ? value : undefined;
+  /** Front mode: MCP traffic at /mcp goes to this upstream instead of our own tools. @default - off */
+  readonly front?: FrontConfig;
 }
 
 function guid(env: Env, variable: string): string | undefined {
@@ -213,5 +188,6 @@ export function loadConfig(env: Env): ServerConfig {
     eventStoreMaxBytesPerSession: 2 * 1024 * 1024,
     eventStoreMaxBytesTotal: 64 * 1024 * 1024,
     auth: parseAuthConfig(env),
+    front: parseFrontConfig(env),
   };
 }

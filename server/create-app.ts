@@ -18,7 +18,9 @@ import { notFound } from "./http/not-found";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
 import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
+import { methodNotAllowed } from "./http/method-not-allowed";
 import { requestLogging } from "./http/request-logging";
+import { FrontControls, mountFront } from "./front/mount";
 import { LegacySseSessions } from "./transports/legacy-sse";
 import { StatefulSessions } from "./transports/stateful";
 import { statelessPost } from "./transports/stateless";
@@ -52,6 +54,8 @@ export interface McpAppControls {
   readonly sessionCounts: () => { legacySse: number; stateful: number };
   /** Bytes of stored resumption events across stateful sessions (tests and metrics). */
   readonly storedEventBytes: () => number;
+  /** Front mode (MCP_UPSTREAM_URL / MCP_UPSTREAM_COMMAND) only. */
+  readonly front?: FrontControls;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -105,6 +109,27 @@ export function createApp(
     ...jsonRpcBody(config.maxBodyBytes),
     perCallerToolCalls(config.maxToolCallsPerCaller),
   ];
+  if (config.front) {
+    // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----
+    const front = mountFront(app, config.front, {
+      lifecycle,
+      readiness,
+      logger,
+      heartbeatMs: config.sseHeartbeatMs,
+      body,
+    });
+    app.use(jsonRpcErrorHandler(config.maxBodyBytes));
+    const controls = {
+      lifecycle,
+      readiness,
+      logger,
+      sessionCounts: () => ({ legacySse: 0, stateful: 0 }),
+      storedEventBytes: () => 0,
+      front,
+    };
+    return Object.assign(app, { mcp: controls });
+  }
+
   let statefulCount = (): number => 0;
   let storedEventBytes = (): number => 0;
   if (config.sessionMode === "stateful") {
@@ -164,15 +189,4 @@ function configuredAuth(
   const middleware = createAuthMiddleware(config.auth, { ...tuning, publicUrl: config.publicUrl, logger });
   readiness.add(middleware.readiness.name, () => middleware.readiness.check());
   return middleware;
-}
-
-function methodNotAllowed(allow: string): RequestHandler {
-  return (req, res) =>
-    sendJsonRpcError(
-      res,
-      405,
-      JsonRpcCode.ServerError,
-      `Method Not Allowed: ${req.method} ${req.path} (allowed: ${allow})`,
-      { Allow: allow },
-    );
 }

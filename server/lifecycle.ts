@@ -40,6 +40,20 @@ export class Lifecycle {
     };
   }
 
+  /**
+   * Counts one JSON-RPC request in flight that no SDK transport sees (front mode forwards it); returns the
+   * function that marks it finished (safe to call twice).
+   */
+  beginRequest(): () => void {
+    this.requests++;
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.finishRequest();
+    };
+  }
+
   /** Registers how to close a long-lived stream or session when draining ends; returns the unregister function. */
   onDrainClose(close: () => void): () => void {
     this.streamClosers.add(close);

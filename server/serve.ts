@@ -41,6 +41,7 @@ function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): vo
         authMode: config.auth.mode,
         queryLogs: config.logAnalyticsWorkspaceId !== undefined,
         telemetry: config.applicationInsightsConnectionString !== undefined,
+        upstream: config.front?.kind, // front mode: "http" or "stdio"
       },
       `MCP server listening on http://${config.host}:${port}/mcp`,
     );

@@ -1,21 +1,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ServerDeps } from "../../server/create-server";
+import { recording } from "./support/recording";
 import { eventually, MCP_HEADERS, startServer } from "./support/test-server";
-
-/** Records what each tool handler finally returned, to see the tool itself stop. */
-function recording(): { deps: ServerDeps; finished: CallToolResult[] } {
-  const finished: CallToolResult[] = [];
-  const deps: ServerDeps = {
-    wrapToolHandler: async (_call, next) => {
-      const result = await next();
-      finished.push(result);
-      return result;
-    },
-  };
-  return { deps, finished };
-}
 
 const stoppedEarly = (finished: CallToolResult[]): boolean =>
   finished.some((r) => r.isError === true && JSON.stringify(r.content).includes("Cancelled after"));

@@ -9,6 +9,8 @@ export interface ChildServer {
   readonly process: ChildProcess;
   /** Resident set size of the child in bytes, read from /proc. */
   rssBytes(): number;
+  /** CPU time the child has used so far (user + system) in ms, read from /proc (100 clock ticks a second). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startChildServer(options: StartOptions): Promise<ChildServ
     url: base,
     process: child,
     rssBytes: () => readRss(child.pid),
+    cpuMs: () => readCpuMs(child.pid),
     stop: () => stopChild(child),
   };
 }
@@ -73,6 +76,12 @@ function readRss(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : NaN;
+}
+
+function readCpuMs(pid: number | undefined): number {
+  // Fields after the command name: state is field 3, utime 14, stime 15 (man 5 proc).
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,0 +1,63 @@
+import { checkEcho, measureAlternating, Target } from "./b1-throughput";
+import { ChildServer } from "./lib/child-server";
+import { openEverythingSession } from "./lib/everything";
+import { startOurs } from "./lib/ours";
+import { Figure, goalAtLeast, reported } from "./lib/report";
+import { echoCall, runLoad } from "./lib/load";
+import { median, ratio } from "./lib/stats";
+import { startEverything } from "./lib/targets";
+
+/**
+ * B7: front mode's cost. server-everything over Streamable HTTP called directly, and through our bundle
+ * with MCP_UPSTREAM_URL pointing at the same process (a session of its own), in alternating rounds. Goal: the
+ * front keeps at least 85 % of the direct throughput on tools/call.
+ */
+export async function runB7(): Promise<Figure[]> {
+  const everything = await startEverything();
+  const sessionId = await openEverythingSession(everything.url);
+  const targets: Target[] = [{ key: "direct", server: everything, headers: { "mcp-session-id": sessionId } }];
+  try {
+    const front = await startOurs("front", { MCP_UPSTREAM_URL: `${everything.url}/mcp` });
+    // The front keeps a session to the caller that opened it through the front, so it opens its own.
+    const session = { "mcp-session-id": await openEverythingSession(front.url) };
+    targets.push({ key: "front", server: front, headers: session });
+    for (const target of targets) await checkEcho(target);
+    const results = await measureAlternating(targets);
+    const cpu = await cpuPerCall(front, everything, session);
+    const rps = (key: string) => median(results.get(key)!.map((r) => r.requestsPerSecond));
+    const p50 = (key: string) => median(results.get(key)!.map((r) => r.p50Ms));
+    return [
+      reported("B7", "server-everything direct throughput", rps("direct"), "req/s"),
+      reported("B7", "through the front throughput", rps("front"), "req/s"),
+      reported("B7", "server-everything direct p50", p50("direct"), "ms"),
+      reported("B7", "through the front p50", p50("front"), "ms"),
+      reported("B7", "front CPU per call", cpu.front, "us"),
+      reported("B7", "server-everything CPU per call", cpu.upstream, "us"),
+      goalAtLeast("B7", "front / direct (tools/call over HTTP)", ratio(rps("front"), rps("direct")), 0.85),
+    ];
+  } finally {
+    // `direct` is the server-everything process itself.
+    await Promise.all(targets.map((t) => t.server.stop()));
+  }
+}
+
+const CPU_CALLS = Number(process.env.BENCH_FRONT_CPU_CALLS ?? 5000);
+
+/**
+ * CPU time per tools/call of the front and of the upstream behind it, over a fixed number of calls: unlike
+ * throughput on a shared machine, it does not depend on what else runs.
+ */
+async function cpuPerCall(
+  front: ChildServer,
+  upstream: ChildServer,
+  headers: Record<string, string>,
+): Promise<{ front: number; upstream: number }> {
+  const [front0, upstream0] = [front.cpuMs(), upstream.cpuMs()];
+  const result = await runLoad({ url: `${front.url}/mcp`, body: echoCall(), headers, amount: CPU_CALLS });
+  if (result.errors || result.non2xx)
+    throw new Error(`front: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  return {
+    front: ((front.cpuMs() - front0) * 1000) / CPU_CALLS,
+    upstream: ((upstream.cpuMs() - upstream0) * 1000) / CPU_CALLS,
+  };
+}

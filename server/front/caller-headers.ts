@@ -1,0 +1,20 @@
+import type { CallerIdentity } from "../auth/types";
+
+/** The documented identity headers the front sets toward the upstream (values percent-encoded UTF-8). */
+export const CALLER_ID_HEADER = "x-mcp-caller-id";
+export const CALLER_NAME_HEADER = "x-mcp-caller-name";
+export const CALLER_KIND_HEADER = "x-mcp-caller-kind";
+
+/**
+ * The validated caller as plain headers for the upstream: who, never a token or key. Values are
+ * percent-encoded so any name (accents, quotes) survives as a header value; decode with decodeURIComponent.
+ */
+export function callerHeaders(caller: CallerIdentity): Record<string, string> {
+  const headers: Record<string, string> = {
+    [CALLER_ID_HEADER]: encodeURIComponent(caller.id),
+    [CALLER_KIND_HEADER]: caller.kind,
+  };
+  const name = caller.name ?? caller.upn ?? caller.apiKeyLabel;
+  if (name !== undefined) headers[CALLER_NAME_HEADER] = encodeURIComponent(name);
+  return headers;
+}

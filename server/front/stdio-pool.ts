@@ -1,0 +1,111 @@
+import { accessSync, constants } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import type { Logger } from "pino";
+import type { CallerIdentity } from "../auth/types";
+import type { StdioUpstreamConfig } from "./config";
+import { StdioChild } from "./stdio-child";
+
+/** No child slot is free on this replica: every child is busy with a call. */
+export class ChildrenExhaustedError extends Error {
+  constructor(readonly max: number) {
+    super(
+      `Service Unavailable: all ${max} upstream processes on this replica are busy (MCP_UPSTREAM_MAX_CHILDREN=${max})`,
+    );
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The executable exists: an absolute or relative path as given, or a name found on the child's PATH. */
+export function commandExists(command: string, path: string | undefined): boolean {
+  if (isAbsolute(command) || command.includes("/")) return isExecutable(command);
+  return (path ?? "").split(delimiter).some((dir) => dir !== "" && isExecutable(join(dir, command)));
+}
+
+/**
+ * One stdio child per caller identity, never shared. A caller's next call reuses its child while it lives;
+ * a crashed child is replaced on the next call. Children idle for MCP_UPSTREAM_IDLE_SECONDS are stopped.
+ * At MCP_UPSTREAM_MAX_CHILDREN, the least recently used idle child makes room; when none is idle the call
+ * is refused (the caller retries, or the load balancer tries another replica).
+ */
+export class StdioPool {
+  private readonly children = new Map<string, StdioChild>();
+  private readonly reaper: NodeJS.Timeout;
+  private lastStartFailed = false;
+
+  constructor(
+    private readonly config: StdioUpstreamConfig,
+    private readonly logger: Logger,
+  ) {
+    this.reaper = setInterval(() => this.reapIdle(), Math.min(config.idleMs / 2, 30_000));
+    this.reaper.unref();
+  }
+
+  get size(): number {
+    return this.children.size;
+  }
+
+  /** The caller's child, started (and handshaken) if it has none. Throws ChildrenExhaustedError when full. */
+  acquire(caller: CallerIdentity): StdioChild {
+    const key = `${caller.kind}:${caller.id}`;
+    const existing = this.children.get(key);
+    if (existing?.alive) return existing;
+    if (this.children.size >= this.config.maxChildren) this.evictOneIdle();
+    const child = new StdioChild(this.config, caller, this.logger, (gone) => {
+      if (this.children.get(key) === gone) this.children.delete(key);
+    });
+    this.children.set(key, child);
+    child.ready.then(
+      () => (this.lastStartFailed = false),
+      (error: Error) => {
+        this.lastStartFailed = true;
+        this.logger.warn({ err: error.message }, "upstream child did not start");
+      },
+    );
+    return child;
+  }
+
+  /** /readyz: the command can be found, and the last child started did not fail its handshake. */
+  ready(): boolean {
+    return !this.lastStartFailed && commandExists(this.config.command, this.config.env.PATH);
+  }
+
+  /** The child of a caller, if one runs (tests and metrics). */
+  childOf(caller: CallerIdentity): StdioChild | undefined {
+    return this.children.get(`${caller.kind}:${caller.id}`);
+  }
+
+  stopAll(): void {
+    clearInterval(this.reaper);
+    for (const child of this.children.values()) child.stop();
+    this.children.clear();
+  }
+
+  private evictOneIdle(): void {
+    let oldest: [string, StdioChild] | undefined;
+    for (const entry of this.children) {
+      if (entry[1].inFlight === 0 && (!oldest || entry[1].lastUsed < oldest[1].lastUsed)) oldest = entry;
+    }
+    if (!oldest) throw new ChildrenExhaustedError(this.config.maxChildren);
+    this.children.delete(oldest[0]);
+    oldest[1].stop();
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.config.idleMs;
+    for (const [key, child] of this.children) {
+      if (child.inFlight === 0 && child.lastUsed < cutoff) {
+        this.children.delete(key);
+        child.stop();
+        this.logger.info({ callerId: key }, "upstream child stopped after being idle");
+      }
+    }
+  }
+}

@@ -257,6 +257,14 @@ const askName = (message: string) =>
     requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
   });
 
+/** Asks for a name through input_required, then greets (SEP-2322 A1; SEP-2575's streaming elicitation). */
+async function greetByName(ctx: ServerContext): Promise<ToolResult> {
+  const answer = acceptedContent(ctx.mcpReq.inputResponses, "user_name", nameSchema);
+  if (answer === undefined)
+    return inputRequired({ inputRequests: { user_name: askName("What is your name?") } });
+  return text(`Hello, ${answer.name}!`);
+}
+
 /** The diagnostic tools `server-stateless` (SEP-2575) probes. */
 function registerStatelessDiagnostics(server: McpServer, notify: ServerNotifier): void {
   // Needs sampling: the SDK answers -32021 when the request's envelope does not declare it.
@@ -278,12 +286,7 @@ function registerStatelessDiagnostics(server: McpServer, notify: ServerNotifier)
   server.registerTool(
     "test_streaming_elicitation",
     { description: "Asks through input_required, never a server-to-client request" },
-    async (ctx): Promise<ToolResult> => {
-      const answer = acceptedContent(ctx.mcpReq.inputResponses, "user_name", nameSchema);
-      if (answer === undefined)
-        return inputRequired({ inputRequests: { user_name: askName("What is your name?") } });
-      return text(`Hello, ${answer.name}!`);
-    },
+    greetByName,
   );
   // subscriptions/listen streams opted in to list changes hear about these, through the serving handler's
   // bus: this per-request instance has no stream of its own.
@@ -318,12 +321,7 @@ function registerInputRequiredTools(server: McpServer): void {
   server.registerTool(
     "test_input_required_result_elicitation",
     { description: "Asks for a name (SEP-2322 A1)" },
-    async (ctx): Promise<ToolResult> => {
-      const answer = acceptedContent(ctx.mcpReq.inputResponses, "user_name", nameSchema);
-      if (answer === undefined)
-        return inputRequired({ inputRequests: { user_name: askName("What is your name?") } });
-      return text(`Hello, ${answer.name}!`);
-    },
+    greetByName,
   );
   server.registerTool(
     "test_input_required_result_sampling",

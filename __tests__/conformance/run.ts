@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,6 +124,12 @@ const describeTotals = (t: Totals): string =>
   `${t.scenariosPassed}/${t.scenarios} scenarios pass (${t.checksPassed} checks passed, ${t.checksFailed} failed)`;
 
 async function main(): Promise<void> {
+  if (!existsSync(NODE_22)) {
+    throw new Error(
+      `${NODE_22} is missing: the 'node' devDependency (Node 22, for the conformance CLI) installs it in its ` +
+        `preinstall script; run npm ci without --ignore-scripts`,
+    );
+  }
   const expected = readExpectedFailures(join(__dirname, "expected-failures.yml"));
   const baselines = mkdtempSync(join(tmpdir(), "conformance-"));
   const baseline = (target: Target, era: Era): string =>

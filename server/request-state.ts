@@ -10,14 +10,13 @@ export const REQUEST_STATE_TTL_SECONDS = 600;
  * state, the payload or the caller binding.
  */
 export class RequestStateError extends Error {
-  constructor(readonly reason: "missing" | "malformed" | "mac" | "expired" | "bind" | "mismatch") {
+  constructor(readonly reason: "malformed" | "mac" | "expired" | "bind" | "mismatch") {
     super(`requestState refused: ${REASONS[reason]}`);
     this.name = "RequestStateError";
   }
 }
 
 const REASONS: Record<RequestStateError["reason"], string> = {
-  missing: "the retry carries inputResponses but no requestState; start again without inputResponses",
   malformed: "it is not a value this server issued",
   mac: "it failed its integrity check (altered, or signed with another MCP_REQUEST_STATE_KEY)",
   expired: `it expired (valid for ${REQUEST_STATE_TTL_SECONDS} s); start again`,

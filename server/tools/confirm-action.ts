@@ -30,13 +30,31 @@ const confirmationSchema = z.object({
   approve: z.boolean().describe("Approve the action"),
 });
 
-/** What the first round signs: the retry must be for the same action. */
+/** What a round signs: the retry must be for this tool and the same action (spec: bind the request). */
 interface PendingConfirmation {
+  readonly tool: "confirm_action";
   readonly action: string;
 }
 
 function text(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }] };
+}
+
+/** Asks (again). On a 2025-era connection the SDK's shim turns this into an elicitation/create request. */
+async function ask(
+  action: string,
+  ctx: ServerContext,
+  deps: ConfirmActionDeps,
+): Promise<InputRequiredResult> {
+  return inputRequired({
+    inputRequests: {
+      [CONFIRMATION_KEY]: inputRequired.elicit({
+        message: `Approve this action? ${action}`,
+        requestedSchema: confirmationSchema,
+      }),
+    },
+    requestState: await deps.requestState.sign<PendingConfirmation>({ tool: "confirm_action", action }, ctx),
+  });
 }
 
 async function confirmAction(
@@ -45,23 +63,16 @@ async function confirmAction(
   deps: ConfirmActionDeps,
 ): Promise<CallToolResult | InputRequiredResult> {
   const state = ctx.mcpReq.requestState<string>();
-  if (state === undefined) {
-    if (ctx.mcpReq.inputResponses !== undefined) throw new RequestStateError("missing");
-    // Round 1: ask. On a 2025-era connection the SDK turns this into an elicitation/create request.
-    return inputRequired({
-      inputRequests: {
-        [CONFIRMATION_KEY]: inputRequired.elicit({
-          message: `Approve this action? ${action}`,
-          requestedSchema: confirmationSchema,
-        }),
-      },
-      requestState: await deps.requestState.sign<PendingConfirmation>({ action }, ctx),
-    });
-  }
-  // Round 2: the retry. The state proves this server asked this caller about this action, recently.
+  // No state: a first call, or a retry that lost it. Responses without our state prove nothing: ask.
+  if (state === undefined) return ask(action, ctx, deps);
+  // The retry. The state proves this server asked this caller about this action, recently.
   const pending = await deps.requestState.verify<PendingConfirmation>(state, ctx);
-  if (pending.action !== action) throw new RequestStateError("mismatch");
+  if (pending.tool !== "confirm_action" || pending.action !== action) throw new RequestStateError("mismatch");
+  const response = ctx.mcpReq.inputResponses?.[CONFIRMATION_KEY] as { action?: unknown } | undefined;
   const answer = acceptedContent(ctx.mcpReq.inputResponses, CONFIRMATION_KEY, confirmationSchema);
+  // Spec (MRTR error handling): a missing or unusable answer is asked for again, not an error.
+  const declined = response?.action === "decline" || response?.action === "cancel";
+  if (answer === undefined && !declined) return ask(action, ctx, deps);
   const approved = answer?.approve === true;
   return {
     ...text(approved ? `Approved: ${action}` : `Not approved: ${action}`),

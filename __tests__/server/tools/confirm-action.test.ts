@@ -241,13 +241,40 @@ describe("confirm_action, 2026-07-28 clients", () => {
     ).rejects.toMatchObject({ code: -32021, message: expect.stringMatching(/elicitation\/create/) });
   });
 
-  it("refuses inputResponses without a requestState", async () => {
+  it("asks again when a retry carries responses but no requestState (they prove nothing)", async () => {
     const client = await connect({ key: ALICE, era: "modern", manual: true });
 
-    const result = await retry(client, "restart", undefined);
+    const result = await client.callTool(
+      {
+        name: "confirm_action",
+        arguments: { action: "restart" },
+        inputResponses: { [CONFIRMATION_KEY]: { action: "accept", content: { approve: true } } },
+      } as Parameters<Client["callTool"]>[0],
+      { allowInputRequired: true },
+    );
 
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/no requestState/);
+    expect(result).toMatchObject({ resultType: "input_required", requestState: expect.any(String) });
+  });
+
+  it("asks again when the retry's answer is missing or not a boolean", async () => {
+    const client = await connect({ key: ALICE, era: "modern", manual: true });
+    const round = await firstRound(client, "restart");
+
+    for (const inputResponses of [
+      {},
+      { [CONFIRMATION_KEY]: { action: "accept", content: { approve: "yes" } } },
+    ]) {
+      const result = await client.callTool(
+        {
+          name: "confirm_action",
+          arguments: { action: "restart" },
+          inputResponses,
+          requestState: round.requestState,
+        } as Parameters<Client["callTool"]>[0],
+        { allowInputRequired: true },
+      );
+      expect(result).toMatchObject({ resultType: "input_required" });
+    }
   });
 });
 

@@ -10,10 +10,11 @@ import {
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { ContainerRegistry } from "./container-registry";
 import { HealthProbe } from "./health-probe";
 import { PROBE_DEFAULTS, resolveProbe } from "./private/probes";
-import { randomProviderOf } from "./private/random-provider";
+import { ensureStackProvider } from "./private/stack-provider";
 import { McpEnvironment } from "./mcp-environment";
 import { assignRole } from "./private/assign-role";
 import { RoleAssignmentProps } from "./role-assignment";
@@ -308,11 +309,8 @@ export class McpContainerApp extends Construct {
       const { keyVaultSecretId } = props.requestStateKey;
       requestStateSecret = { name: REQUEST_STATE_SECRET, keyVaultSecretId, identity: this.identity.id };
     } else {
-      this.requestStateKey = new Password(this, "RequestStateKey", {
-        provider: randomProviderOf(this),
-        length: 64,
-        special: false,
-      });
+      ensureStackProvider(this, "random", (stack) => new RandomProvider(stack, "random"));
+      this.requestStateKey = new Password(this, "RequestStateKey", { length: 64, special: false });
       requestStateSecret = { name: REQUEST_STATE_SECRET, value: this.requestStateKey.result };
     }
     const appInsights = props.environment.applicationInsightsConnectionString;

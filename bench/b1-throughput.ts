@@ -1,6 +1,6 @@
 import { ChildServer } from "./lib/child-server";
 import { openEverythingSession } from "./lib/everything";
-import { echoCall, LoadResult, MCP_HEADERS, runLoad } from "./lib/load";
+import { echoRequest, Era, LoadResult, MCP_HEADERS, runLoad } from "./lib/load";
 import { Figure, goalAtLeast, reported } from "./lib/report";
 import { median, ratio } from "./lib/stats";
 import { startEverything, startTsTarget } from "./lib/targets";
@@ -10,6 +10,14 @@ export interface Target {
   readonly server: ChildServer;
   readonly headers: Record<string, string>;
   readonly connectionHeaders?: (connection: number) => Record<string, string>;
+  /** The requests this target gets. @default "2025" */
+  readonly era?: Era;
+}
+
+/** The echo request for `target`: its era's body and headers, then the target's own headers. */
+function requestFor(target: Target, message?: string): { body: string; headers: Record<string, string> } {
+  const request = echoRequest(target.era ?? "2025", message);
+  return { body: request.body, headers: { ...request.headers, ...target.headers } };
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -17,10 +25,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 /** Fails loudly when a target does not really answer the echo call, so a fast wrong answer never counts. */
 export async function checkEcho(target: Target): Promise<void> {
+  const request = requestFor(target, "check-4711");
   const response = await fetch(`${target.server.url}/mcp`, {
     method: "POST",
-    headers: { ...MCP_HEADERS, ...target.headers, ...target.connectionHeaders?.(0) },
-    body: echoCall("check-4711"),
+    headers: { ...MCP_HEADERS, ...request.headers, ...target.connectionHeaders?.(0) },
+    body: request.body,
   });
   const text = await response.text();
   if (response.status !== 200 || !text.includes("check-4711")) {
@@ -31,9 +40,14 @@ export async function checkEcho(target: Target): Promise<void> {
 export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<Target[]> {
   const everything = await startEverything();
   const sessionId = await openEverythingSession(everything.url);
+  const stock = await startTsTarget("stock-v2", "stock-v2.ts");
+  // MERGE: once the product serves 2026-07-28, add { key: "ours-2026", server: <the same ours>, headers: {},
+  // era: "2026-07-28" } next to "ours" (start ours once and share it, as stock-v2 is shared here).
   const targets: Target[] = [
     { key: "ours", server: await ours(), headers: {} },
     { key: "bare-express", server: await startTsTarget("bare-express", "bare-express.ts"), headers: {} },
+    { key: "stock-v2-2025", server: stock, headers: {} },
+    { key: "stock-v2-2026", server: stock, headers: {}, era: "2026-07-28" },
     { key: "tutorial", server: await startTsTarget("tutorial", "tutorial.ts"), headers: {} },
     { key: "server-everything", server: everything, headers: { "mcp-session-id": sessionId } },
   ];
@@ -49,20 +63,14 @@ export async function measureAlternating(
 ): Promise<Map<string, LoadResult[]>> {
   const results = new Map<string, LoadResult[]>(targets.map((t) => [t.key, []]));
   for (const target of targets) {
-    await runLoad({
-      url: `${target.server.url}/mcp`,
-      body: echoCall(),
-      headers: target.headers,
-      durationSeconds: 1,
-    });
+    await runLoad({ url: `${target.server.url}/mcp`, ...requestFor(target), durationSeconds: 1 });
   }
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const target = targets[(i + round) % targets.length];
       const result = await runLoad({
         url: `${target.server.url}/mcp`,
-        body: echoCall(),
-        headers: target.headers,
+        ...requestFor(target),
         connectionHeaders: target.connectionHeaders,
         durationSeconds: seconds,
       });
@@ -94,6 +102,21 @@ export async function runB1(ours: () => Promise<ChildServer>): Promise<Figure[]>
     figures.push(
       reported("B1", "tutorial / bare express", ratio(rps("tutorial"), rps("bare-express")), "ratio"),
     );
+    // The stock v2 handler is the anchor for issue 11's goal (>= 0.7x bare express in both eras).
+    for (const era of ["2025", "2026"]) {
+      const stockRps = rps(`stock-v2-${era}`);
+      figures.push(
+        reported(
+          "B1",
+          `stock v2 (${era} requests) / bare express`,
+          ratio(stockRps, rps("bare-express")),
+          "ratio",
+        ),
+      );
+    }
+    figures.push(
+      reported("B1", "ours / stock v2 (2025 requests)", ratio(rps("ours"), rps("stock-v2-2025")), "ratio"),
+    );
     figures.push(
       reported(
         "B1",
@@ -104,6 +127,6 @@ export async function runB1(ours: () => Promise<ChildServer>): Promise<Figure[]>
     );
     return figures;
   } finally {
-    await Promise.all(targets.map((t) => t.server.stop()));
+    await Promise.all([...new Set(targets.map((t) => t.server))].map((server) => server.stop()));
   }
 }

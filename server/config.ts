@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AuthConfig, parseAuthConfig } from "./auth/config";
 import { ConfigError } from "./config-error";
@@ -57,6 +58,10 @@ export interface ServerConfig {
   readonly auth: AuthConfig;
   /** Front mode: MCP traffic at /mcp goes to this upstream instead of our own tools. @default - off */
   readonly front?: FrontConfig;
+  /** HMAC key for multi round-trip `requestState` (MCP_REQUEST_STATE_KEY), or random per process. A secret. */
+  readonly requestStateKey: Uint8Array;
+  /** Settings that work but deserve a log line at startup; serve.ts logs each one. */
+  readonly warnings: readonly string[];
 }
 
 function guid(env: Env, variable: string): string | undefined {
@@ -126,6 +131,32 @@ function origins(env: Env, url: URL | undefined): string[] {
   return url ? [url.origin, ...entries] : entries;
 }
 
+/** The SDK's requestState codec refuses shorter HMAC keys. */
+export const MIN_REQUEST_STATE_KEY_BYTES = 32;
+
+/** MCP_REQUEST_STATE_KEY as UTF-8 bytes; errors give its length, never the key. */
+function requestStateKey(env: Env): { key: Uint8Array; warning?: string } {
+  const raw = optional(env, "MCP_REQUEST_STATE_KEY");
+  if (raw === undefined) {
+    return {
+      key: randomBytes(MIN_REQUEST_STATE_KEY_BYTES),
+      warning:
+        "MCP_REQUEST_STATE_KEY is not set: multi round-trip requestState is signed with a random key of this " +
+        "process, so a retry that reaches another replica (or this one after a restart) is refused. Set the " +
+        "same MCP_REQUEST_STATE_KEY on every replica.",
+    };
+  }
+  const key = new TextEncoder().encode(raw);
+  if (key.byteLength < MIN_REQUEST_STATE_KEY_BYTES) {
+    throw new ConfigError(
+      "MCP_REQUEST_STATE_KEY",
+      `<redacted, ${key.byteLength} bytes>`,
+      `expected a secret of at least ${MIN_REQUEST_STATE_KEY_BYTES} bytes, e.g. \`openssl rand -base64 48\``,
+    );
+  }
+  return { key };
+}
+
 /** Reads every server variable once. Throws ConfigError naming the variable, the value and what is allowed. */
 export function loadConfig(env: Env): ServerConfig {
   const url = publicUrl(env);
@@ -139,6 +170,7 @@ export function loadConfig(env: Env): ServerConfig {
   );
   const requestTimeoutMs = integer(env, "MCP_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600) * 1000;
   const maxSessions = integer(env, "MCP_MAX_SESSIONS", 1000, 1, 1_000_000);
+  const stateKey = requestStateKey(env);
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: read(
@@ -189,5 +221,7 @@ export function loadConfig(env: Env): ServerConfig {
     eventStoreMaxBytesTotal: 64 * 1024 * 1024,
     auth: parseAuthConfig(env),
     front: parseFrontConfig(env),
+    requestStateKey: stateKey.key,
+    warnings: stateKey.warning === undefined ? [] : [stateKey.warning],
   };
 }

@@ -94,6 +94,7 @@ export function serve(config: ServerConfig, telemetry: Telemetry): void {
     config.logLevel,
     config.transport === "stdio" ? pino.destination(2) : undefined,
   );
+  for (const warning of config.warnings) logger.warn(warning);
   if (config.transport === "stdio") void runStdio(config, logger, telemetry);
   else runHttp(config, logger, telemetry);
 }

@@ -1,34 +1,101 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
+import { parse } from "yaml";
 import { loadConfig } from "../../server/config";
 import { createApp } from "../../server/create-app";
-import { createServer } from "../../server/create-server";
-import { registerConformanceFixtures } from "./fixtures";
+import { Era, ERAS, readExpectedFailures, Target, writeCliBaseline } from "./expected-failures";
+import { serveFixtures } from "./serve-fixtures";
 
-// Runs @modelcontextprotocol/conformance against (1) a fixtures server built from the product's createApp
-// with the suite's tools, resources and prompts, and (2) the bundled server itself for the scenarios it
-// must pass. `npm run conformance`; exits non-zero when a scenario fails that is not an expected failure.
-const CLI = join(
-  __dirname,
-  "..",
-  "..",
-  "node_modules",
-  "@modelcontextprotocol",
-  "conformance",
-  "dist",
-  "index.js",
-);
-const EXPECTED_FAILURES = join(__dirname, "expected-failures.yml");
-const BUNDLED_SCENARIOS = ["server-initialize", "ping", "tools-list", "dns-rebinding-protection"];
+// `npm run conformance`: @modelcontextprotocol/conformance against (1) the fixtures server, every scenario
+// of each era's requirement set, and (2) the bundled server, the scenarios any server must pass. Prints
+// per-era totals; exits non-zero when a scored scenario fails that expected-failures.yml does not list (or a
+// listed one passes). The CLI needs Node 22: it runs on the pinned `node` devDependency, the project on 20.
+const ROOT = join(__dirname, "..", "..");
+const NODE_22 = join(ROOT, "node_modules", "node", "bin", "node");
+const PACKAGE = join(ROOT, "node_modules", "@modelcontextprotocol", "conformance");
+const CLI = join(PACKAGE, "dist", "index.js");
+
+/** Issue #11 item 7: what the bundled server must pass, needing no diagnostic tool. */
+const BUNDLED_SCENARIOS: Record<Era, readonly string[]> = {
+  "2026-07-28": [
+    "server-stateless",
+    "tools-list",
+    "server-sse-multiple-streams",
+    "sep-2164-resource-not-found",
+    "http-header-validation",
+    "dns-rebinding-protection",
+    "input-required-result-unsupported-methods",
+  ],
+  "2025-11-25": [
+    "server-initialize",
+    "ping",
+    "tools-list",
+    "server-sse-multiple-streams",
+    "dns-rebinding-protection",
+  ],
+};
+
+interface ScenarioResult {
+  readonly scenario: string;
+  /** The CLI's verdict: no failed check (and, for a single scenario, no warning). */
+  readonly ok: boolean;
+  readonly passed: number;
+  readonly failed: number;
+}
+
+/** The scenarios a revision scores for a server (the package's frozen requirements/<era>.yaml). */
+function scoredScenarios(era: Era): Set<string> {
+  const requirements = parse(readFileSync(join(PACKAGE, "requirements", `${era}.yaml`), "utf8")) as {
+    server: string[];
+  };
+  return new Set(requirements.server);
+}
+
+/**
+ * The per-scenario lines of a multi-scenario run, or the "Passed:" line of a `--scenario` run. A scenario is
+ * ok when the CLI would not count it as failing (no failed check, no warning).
+ */
+function parseResults(output: string, scenario: string | undefined): ScenarioResult[] {
+  if (scenario !== undefined) {
+    const m = /^Passed: (\d+)\/\d+, (\d+) failed, (\d+) warnings/m.exec(output);
+    const [passed, failed, warnings] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 1, 0];
+    return [{ scenario, ok: failed === 0 && warnings === 0, passed, failed }];
+  }
+  // The baseline report lists failing scenarios again, warnings included: "  ~ name" (expected), "  ✗ name".
+  const reported = new Set([...output.matchAll(/^\s+[~✗] ([\w/-]+)$/gmu)].map((m) => m[1]));
+  return [...output.matchAll(/^([✓✗]) ([\w/-]+): (\d+) passed, (\d+) failed$/gmu)].map((m) => ({
+    scenario: m[2],
+    ok: m[1] === "✓" && !reported.has(m[2]),
+    passed: Number(m[3]),
+    failed: Number(m[4]),
+  }));
+}
+
+/** Runs the CLI, echoing its output; resolves with its exit code and the per-scenario results. */
+function runCli(args: string[]): Promise<{ code: number; results: ScenarioResult[] }> {
+  const child = spawn(NODE_22, [CLI, "server", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    process.stdout.write(chunk);
+  });
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      const scenario = args.includes("--scenario") ? args[args.indexOf("--scenario") + 1] : undefined;
+      resolve({ code: code ?? 1, results: parseResults(output, scenario) });
+    }),
+  );
+}
 
 async function listen(app: ReturnType<typeof createApp>): Promise<{ url: string; close: () => void }> {
   const http = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => http.once("listening", resolve));
-  const url = `http://localhost:${(http.address() as AddressInfo).port}/mcp`;
   return {
-    url,
+    url: `http://localhost:${(http.address() as AddressInfo).port}/mcp`,
     close: () => {
       http.closeAllConnections();
       http.close();
@@ -36,33 +103,89 @@ async function listen(app: ReturnType<typeof createApp>): Promise<{ url: string;
   };
 }
 
-/** Async on purpose: the servers under test live in this process and must keep answering. */
-function runSuite(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [CLI, "server", ...args], { stdio: "inherit" });
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
+interface Totals {
+  scenariosPassed: number;
+  scenarios: number;
+  checksPassed: number;
+  checksFailed: number;
 }
+
+function total(results: readonly ScenarioResult[], counted: (scenario: string) => boolean): Totals {
+  const scored = results.filter((r) => counted(r.scenario));
+  return {
+    scenariosPassed: scored.filter((r) => r.ok).length,
+    scenarios: scored.length,
+    checksPassed: scored.reduce((sum, r) => sum + r.passed, 0),
+    checksFailed: scored.reduce((sum, r) => sum + r.failed, 0),
+  };
+}
+
+const describeTotals = (t: Totals): string =>
+  `${t.scenariosPassed}/${t.scenarios} scenarios pass (${t.checksPassed} checks passed, ${t.checksFailed} failed)`;
 
 async function main(): Promise<void> {
-  const logger = pino({ level: "silent" });
-  // Stateful: sampling, elicitation and SSE polling need the client's answers to reach the same session.
-  const config = loadConfig({ MCP_SESSION_MODE: "stateful" });
-  const fixtures = await listen(
-    createApp(config, () => createServer({ extraTools: [registerConformanceFixtures] }), { logger }),
-  );
-  const bundled = await listen(createApp(loadConfig({}), undefined, { logger }));
-  let status = 0;
+  if (!existsSync(NODE_22)) {
+    throw new Error(
+      `${NODE_22} is missing: the 'node' devDependency (Node 22, for the conformance CLI) installs it in its ` +
+        `preinstall script; run npm ci without --ignore-scripts`,
+    );
+  }
+  const expected = readExpectedFailures(join(__dirname, "expected-failures.yml"));
+  const baselines = mkdtempSync(join(tmpdir(), "conformance-"));
+  const baseline = (target: Target, era: Era): string =>
+    writeCliBaseline(baselines, target, era, expected[target][era]);
+  const fixtures = await serveFixtures(0);
+  const bundled = await listen(createApp(loadConfig({}), undefined, { logger: pino({ level: "silent" }) }));
+  const summary: string[] = [];
+  let failed = false;
   try {
-    console.log(`\n== fixtures server (${fixtures.url}): the active suite ==`);
-    status ||= await runSuite(["--url", fixtures.url, "--expected-failures", EXPECTED_FAILURES]);
-    for (const scenario of BUNDLED_SCENARIOS) {
-      console.log(`\n== bundled server (${bundled.url}): ${scenario} ==`);
-      status ||= await runSuite(["--url", bundled.url, "--scenario", scenario]);
+    for (const era of ERAS) {
+      const scored = scoredScenarios(era);
+      console.log(`\n== ${era}: fixtures server (${fixtures.url}), requirement set ${era} ==`);
+      const run = await runCli([
+        "--url",
+        fixtures.url,
+        "--requirements",
+        era,
+        "--expected-failures",
+        baseline("fixtures", era),
+      ]);
+      failed ||= run.code !== 0;
+      const notScored = total(run.results, (s) => !scored.has(s));
+      summary.push(
+        `${era}  fixtures: ${describeTotals(total(run.results, (s) => scored.has(s)))}; ` +
+          `not scored: ${notScored.scenariosPassed}/${notScored.scenarios} pass`,
+      );
+      const bundledResults: ScenarioResult[] = [];
+      for (const scenario of BUNDLED_SCENARIOS[era]) {
+        console.log(`\n== ${era}: bundled server (${bundled.url}), ${scenario} ==`);
+        const one = await runCli([
+          "--url",
+          bundled.url,
+          "--scenario",
+          scenario,
+          "--spec-version",
+          era,
+          "--expected-failures",
+          baseline("bundled", era),
+        ]);
+        failed ||= one.code !== 0;
+        bundledResults.push(...one.results);
+      }
+      summary.push(`${era}  bundled:  ${describeTotals(total(bundledResults, () => true))}`);
     }
   } finally {
-    fixtures.close();
+    await fixtures.close();
     bundled.close();
+    rmSync(baselines, { recursive: true, force: true });
   }
-  process.exit(status);
+  console.log(`\n== conformance totals (expected failures: __tests__/conformance/expected-failures.yml) ==`);
+  for (const line of summary) console.log(line);
+  console.log(failed ? "FAILED: a scored scenario failed unexpectedly, or an expected failure passed" : "OK");
+  process.exitCode = failed ? 1 : 0;
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 2;
+});

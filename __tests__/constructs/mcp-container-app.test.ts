@@ -1,4 +1,4 @@
-import { TerraformOutput, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { BundledServerImage } from "../../constructs/bundled-server-image";
@@ -15,6 +15,11 @@ import { buildContext, placement, referenceTo, resources, testEnvironment } from
 
 const IMAGE = "example.azurecr.io/mcp-server:1.2.3";
 const VAULT_SECRET = "https://kv-test.vault.azure.net/secrets/mcp-api-keys";
+/** The generated MCP_REQUEST_STATE_KEY: a reference to random_password's result, never a value. */
+const REQUEST_STATE_KEY_SECRET = {
+  name: "mcp-request-state-key",
+  value: referenceTo("random_password", "result"),
+};
 type Overrides = Partial<Omit<McpContainerAppProps, "environment">> & {
   applicationInsightsEnabled?: boolean;
 };
@@ -314,7 +319,40 @@ describe("McpContainerApp", () => {
         name: "appinsights-connection-string",
         value: referenceTo("azurerm_application_insights", "connection_string"),
       },
+      REQUEST_STATE_KEY_SECRET,
     ]);
+  });
+
+  it("generates MCP_REQUEST_STATE_KEY with random_password and passes it by secretRef only", () => {
+    const synth = synthApp();
+    expect(envOf(synth).MCP_REQUEST_STATE_KEY).toEqual({ secretRef: "mcp-request-state-key" });
+    expect(theApp(synth).secret).toEqual([REQUEST_STATE_KEY_SECRET]);
+    expect(resources(synth, "random_password")).toEqual([
+      expect.objectContaining({ length: 64, special: false }),
+    ]);
+  });
+
+  it("adds the stack's random provider once, and reuses one the stack has", () => {
+    const stack = new TerraformStack(Testing.app(), "random-provider");
+    build(stack);
+    build(new Construct(stack, "Second"));
+    const config = JSON.parse(Testing.synth(stack)) as { provider?: Record<string, unknown[]> };
+    expect(config.provider?.random).toHaveLength(1);
+    expect(resources(Testing.synth(stack), "random_password")).toHaveLength(2);
+  });
+
+  it("reads MCP_REQUEST_STATE_KEY from Key Vault when requestStateKey is given, generating nothing", () => {
+    const keyId = "https://kv-test.vault.azure.net/secrets/mcp-request-state-key";
+    const synth = synthApp({ requestStateKey: { keyVaultSecretId: keyId } });
+    expect(theApp(synth).secret).toEqual([
+      {
+        name: "mcp-request-state-key",
+        key_vault_secret_id: keyId,
+        identity: referenceTo("azurerm_user_assigned_identity", "id"),
+      },
+    ]);
+    expect(envOf(synth).MCP_REQUEST_STATE_KEY).toEqual({ secretRef: "mcp-request-state-key" });
+    expect(resources(synth, "random_password")).toEqual([]);
   });
 
   it("turns legacy SSE off when the app may run several replicas", () => {
@@ -339,6 +377,7 @@ describe("McpContainerApp", () => {
         key_vault_secret_id: VAULT_SECRET,
         identity: referenceTo("azurerm_user_assigned_identity", "id"),
       },
+      REQUEST_STATE_KEY_SECRET,
     ]);
     const env = envOf(synth);
     expect(env).toMatchObject({
@@ -488,6 +527,18 @@ describe("McpContainerApp", () => {
       [
         { secrets: { key: { value: "hunter2" } as unknown as KeyVaultSecretReference } },
         /secrets.key must be a Key Vault reference \(\{ keyVaultSecretId \}\); plain secret values are refused/,
+      ],
+      [
+        { requestStateKey: { value: "k".repeat(40) } as unknown as KeyVaultSecretReference },
+        /requestStateKey must be a Key Vault reference \(\{ keyVaultSecretId \}\) \(got \["value"\]\); plain secret values are refused/,
+      ],
+      [
+        { secrets: { "mcp-request-state-key": { keyVaultSecretId: VAULT_SECRET } } },
+        /secrets.mcp-request-state-key: .* not one of 'appinsights-connection-string', 'mcp-request-state-key'/,
+      ],
+      [
+        { environmentVariables: { MCP_REQUEST_STATE_KEY: "x" } },
+        /environment variable MCP_REQUEST_STATE_KEY is set by McpContainerApp from its props/,
       ],
       [
         { secrets: { Bad_Name: { keyVaultSecretId: VAULT_SECRET } } },

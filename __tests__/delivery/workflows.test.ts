@@ -111,6 +111,16 @@ describe("ci.yml", () => {
     expect(ciRun).toContain(command);
   });
 
+  it("runs the conformance suite after the tests, in the workflow and in .ci/run", () => {
+    const test = indexOf(testJob.steps, runs("npm test"), "running 'npm test'");
+    const conformance = indexOf(testJob.steps, runs("npm run conformance"), "running 'npm run conformance'");
+    expect(conformance).toBeGreaterThan(test);
+    const ciRun = readFileSync(join(repoRoot, ".ci", "run"), "utf8")
+      .split("\n")
+      .map((line) => line.trim());
+    expect(ciRun.indexOf("npm run conformance")).toBeGreaterThan(ciRun.indexOf("npm test"));
+  });
+
   it("uploads cdktf.out after synth", () => {
     const synth = indexOf(testJob.steps, runs("npm run synth"), "synth");
     const upload = indexOf(testJob.steps, uses("actions/upload-artifact"), "uploading the artifact");

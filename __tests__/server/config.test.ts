@@ -155,3 +155,40 @@ describe("loadConfig", () => {
     expect(load).toThrow(message);
   });
 });
+
+describe("loadConfig: MCP_REQUEST_STATE_KEY", () => {
+  const KEY = "k".repeat(31) + "!";
+
+  it("reads the key as UTF-8 bytes and warns about nothing", () => {
+    const config = loadConfig({ MCP_REQUEST_STATE_KEY: KEY });
+    expect(Buffer.from(config.requestStateKey).toString("utf8")).toBe(KEY);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it("without it, uses a random key per process and warns that replicas need a shared one", () => {
+    const first = loadConfig({});
+    const second = loadConfig({});
+    expect(first.requestStateKey.byteLength).toBe(32);
+    expect(Buffer.from(first.requestStateKey).equals(Buffer.from(second.requestStateKey))).toBe(false);
+    expect(first.warnings).toEqual([
+      expect.stringMatching(/MCP_REQUEST_STATE_KEY is not set.*every replica/),
+    ]);
+  });
+
+  it("fails when the key is shorter than 32 bytes, without printing it", () => {
+    const short = "s3cr3t-but-far-too-short";
+    const error = (() => {
+      try {
+        loadConfig({ MCP_REQUEST_STATE_KEY: short });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(
+      /^MCP_REQUEST_STATE_KEY="<redacted, 24 bytes>" is not valid: .*at least 32 bytes/,
+    );
+    expect(error.message).not.toContain(short);
+  });
+});

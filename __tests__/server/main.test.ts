@@ -17,6 +17,25 @@ describe("server/main.ts as a real process", () => {
     expect(child.stdout()).not.toMatch(/listening/);
   });
 
+  it("warns at startup when MCP_REQUEST_STATE_KEY is unset, and never prints the key", async () => {
+    const key = `state-key-${"x".repeat(40)}`;
+    const withoutKey = startChildServer({ PORT: "0" });
+    const withKey = startChildServer({ PORT: "0", MCP_REQUEST_STATE_KEY: key });
+    const tooShort = startChildServer({ PORT: "0", MCP_REQUEST_STATE_KEY: "short-secret" });
+    try {
+      await Promise.all([listeningUrl(withoutKey), listeningUrl(withKey)]);
+      const warning = /"level":40,.*"msg":"MCP_REQUEST_STATE_KEY is not set/;
+      expect(withoutKey.stdout()).toMatch(warning);
+      expect(withKey.stdout()).not.toMatch(warning);
+      expect(withKey.stdout() + withKey.stderr()).not.toContain(key);
+      expect(await tooShort.exited).toBe(1);
+      expect(tooShort.stderr()).toContain('MCP_REQUEST_STATE_KEY="<redacted, 12 bytes>" is not valid');
+      expect(tooShort.stderr()).not.toContain("short-secret");
+    } finally {
+      for (const child of [withoutKey, withKey]) child.process.kill("SIGKILL");
+    }
+  });
+
   it("drains on SIGTERM: /readyz 503 at once, new work refused, the call in flight finishes, exit 0", async () => {
     const child = startChildServer({ PORT: "0", MCP_SHUTDOWN_GRACE_SECONDS: "20" });
     try {

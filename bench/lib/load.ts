@@ -26,6 +26,37 @@ export const MCP_HEADERS = {
   "mcp-protocol-version": "2025-06-18",
 } as const;
 
+/** The protocol era a load speaks: 2025-era requests, or 2026-07-28 requests with the per-request envelope. */
+export type Era = "2025" | "2026-07-28";
+
+/**
+ * The echo call as a client of `era` sends it. 2026-07-28 (stateless, no initialize) adds the per-request
+ * `_meta` envelope to the body and the `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name` headers.
+ */
+export function echoRequest(
+  era: Era,
+  message = "benchmark",
+): { body: string; headers: Record<string, string> } {
+  if (era === "2025") return { body: echoCall(message), headers: {} };
+  return {
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: {
+        name: "echo",
+        arguments: { message },
+        _meta: {
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1.0.0" },
+          "io.modelcontextprotocol/clientCapabilities": {},
+        },
+      },
+    }),
+    headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" },
+  };
+}
+
 export function echoCall(message = "benchmark"): string {
   return JSON.stringify({
     jsonrpc: "2.0",

@@ -1,8 +1,8 @@
-import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
+import { ensureStackProvider } from "./stack-provider";
 
 /**
  * How long a new role assignment is given to reach the service that checks it. Azure RBAC is eventually
@@ -17,11 +17,7 @@ export const ROLE_PROPAGATION_WAIT = "60s";
  * assignment is replaced (its id is the trigger). The stack gets a `time` provider unless it has one.
  */
 export function waitForRolePropagation(scope: Construct, id: string, assignment: RoleAssignment): Sleep {
-  const stack = TerraformStack.of(scope);
-  const hasTimeProvider = stack.node
-    .findAll()
-    .some((node) => node instanceof TerraformProvider && node.terraformResourceType === "time");
-  if (!hasTimeProvider) new TimeProvider(stack, "time");
+  ensureStackProvider(scope, "time", (stack) => new TimeProvider(stack, "time"));
   return new Sleep(scope, id, {
     createDuration: ROLE_PROPAGATION_WAIT,
     triggers: { role_assignment_id: assignment.id },

@@ -1,0 +1,19 @@
+import { TerraformProvider, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+
+/**
+ * Makes sure `scope`'s stack has a provider of `type` (e.g. `random`): a construct that needs a utility
+ * provider then works in any stack without extra wiring. An existing one (any id, any settings) is kept;
+ * otherwise `create` adds one to the stack.
+ */
+export function ensureStackProvider(
+  scope: Construct,
+  type: string,
+  create: (stack: TerraformStack) => TerraformProvider,
+): void {
+  const stack = TerraformStack.of(scope);
+  const present = stack.node
+    .findAll()
+    .some((node) => node instanceof TerraformProvider && node.terraformResourceType === type);
+  if (!present) create(stack);
+}

@@ -1,5 +1,5 @@
 import express, { Express, RequestHandler } from "express";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
@@ -9,14 +9,15 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection } from "./http/dns-rebinding";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
+import { leaveConnectionToNode } from "./http/connection-header";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
 import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
 import { requestLogging } from "./http/request-logging";
 import { LegacySseSessions } from "./transports/legacy-sse";
-import { StatefulSessions } from "./transports/stateful";
-import { statelessPost } from "./transports/stateless";
+import { instrumentServer } from "./transports/instrument";
+import { streamableHttpEndpoint, StreamableHttpEndpoint } from "./transports/streamable-http";
 
 export interface CreateAppOptions {
   /**
@@ -43,6 +44,8 @@ export interface McpAppControls {
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };
+  /** The /mcp endpoint; `endpoint.handler.notify.toolsChanged()` reaches every `subscriptions/listen` stream. */
+  readonly endpoint: StreamableHttpEndpoint;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -77,6 +80,7 @@ export function createApp(
       ),
     );
   }
+  app.use(mcpPaths, leaveConnectionToNode);
   app.use(mcpPaths, dnsRebindingProtection(config.allowedHosts, config.allowedOrigins));
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
@@ -87,32 +91,29 @@ export function createApp(
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = jsonRpcBody(config.maxBodyBytes);
-  let statefulCount = (): number => 0;
-  if (config.sessionMode === "stateful") {
-    const sessions = new StatefulSessions(serverFactory, lifecycle, {
-      heartbeatMs: config.sseHeartbeatMs,
-      idleMs: config.sessionIdleMs,
-      eventStoreMaxEvents: config.eventStoreMaxEvents,
-      eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
-    });
-    app.post("/mcp", requireStreamableAccept, ...body, sessions.handle);
+  const endpoint = streamableHttpEndpoint(serverFactory, lifecycle, {
+    sessionMode: config.sessionMode,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    heartbeatMs: config.sseHeartbeatMs,
+    idleMs: config.sessionIdleMs,
+    eventStoreMaxEvents: config.eventStoreMaxEvents,
+    eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
+  });
+  app.post("/mcp", requireStreamableAccept, ...body, endpoint.post);
+  const sessions = endpoint.sessions;
+  if (sessions) {
     app.get("/mcp", sessions.handle);
     app.delete("/mcp", sessions.handle);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
-    statefulCount = () => sessions.count;
   } else {
-    app.post(
-      "/mcp",
-      requireStreamableAccept,
-      ...body,
-      statelessPost(serverFactory, lifecycle, config.sseHeartbeatMs),
-    );
     app.all("/mcp", methodNotAllowed("POST"));
   }
 
   let legacyCount = (): number => 0;
   if (config.legacySseEnabled) {
-    const legacy = new LegacySseSessions(serverFactory, lifecycle, config.sseHeartbeatMs);
+    const instrumented = (): McpServer => instrumentServer(serverFactory(), lifecycle);
+    const legacy = new LegacySseSessions(instrumented, lifecycle, config.sseHeartbeatMs);
     app.get("/sse", legacy.openStream);
     app.post("/messages", ...body, legacy.postMessage);
     legacyCount = () => legacy.count;
@@ -123,7 +124,8 @@ export function createApp(
     lifecycle,
     readiness,
     logger,
-    sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
+    sessionCounts: () => ({ legacySse: legacyCount(), stateful: sessions?.count ?? 0 }),
+    endpoint,
   };
   return Object.assign(app, { mcp });
 }

@@ -1,13 +1,8 @@
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import {
-  ElicitResultSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import { completable, McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 // The names, texts and shapes below are what @modelcontextprotocol/conformance 0.1.13 asks of a server.
+// Ported mechanically to the v2 SDK API (2025-era behaviour unchanged); the 2026-07-28 fixtures are issue 11 item 7.
 const RED_PIXEL_PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 // 44-byte WAV header with no samples: the smallest valid audio/wav.
@@ -54,26 +49,26 @@ function registerTools(server: McpServer): void {
       },
     ],
   }));
-  server.registerTool("test_tool_with_logging", { description: "Logs while running" }, async (extra) => {
+  server.registerTool("test_tool_with_logging", { description: "Logs while running" }, async (ctx) => {
     for (const [i, data] of [
       "Tool execution started",
       "Tool processing data",
       "Tool execution completed",
     ].entries()) {
       if (i > 0) await sleep(50);
-      await extra.sendNotification({ method: "notifications/message", params: { level: "info", data } });
+      await ctx.mcpReq.notify({ method: "notifications/message", params: { level: "info", data } });
     }
     return { content: [{ type: "text", text: "Logging test completed" }] };
   });
   server.registerTool("test_error_handling", { description: "Always fails" }, async () => {
     throw new Error("This tool intentionally returns an error for testing");
   });
-  server.registerTool("test_tool_with_progress", { description: "Reports progress" }, async (extra) => {
-    const progressToken = extra._meta?.progressToken;
+  server.registerTool("test_tool_with_progress", { description: "Reports progress" }, async (ctx) => {
+    const progressToken = ctx.mcpReq._meta?.progressToken;
     for (const [i, progress] of [0, 50, 100].entries()) {
       if (i > 0) await sleep(50);
       if (progressToken !== undefined) {
-        await extra.sendNotification({
+        await ctx.mcpReq.notify({
           method: "notifications/progress",
           params: { progressToken, progress, total: 100 },
         });
@@ -87,12 +82,13 @@ function registerTools(server: McpServer): void {
       description: "Asks the client's LLM",
       inputSchema: { prompt: z.string().describe("The prompt to send to the LLM") },
     },
-    async ({ prompt }) => {
-      const result = await server.server.createMessage({
+    async ({ prompt }, ctx) => {
+      const result = await ctx.mcpReq.requestSampling({
         messages: [{ role: "user", content: { type: "text", text: prompt } }],
         maxTokens: 100,
       });
-      const text = result.content.type === "text" ? result.content.text : JSON.stringify(result.content);
+      const content = Array.isArray(result.content) ? result.content[0] : result.content;
+      const text = content?.type === "text" ? content.text : JSON.stringify(result.content);
       return { content: [{ type: "text", text: `LLM response: ${text}` }] };
     },
   );
@@ -102,56 +98,50 @@ function registerTools(server: McpServer): void {
       description: "Asks the user",
       inputSchema: { message: z.string().describe("The message to show the user") },
     },
-    async ({ message }, extra) => {
-      const result = await extra.sendRequest(
-        {
-          method: "elicitation/create",
-          params: {
-            message,
-            requestedSchema: {
-              type: "object",
-              properties: {
-                username: { type: "string", description: "User's response" },
-                email: { type: "string", description: "User's email address" },
-              },
-              required: ["username", "email"],
+    async ({ message }, ctx) => {
+      const result = await ctx.mcpReq.send({
+        method: "elicitation/create",
+        params: {
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              username: { type: "string", description: "User's response" },
+              email: { type: "string", description: "User's email address" },
             },
+            required: ["username", "email"],
           },
         },
-        ElicitResultSchema,
-      );
+      });
       return { content: [{ type: "text", text: `User response: ${JSON.stringify(result)}` }] };
     },
   );
   server.registerTool(
     "test_elicitation_sep1034_defaults",
     { description: "Elicitation with defaults" },
-    async (extra) => {
-      const result = await extra.sendRequest(
-        {
-          method: "elicitation/create",
-          params: {
-            message: "Please review and update the form fields with defaults",
-            requestedSchema: {
-              type: "object",
-              properties: {
-                name: { type: "string", description: "User name", default: "John Doe" },
-                age: { type: "integer", description: "User age", default: 30 },
-                score: { type: "number", description: "User score", default: 95.5 },
-                status: {
-                  type: "string",
-                  description: "User status",
-                  enum: ["active", "inactive", "pending"],
-                  default: "active",
-                },
-                verified: { type: "boolean", description: "Verification status", default: true },
+    async (ctx) => {
+      const result = await ctx.mcpReq.send({
+        method: "elicitation/create",
+        params: {
+          message: "Please review and update the form fields with defaults",
+          requestedSchema: {
+            type: "object",
+            properties: {
+              name: { type: "string", description: "User name", default: "John Doe" },
+              age: { type: "integer", description: "User age", default: 30 },
+              score: { type: "number", description: "User score", default: 95.5 },
+              status: {
+                type: "string",
+                description: "User status",
+                enum: ["active", "inactive", "pending"],
+                default: "active",
               },
-              required: [],
+              verified: { type: "boolean", description: "Verification status", default: true },
             },
+            required: [],
           },
         },
-        ElicitResultSchema,
-      );
+      });
       return {
         content: [
           {
@@ -165,58 +155,55 @@ function registerTools(server: McpServer): void {
   server.registerTool(
     "test_elicitation_sep1330_enums",
     { description: "Elicitation with every enum form" },
-    async (extra) => {
-      const result = await extra.sendRequest(
-        {
-          method: "elicitation/create",
-          params: {
-            message: "Please select options from the enum fields",
-            requestedSchema: {
-              type: "object",
-              properties: {
-                untitledSingle: {
-                  type: "string",
-                  description: "Untitled single-select",
-                  enum: ["option1", "option2", "option3"],
-                },
-                titledSingle: {
-                  type: "string",
-                  description: "Titled single-select",
-                  oneOf: [
-                    { const: "value1", title: "First Option" },
-                    { const: "value2", title: "Second Option" },
-                    { const: "value3", title: "Third Option" },
+    async (ctx) => {
+      const result = await ctx.mcpReq.send({
+        method: "elicitation/create",
+        params: {
+          message: "Please select options from the enum fields",
+          requestedSchema: {
+            type: "object",
+            properties: {
+              untitledSingle: {
+                type: "string",
+                description: "Untitled single-select",
+                enum: ["option1", "option2", "option3"],
+              },
+              titledSingle: {
+                type: "string",
+                description: "Titled single-select",
+                oneOf: [
+                  { const: "value1", title: "First Option" },
+                  { const: "value2", title: "Second Option" },
+                  { const: "value3", title: "Third Option" },
+                ],
+              },
+              legacyEnum: {
+                type: "string",
+                description: "Legacy titled enum",
+                enum: ["opt1", "opt2", "opt3"],
+                enumNames: ["Option One", "Option Two", "Option Three"],
+              },
+              untitledMulti: {
+                type: "array",
+                description: "Untitled multi-select",
+                items: { type: "string", enum: ["option1", "option2", "option3"] },
+              },
+              titledMulti: {
+                type: "array",
+                description: "Titled multi-select",
+                items: {
+                  anyOf: [
+                    { const: "value1", title: "First Choice" },
+                    { const: "value2", title: "Second Choice" },
+                    { const: "value3", title: "Third Choice" },
                   ],
                 },
-                legacyEnum: {
-                  type: "string",
-                  description: "Legacy titled enum",
-                  enum: ["opt1", "opt2", "opt3"],
-                  enumNames: ["Option One", "Option Two", "Option Three"],
-                },
-                untitledMulti: {
-                  type: "array",
-                  description: "Untitled multi-select",
-                  items: { type: "string", enum: ["option1", "option2", "option3"] },
-                },
-                titledMulti: {
-                  type: "array",
-                  description: "Titled multi-select",
-                  items: {
-                    anyOf: [
-                      { const: "value1", title: "First Choice" },
-                      { const: "value2", title: "Second Choice" },
-                      { const: "value3", title: "Third Choice" },
-                    ],
-                  },
-                },
               },
-              required: [],
             },
+            required: [],
           },
         },
-        ElicitResultSchema,
-      );
+      });
       return {
         content: [
           {
@@ -230,9 +217,9 @@ function registerTools(server: McpServer): void {
   server.registerTool(
     "test_reconnection",
     { description: "Closes its SSE stream mid-call (SEP-1699)" },
-    async (extra) => {
+    async (ctx) => {
       await sleep(100);
-      extra.closeSSEStream?.();
+      ctx.http?.closeSSE?.();
       await sleep(200);
       return { content: [{ type: "text", text: "Reconnection test completed" }] };
     },
@@ -291,11 +278,11 @@ function registerResources(server: McpServer): void {
   );
   const subscriptions = new Set<string>();
   server.server.registerCapabilities({ resources: { subscribe: true } });
-  server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler("resources/subscribe", async (request) => {
     subscriptions.add(request.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler("resources/unsubscribe", async (request) => {
     subscriptions.delete(request.params.uri);
     return {};
   });

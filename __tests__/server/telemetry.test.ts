@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { z } from "zod";
 import { ConfigError } from "../../server/config-error";
@@ -82,7 +82,7 @@ describe("traceToolCall", () => {
 });
 
 function registerShoutAndFail(server: McpServer): void {
-  server.registerTool("shout", { inputSchema: { message: z.string() } }, async ({ message }) => ({
+  server.registerTool("shout", { inputSchema: z.object({ message: z.string() }) }, async ({ message }) => ({
     content: [{ type: "text", text: message.toUpperCase() }],
   }));
   server.registerTool("fail", {}, async () => ({ content: [{ type: "text", text: "no" }], isError: true }));

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { OAuthProtectedResourceMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { OAuthProtectedResourceMetadata } from "@modelcontextprotocol/server";
 import type { AuthConfig } from "./config";
 import { MCP_PATH, PRM_PATH, publicBaseUrl } from "./public-url";
 import { authorizationServers, fullScopes } from "./scopes";

@@ -2,6 +2,32 @@ import express, { ErrorRequestHandler, RequestHandler } from "express";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 
 const MAX_BATCH = 100;
+/** Deeper JSON than any MCP message needs; the SDK re-serializes bodies recursively and would overflow. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a JSON text, counted without parsing (brackets inside strings do not count). */
+function jsonDepth(bytes: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+function refuseDeepJson(_req: unknown, _res: unknown, bytes: Buffer): void {
+  if (jsonDepth(bytes) > MAX_JSON_DEPTH) {
+    throw Object.assign(new Error("too deep"), { type: "entity.too.deep", status: 400 });
+  }
+}
 
 function mediaType(header: string | undefined): string | undefined {
   return header?.split(";")[0]?.trim().toLowerCase() || undefined;
@@ -60,7 +86,8 @@ function isJsonRpc(body: unknown): boolean {
 
 /**
  * Reads a JSON-RPC POST body: 415 for another content type, 413 over `maxBodyBytes`, -32700 for malformed
- * JSON, -32600 for JSON that is not a JSON-RPC message (or batch of at most 100). `req.body` is the parsed value.
+ * JSON, -32600 for JSON that is not a JSON-RPC message (or batch of at most 100) or is nested deeper than
+ * MAX_JSON_DEPTH. `req.body` is the parsed value.
  */
 export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, res, next) => {
@@ -75,7 +102,12 @@ export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
     }
     next();
   };
-  const parse = express.json({ limit: maxBodyBytes, strict: false, type: () => true });
+  const parse = express.json({
+    limit: maxBodyBytes,
+    strict: false,
+    type: () => true,
+    verify: refuseDeepJson,
+  });
   const requireJsonRpc: RequestHandler = (req, res, next) => {
     if (!isJsonRpc(req.body)) {
       sendJsonRpcError(
@@ -105,6 +137,13 @@ export function jsonRpcErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
         413,
         JsonRpcCode.ServerError,
         `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES)`,
+      );
+    } else if (err.type === "entity.too.deep") {
+      sendJsonRpcError(
+        res,
+        400,
+        JsonRpcCode.InvalidRequest,
+        `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
       );
     } else if (err.type === "entity.parse.failed") {
       sendJsonRpcError(res, 400, JsonRpcCode.ParseError, "Parse error: the body is not valid JSON");

@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import {
+  isInitializeRequest,
+  isJSONRPCNotification,
+  McpServer,
+  RequestId,
+} from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { BoundedEventStore } from "./bounded-event-store";
 import { sessionOwner } from "./session-owner";
 
 interface Session {
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: NodeStreamableHTTPServerTransport;
   readonly owner: string | undefined;
   lastSeen: number;
   openRequests: number;
@@ -25,7 +29,8 @@ export interface StatefulOptions {
 }
 
 /**
- * MCP_SESSION_MODE=stateful: one server and SDK transport per session, the GET stream, DELETE, resumption
+ * MCP_SESSION_MODE=stateful, 2025-era requests only (the modern era has no sessions; the app routes with the
+ * SDK's isLegacyRequest): one server and SDK transport per session, the GET stream, DELETE, resumption
  * from a bounded event store of its own, and expiry of sessions idle for `idleMs`. A session answers only
  * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
  */
@@ -35,7 +40,7 @@ export class StatefulSessions {
 
   constructor(
     private readonly serverFactory: () => McpServer,
-    private readonly lifecycle: Lifecycle,
+    lifecycle: Lifecycle,
     private readonly options: StatefulOptions,
   ) {
     this.sweeper = setInterval(() => this.expireIdle(), Math.max(10, Math.min(options.idleMs / 2, 60_000)));
@@ -69,6 +74,9 @@ export class StatefulSessions {
         session.lastSeen = Date.now();
       });
       await session.transport.handleRequest(req, res, req.body);
+      // The SDK keeps a cancelled request's response stream open (keepalives only); nothing more will come.
+      const cancelled = cancelledRequestId(req.body);
+      if (cancelled !== undefined) session.transport.closeSSEStream(cancelled);
       return;
     }
     if (req.method === "POST" && isInitializeRequest(req.body)) {
@@ -84,9 +92,9 @@ export class StatefulSessions {
     );
   };
 
-  private async startSession(owner: string | undefined): Promise<StreamableHTTPServerTransport> {
+  private async startSession(owner: string | undefined): Promise<NodeStreamableHTTPServerTransport> {
     const server = this.serverFactory();
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxAgeMs),
       keepAliveMs: this.options.heartbeatMs,
@@ -99,7 +107,6 @@ export class StatefulSessions {
       void server.close();
     };
     await server.connect(transport);
-    this.lifecycle.track(transport);
     return transport;
   }
 
@@ -114,4 +121,10 @@ export class StatefulSessions {
     clearInterval(this.sweeper);
     for (const session of [...this.sessions.values()]) void session.transport.close();
   }
+}
+
+function cancelledRequestId(body: unknown): RequestId | undefined {
+  if (!isJSONRPCNotification(body) || body.method !== "notifications/cancelled") return undefined;
+  const requestId = (body.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === "string" || typeof requestId === "number" ? requestId : undefined;
 }

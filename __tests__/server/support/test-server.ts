@@ -69,3 +69,16 @@ export const INITIALIZE = {
   method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
 };
+
+/** The JSON-RPC messages of a response, whether it came as one JSON body (a message or a batch) or as SSE. */
+export async function jsonRpcMessagesOf(response: Response): Promise<Record<string, unknown>[]> {
+  const body = await response.text();
+  if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+    const parsed = JSON.parse(body) as Record<string, unknown> | Record<string, unknown>[];
+    return Array.isArray(parsed) ? parsed : [parsed];
+  }
+  return body
+    .split("\n")
+    .filter((line) => line.startsWith("data: ") && line.length > "data: ".length)
+    .map((line) => JSON.parse(line.slice("data: ".length)) as Record<string, unknown>);
+}

@@ -1,4 +1,5 @@
 import { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { Server } from "node:http";
 import { Writable } from "node:stream";
 import { loadConfig, ServerConfig } from "../../../server/config";
@@ -21,6 +22,7 @@ export async function startServer(
   overrides: Partial<ServerConfig> = {},
   options: CreateAppOptions = {},
   deps: ServerDeps = {},
+  serverFactory: () => McpServer = () => createServer(deps),
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };
   const lines: string[] = [];
@@ -31,7 +33,7 @@ export async function startServer(
     },
   });
   const logger = createLogger(config.logLevel, capture);
-  const app = createApp(config, () => createServer(deps), { logger, ...options });
+  const app = createApp(config, serverFactory, { logger, ...options });
   const http = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => http.once("listening", resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -66,7 +66,12 @@ export function createApp(
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
-  app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
+  app.use(
+    protectedResourceMetadataRouter(config.auth, {
+      publicUrl: config.publicUrl,
+      legacySseEnabled: config.legacySseEnabled,
+    }),
+  );
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];

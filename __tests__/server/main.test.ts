@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client as ModernClient } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { listeningUrl, SERVER_NODE_ARGS, startChildServer } from "./support/child-server";
 import { eventually, INITIALIZE, MCP_HEADERS } from "./support/test-server";
@@ -128,6 +130,29 @@ describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
       });
       expect(progress[0]).toBe(1);
       await eventually(() => stderr.includes("MCP server on stdio"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("serves the 2026-07-28 era to a client that negotiates it (one factory, both eras)", async () => {
+    const transport = new ModernStdioClientTransport({
+      command: process.execPath,
+      args: SERVER_NODE_ARGS,
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
+      stderr: "pipe",
+    });
+    const client = new ModernClient(
+      { name: "stdio-auto", version: "1" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(transport);
+    try {
+      expect(client.getProtocolEra()).toBe("modern");
+      expect(
+        (await client.callTool({ name: "echo", arguments: { message: "modern pipe" } })).content,
+      ).toEqual([{ type: "text", text: "modern pipe" }]);
     } finally {
       await client.close();
     }

@@ -1,6 +1,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernStreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
 
 /** Initializes a session by hand, without the GET stream the SDK client keeps open. */
@@ -27,6 +31,19 @@ describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
     server = await startServer({ MCP_SESSION_MODE: "stateful" });
   });
   afterAll(() => server.close());
+
+  it("serves 2026-07-28 requests next to the sessions: no session is created for them", async () => {
+    const client = new ModernClient({ name: "auto", version: "1" }, { versionNegotiation: { mode: "auto" } });
+    await client.connect(new ModernStreamableHTTPClientTransport(server.mcpUrl));
+    try {
+      expect(client.getProtocolEra()).toBe("modern");
+      const result = await client.callTool({ name: "echo", arguments: { message: "no session" } });
+      expect(result.content).toEqual([{ type: "text", text: "no session" }]);
+      expect(server.app.mcp.sessionCounts().stateful).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("hands out a session id, serves tools with progress, and ends the session on DELETE", async () => {
     const transport = new StreamableHTTPClientTransport(server.mcpUrl);

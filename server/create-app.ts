@@ -9,7 +9,7 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection } from "./http/dns-rebinding";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
-import { leaveConnectionToNode } from "./http/connection-header";
+import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
@@ -85,7 +85,7 @@ export function createApp(
       ),
     );
   }
-  app.use(mcpPaths, leaveConnectionToNode);
+  app.use(mcpPaths, sdkResponseHeaders);
   app.use(mcpPaths, dnsRebindingProtection(config.allowedHosts, config.allowedOrigins));
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));

@@ -26,10 +26,30 @@ async function timedPost(url: URL, headers: Record<string, string>, body: unknow
 // a long one died. After about a second it becomes an SSE response whose keepalives hold the connection.
 describe("a call still running after about a second becomes SSE with keepalives", () => {
   let server: RunningServer;
+  // The default heartbeat (25 s) is longer than the call: the head must not wait for the first keepalive.
+  let quietServer: RunningServer;
   beforeAll(async () => {
     server = await startServer({ MCP_SSE_HEARTBEAT_SECONDS: "1" });
+    quietServer = await startServer();
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await quietServer.close();
+  });
+
+  it.each(["2026-07-28", "2025"] as const)(
+    "%s era: the SSE head goes out before the first keepalive, while the call is running",
+    async (era) => {
+      const [headers, body] =
+        era === "2026-07-28"
+          ? [modernHeaders("tools/call", "wait_with_progress"), modernRequest(3, "tools/call", WAIT)]
+          : [MCP_HEADERS, { jsonrpc: "2.0", id: 3, method: "tools/call", params: WAIT }];
+      const answer = await timedPost(quietServer.mcpUrl, headers, body);
+      expect(answer.contentType).toMatch(/^text\/event-stream/);
+      expect(answer.bodyAfterHeadersMs).toBeGreaterThan(1000);
+      expect(answer.body).not.toContain(": keepalive");
+    },
+  );
 
   it("in the 2026-07-28 era", async () => {
     const answer = await timedPost(

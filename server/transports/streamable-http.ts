@@ -5,6 +5,7 @@ import { createMcpHandler, isLegacyRequest, McpHttpHandler, McpServer } from "@m
 import { Logger } from "pino";
 import { Lifecycle } from "../lifecycle";
 import { instrumentServer, InstrumentOptions } from "./instrument";
+import { ServerPool } from "./server-pool";
 import { StatefulOptions, StatefulSessions } from "./stateful";
 
 export interface StreamableHttpOptions extends StatefulOptions, InstrumentOptions {
@@ -20,6 +21,8 @@ export interface StreamableHttpEndpoint {
   readonly sessions?: StatefulSessions;
   /** The SDK handler: `notify.toolsChanged()` reaches every open `subscriptions/listen` stream. */
   readonly handler: McpHttpHandler;
+  /** The server instances behind the handler, reused between requests once answered. */
+  readonly pool: ServerPool;
 }
 
 /**
@@ -29,6 +32,7 @@ export interface StreamableHttpEndpoint {
  * each from a fresh server. Stateful mode routes 2025-era requests (`isLegacyRequest`) to sessions kept in
  * this process and leaves the modern era on the stateless handler: 2026-07-28 has no sessions.
  *
+ * The handler asks for a server per request; the pool hands out an idle one of that era when it can.
  * The body arrives parsed and checked by the app's JSON-RPC body layer; it is handed over as `parsedBody`.
  */
 export function streamableHttpEndpoint(
@@ -38,7 +42,8 @@ export function streamableHttpEndpoint(
 ): StreamableHttpEndpoint {
   const factory = (): McpServer => instrumentServer(serverFactory(), lifecycle, options);
   const onerror = (error: Error): void => options.logger.debug({ err: error }, "mcp handler");
-  const handler = createMcpHandler(factory, {
+  const pool = new ServerPool(factory);
+  const handler = createMcpHandler(pool.factory, {
     legacy: options.sessionMode === "stateful" ? "reject" : "stateless",
     keepAliveMs: options.heartbeatMs,
     maxRequestBodySize: options.maxBodyBytes,
@@ -47,7 +52,7 @@ export function streamableHttpEndpoint(
   lifecycle.onDrainClose(() => void handler.close());
   const modern = toNodeHandler(handler, { onerror, maxRequestBodySize: options.maxBodyBytes });
   if (options.sessionMode === "stateless") {
-    return { handler, post: (req, res) => modern(req, res, req.body) };
+    return { handler, pool, post: (req, res) => modern(req, res, req.body) };
   }
   const sessions = new StatefulSessions(factory, lifecycle, options);
   const post: RequestHandler = async (req, res, next) => {
@@ -57,5 +62,5 @@ export function streamableHttpEndpoint(
     }
     return modern(req, res, req.body);
   };
-  return { handler, post, sessions };
+  return { handler, pool, post, sessions };
 }

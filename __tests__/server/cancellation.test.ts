@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ServerDeps } from "../../server/create-server";
 import { modernHeaders, modernRequest } from "./support/modern";
-import { eventually, INITIALIZE, MCP_HEADERS, startServer } from "./support/test-server";
+import { eventually, MCP_HEADERS, openRawSession, startServer } from "./support/test-server";
 
 /** Records what each tool handler finally returned, to see the tool itself stop. */
 function recording(): { deps: ServerDeps; finished: CallToolResult[] } {
@@ -69,20 +69,9 @@ describe("cancelling wait_with_progress", () => {
       deps,
     );
     try {
-      const init = await fetch(server.mcpUrl, {
-        method: "POST",
-        headers: MCP_HEADERS,
-        body: JSON.stringify(INITIALIZE),
-      });
-      await init.text();
-      const headers = {
-        ...MCP_HEADERS,
-        "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
-        "mcp-protocol-version": "2025-06-18",
-      };
+      const headers = await openRawSession(server);
       const post = (body: unknown): Promise<Response> =>
         fetch(server.mcpUrl, { method: "POST", headers, body: JSON.stringify(body) });
-      await (await post({ jsonrpc: "2.0", method: "notifications/initialized" })).text();
       const call = await post({
         jsonrpc: "2.0",
         id: 7,

@@ -1,6 +1,6 @@
 import { DRAIN_ABORT_ERROR } from "../../server/lifecycle";
 import { modernHeaders, modernRequest } from "./support/modern";
-import { eventually, INITIALIZE, jsonRpcMessagesOf, MCP_HEADERS, startServer } from "./support/test-server";
+import { eventually, jsonRpcMessagesOf, openRawSession, startServer } from "./support/test-server";
 
 type Json = Record<string, unknown>;
 const LONG = { name: "wait_with_progress", arguments: { seconds: 60 } };
@@ -16,22 +16,7 @@ describe("drain grace period over with calls still running", () => {
         headers: modernHeaders("tools/call", "wait_with_progress"),
         body: JSON.stringify(modernRequest(1, "tools/call", LONG)),
       });
-      const init = await fetch(server.mcpUrl, {
-        method: "POST",
-        headers: MCP_HEADERS,
-        body: JSON.stringify(INITIALIZE),
-      });
-      const sessionHeaders = {
-        ...MCP_HEADERS,
-        "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
-        "mcp-protocol-version": "2025-06-18",
-      };
-      await init.text();
-      await fetch(server.mcpUrl, {
-        method: "POST",
-        headers: sessionHeaders,
-        body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-      });
+      const sessionHeaders = await openRawSession(server);
       const legacy = fetch(server.mcpUrl, {
         method: "POST",
         headers: sessionHeaders,

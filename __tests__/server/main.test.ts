@@ -95,15 +95,17 @@ describe("server/main.ts wiring from the environment", () => {
   });
 });
 
+const STDIO_SERVER = {
+  command: process.execPath,
+  args: SERVER_NODE_ARGS,
+  cwd: ROOT,
+  env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
+  stderr: "pipe" as const,
+};
+
 describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
   it("speaks only MCP on stdout, logs on stderr, and serves every tool", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: SERVER_NODE_ARGS,
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
-      stderr: "pipe",
-    });
+    const transport = new StdioClientTransport(STDIO_SERVER);
     let stderr = "";
     transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: "stdio", version: "1" });
@@ -136,13 +138,7 @@ describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
   });
 
   it("serves the 2026-07-28 era to a client that negotiates it (one factory, both eras)", async () => {
-    const transport = new ModernStdioClientTransport({
-      command: process.execPath,
-      args: SERVER_NODE_ARGS,
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
-      stderr: "pipe",
-    });
+    const transport = new ModernStdioClientTransport(STDIO_SERVER);
     const client = new ModernClient(
       { name: "stdio-auto", version: "1" },
       { versionNegotiation: { mode: "auto" } },

@@ -1,28 +1,9 @@
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { McpServer } from "@modelcontextprotocol/server";
-import { JwksServer } from "./auth/support/jwks-server";
-import {
-  APP_ID_URI,
-  CLIENT_ID,
-  DELEGATED_CALLER,
-  delegatedClaims,
-  newSigningKey,
-  signToken,
-  TENANT_ID,
-  type SigningKey,
-} from "./auth/support/tokens";
 import { modernHeaders, modernRequest } from "./support/modern";
 import { eventually, jsonRpcMessagesOf, RunningServer, startServer } from "./support/test-server";
 
 // What the server guaranteed for 2025-era clients holds for 2026-07-28 requests too: the checks run at the
-// HTTP layer, in front of the SDK's era classification.
-
-async function connectModern(server: RunningServer, headers: Record<string, string>): Promise<Client> {
-  const client = new Client({ name: "modern", version: "1" }, { versionNegotiation: { mode: "auto" } });
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers } }));
-  expect(client.getProtocolEra()).toBe("modern");
-  return client;
-}
+// HTTP layer, in front of the SDK's era classification. (Auth in the 2026-07-28 era: create-app-auth.test.ts.)
 
 const echo = (id: number): Record<string, unknown> =>
   modernRequest(id, "tools/call", { name: "echo", arguments: { message: "m" } });
@@ -35,49 +16,7 @@ function post(server: RunningServer, body: unknown, headers: Record<string, stri
   });
 }
 
-describe("2026-07-28 requests with AUTH_MODE=entra", () => {
-  let key: SigningKey;
-  let jwks: JwksServer;
-  let server: RunningServer;
-  beforeAll(async () => {
-    key = await newSigningKey("k1");
-    jwks = new JwksServer([key.jwk]);
-    await jwks.start();
-    server = await startServer({
-      AUTH_MODE: "entra",
-      AZURE_TENANT_ID: TENANT_ID,
-      MCP_AUDIENCE: `${APP_ID_URI},${CLIENT_ID}`,
-      AUTH_JWKS_URI: jwks.uri,
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await jwks.stop();
-  });
-
-  it("answers a request without a token 401 with the challenge pointing to the /mcp metadata", async () => {
-    const response = await post(server, echo(1));
-    expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toContain(
-      `resource_metadata="${server.base}/.well-known/oauth-protected-resource/mcp"`,
-    );
-    expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32001 }, id: null });
-  });
-
-  it("lets the auto-negotiating v2 client in with a valid token; whoami sees the validated caller", async () => {
-    const token = await signToken(delegatedClaims(), key);
-    const client = await connectModern(server, { authorization: `Bearer ${token}` });
-    try {
-      const result = await client.callTool({ name: "whoami", arguments: {} });
-      expect(result.structuredContent).toEqual(DELEGATED_CALLER);
-      expect(JSON.stringify(result)).not.toContain(token);
-    } finally {
-      await client.close();
-    }
-  });
-});
-
-describe("2026-07-28 requests with AUTH_MODE=apikey", () => {
+describe("2026-07-28 requests and the per-caller rate limit", () => {
   const KEY = "modern-key-0123456789abcdef";
   const calls = { count: 0 };
   let server: RunningServer;
@@ -97,17 +36,6 @@ describe("2026-07-28 requests with AUTH_MODE=apikey", () => {
     );
   });
   afterAll(() => server.close());
-
-  it("refuses a missing key 401 and serves whoami with the key's label", async () => {
-    expect((await post(server, echo(1))).status).toBe(401);
-    const client = await connectModern(server, { "api-key": KEY });
-    try {
-      const result = await client.callTool({ name: "whoami", arguments: {} });
-      expect(result.structuredContent).toMatchObject({ kind: "apikey", id: "ci", apiKeyLabel: "ci" });
-    } finally {
-      await client.close();
-    }
-  });
 
   it("rate-limits the caller with 429 and a JSON-RPC error, running no tool once over", async () => {
     const statuses: number[] = [];

@@ -5,24 +5,11 @@ import {
   Client as ModernClient,
   StreamableHTTPClientTransport as ModernStreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
-import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
+import { eventually, MCP_HEADERS, openRawSession, RunningServer, startServer } from "./support/test-server";
 
 /** Initializes a session by hand, without the GET stream the SDK client keeps open. */
 async function rawSession(server: RunningServer): Promise<string> {
-  const init = await fetch(server.mcpUrl, {
-    method: "POST",
-    headers: MCP_HEADERS,
-    body: JSON.stringify(INITIALIZE),
-  });
-  await init.text();
-  const sessionId = init.headers.get("mcp-session-id") as string;
-  const initialized = await fetch(server.mcpUrl, {
-    method: "POST",
-    headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
-    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-  });
-  expect(initialized.status).toBe(202);
-  return sessionId;
+  return (await openRawSession(server))["mcp-session-id"] as string;
 }
 
 describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {

@@ -84,3 +84,25 @@ export async function jsonRpcMessagesOf(response: Response): Promise<Record<stri
     .filter((line) => line.startsWith("data: ") && line.length > "data: ".length)
     .map((line) => JSON.parse(line.slice("data: ".length)) as Record<string, unknown>);
 }
+
+/** Opens a 2025-era stateful session by hand (initialize + initialized); the headers later requests need. */
+export async function openRawSession(server: RunningServer): Promise<Record<string, string>> {
+  const init = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify(INITIALIZE),
+  });
+  await init.text();
+  const headers = {
+    ...MCP_HEADERS,
+    "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
+    "mcp-protocol-version": "2025-06-18",
+  };
+  const initialized = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  if (initialized.status !== 202) throw new Error(`notifications/initialized answered ${initialized.status}`);
+  return headers;
+}

@@ -29,10 +29,11 @@ export interface StreamableHttpEndpoint {
  * Streamable HTTP at /mcp from one server factory, for both eras, on the SDK's own entry:
  * `createMcpHandler` answers 2026-07-28 requests (envelope checks, `server/discover`,
  * `subscriptions/listen`, per-request log levels) and, stateless (the default), 2025-era requests too,
- * each from a fresh server. Stateful mode routes 2025-era requests (`isLegacyRequest`) to sessions kept in
- * this process and leaves the modern era on the stateless handler: 2026-07-28 has no sessions.
+ * each on its own (no sessions). Stateful mode routes 2025-era requests (`isLegacyRequest`) to sessions kept
+ * in this process and leaves the modern era on the stateless handler: 2026-07-28 has no sessions.
  *
- * The handler asks for a server per request; the pool hands out an idle one of that era when it can.
+ * The handler asks for a server per request; the pool hands out an idle one of that era when it can (never
+ * one another request is using). Every server, pooled or per session, is instrumented (instrument.ts).
  * The body arrives parsed and checked by the app's JSON-RPC body layer; it is handed over as `parsedBody`.
  */
 export function streamableHttpEndpoint(

@@ -139,8 +139,12 @@ export interface McpContainerAppProps {
    */
   readonly allowedIpAddressRanges?: Readonly<Record<string, string>>;
   /**
-   * `stateful` keeps MCP sessions in one replica's memory. azurerm 4.55 cannot configure session affinity
-   * (`sticky_sessions` is missing from its `container_app` ingress), so `stateful` requires `maxReplicas: 1`.
+   * `stateless` serves both protocol eras on any number of replicas: 2026-07-28 requests (stateless by
+   * design) and 2025-era requests (each answered on its own, without `Mcp-Session-Id`). `stateful` keeps
+   * 2025-era sessions (GET stream, DELETE, resumability) in one replica's memory for 2025 clients that need
+   * them; 2026-07-28 requests stay stateless. azurerm 4.55 cannot configure session affinity (`sticky_sessions`
+   * is missing from its `container_app` ingress), so `stateful` requires `maxReplicas: 1`.
+   * See docs/protocol-versions.md.
    * @default "stateless"
    */
   readonly sessionMode?: McpSessionMode;

@@ -1,5 +1,5 @@
 import express, { Express, RequestHandler } from "express";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
 import { FailedAuthThrottleOptions, throttleFailedAuth } from "./auth/failed-auth-throttle";
@@ -13,6 +13,7 @@ import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding
 import { bodyDeadline } from "./http/body-deadline";
 import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
+import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { notFound } from "./http/not-found";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
@@ -22,8 +23,8 @@ import { methodNotAllowed } from "./http/method-not-allowed";
 import { requestLogging } from "./http/request-logging";
 import { FrontControls, mountFront } from "./front/mount";
 import { LegacySseSessions } from "./transports/legacy-sse";
-import { StatefulSessions } from "./transports/stateful";
-import { statelessPost } from "./transports/stateless";
+import { instrumentServer } from "./transports/instrument";
+import { streamableHttpEndpoint, StreamableHttpEndpoint } from "./transports/streamable-http";
 
 export interface CreateAppOptions {
   /**
@@ -56,6 +57,9 @@ export interface McpAppControls {
   readonly storedEventBytes: () => number;
   /** Front mode (MCP_UPSTREAM_URL / MCP_UPSTREAM_COMMAND) only. */
   readonly front?: FrontControls;
+  /** The /mcp endpoint (not in front mode); `endpoint.handler.notify.toolsChanged()` reaches every
+   * `subscriptions/listen` stream. */
+  readonly endpoint?: StreamableHttpEndpoint;
 }
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
@@ -78,7 +82,12 @@ export function createApp(
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
   // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
   app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
-  app.use(protectedResourceMetadataRouter(config.auth, { publicUrl: config.publicUrl }));
+  app.use(
+    protectedResourceMetadataRouter(config.auth, {
+      publicUrl: config.publicUrl,
+      legacySseEnabled: config.legacySseEnabled,
+    }),
+  );
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];
@@ -92,6 +101,7 @@ export function createApp(
       ),
     );
   }
+  app.use(mcpPaths, sdkResponseHeaders);
   app.use(mcpPaths, dnsRebindingProtection(config.allowedHosts, config.allowedOrigins));
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
@@ -118,6 +128,7 @@ export function createApp(
       heartbeatMs: config.sseHeartbeatMs,
       body,
     });
+    app.use(notFound());
     app.use(jsonRpcErrorHandler(config.maxBodyBytes));
     const controls = {
       lifecycle,
@@ -130,38 +141,33 @@ export function createApp(
     return Object.assign(app, { mcp: controls });
   }
 
-  let statefulCount = (): number => 0;
-  let storedEventBytes = (): number => 0;
-  if (config.sessionMode === "stateful") {
-    const sessions = new StatefulSessions(serverFactory, lifecycle, {
-      heartbeatMs: config.sseHeartbeatMs,
-      idleMs: config.sessionIdleMs,
-      maxSessions: config.maxSessions,
-      maxSessionsPerCaller: config.maxSessionsPerCaller,
-      eventStoreMaxEvents: config.eventStoreMaxEvents,
-      eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
-      eventStoreMaxBytesPerSession: config.eventStoreMaxBytesPerSession,
-      eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
-    });
-    app.post("/mcp", requireStreamableAccept, ...body, sessions.handle);
+  const endpoint = streamableHttpEndpoint(serverFactory, lifecycle, {
+    sessionMode: config.sessionMode,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    heartbeatMs: config.sseHeartbeatMs,
+    idleMs: config.sessionIdleMs,
+    maxSessions: config.maxSessions,
+    maxSessionsPerCaller: config.maxSessionsPerCaller,
+    eventStoreMaxEvents: config.eventStoreMaxEvents,
+    eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
+    eventStoreMaxBytesPerSession: config.eventStoreMaxBytesPerSession,
+    eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
+  });
+  app.post("/mcp", requireStreamableAccept, ...body, endpoint.post);
+  const sessions = endpoint.sessions;
+  if (sessions) {
     app.get("/mcp", sessions.handle);
     app.delete("/mcp", sessions.handle);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
-    statefulCount = () => sessions.count;
-    storedEventBytes = () => sessions.storedEventBytes;
   } else {
-    app.post(
-      "/mcp",
-      requireStreamableAccept,
-      ...body,
-      statelessPost(serverFactory, lifecycle, config.sseHeartbeatMs),
-    );
     app.all("/mcp", methodNotAllowed("POST"));
   }
 
   let legacyCount = (): number => 0;
   if (config.legacySseEnabled) {
-    const legacy = new LegacySseSessions(serverFactory, lifecycle, config.sseHeartbeatMs);
+    const instrumented = (): McpServer => instrumentServer(serverFactory(), lifecycle);
+    const legacy = new LegacySseSessions(instrumented, lifecycle, config.sseHeartbeatMs);
     app.get("/sse", legacy.openStream);
     app.post("/messages", ...body, legacy.postMessage);
     legacyCount = () => legacy.count;
@@ -173,8 +179,9 @@ export function createApp(
     lifecycle,
     readiness,
     logger,
-    sessionCounts: () => ({ legacySse: legacyCount(), stateful: statefulCount() }),
-    storedEventBytes,
+    sessionCounts: () => ({ legacySse: legacyCount(), stateful: sessions?.count ?? 0 }),
+    storedEventBytes: () => sessions?.storedEventBytes ?? 0,
+    endpoint,
   };
   return Object.assign(app, { mcp });
 }

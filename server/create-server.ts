@@ -1,20 +1,20 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
-import { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
 import { registerEcho } from "./tools/echo";
 import { registerGetCurrentUtcTime } from "./tools/get-current-utc-time";
 import { registerWhoami } from "./tools/whoami";
 import { registerWaitWithProgress } from "./tools/wait-with-progress";
 
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/**
+ * How long a 2026-07-28 client may cache `tools/list`. The list depends only on the server's configuration,
+ * never on the caller, so shared caches may keep it too (`cacheScope: "public"`).
+ */
+export const TOOLS_LIST_TTL_MS = 60_000;
 
-/** What a tool-call wrapper sees: the tool's name and the SDK's per-request extra (signal, authInfo, ...). */
+/** What a tool-call wrapper sees: the tool's name and the SDK's per-request context (signal, authInfo, ...). */
 export interface ToolCall {
   readonly toolName: string;
-  readonly extra: ToolExtra;
+  readonly ctx: ServerContext;
 }
 
 /**
@@ -34,17 +34,6 @@ export interface ServerDeps {
   readonly extraTools?: readonly ToolRegistration[];
   /** Wraps every tool handler. @default - handlers run as registered */
   readonly wrapToolHandler?: ToolHandlerWrapper;
-  /**
-   * JSON-schema validator shared between server instances: each McpServer otherwise builds its own Ajv,
-   * which dominates the cost of constructing one. @default - one Ajv validator per process
-   */
-  readonly jsonSchemaValidator?: jsonSchemaValidator;
-}
-
-let sharedValidator: jsonSchemaValidator | undefined;
-function defaultValidator(): jsonSchemaValidator {
-  sharedValidator ??= new AjvJsonSchemaValidator();
-  return sharedValidator;
 }
 
 type AnyToolCallback = (...args: unknown[]) => CallToolResult | Promise<CallToolResult>;
@@ -58,19 +47,23 @@ function wrapToolRegistrations(server: McpServer, wrap: ToolHandlerWrapper): voi
   ) => unknown;
   const wrapped = (name: string, config: unknown, cb: AnyToolCallback): unknown =>
     register(name, config, (...args: unknown[]) =>
-      // The SDK passes (args, extra) to tools with an input schema and (extra) to those without.
-      wrap({ toolName: name, extra: args[args.length - 1] as ToolExtra }, async () => cb(...args)),
+      // The SDK passes (args, ctx) to tools with an input schema and (ctx) to those without.
+      wrap({ toolName: name, ctx: args[args.length - 1] as ServerContext }, async () => cb(...args)),
     );
   server.registerTool = wrapped as McpServer["registerTool"];
 }
 
-/** Builds the MCP server with its tools. Knows nothing of HTTP. */
+/**
+ * Builds the MCP server with its tools, for either protocol era: the SDK's serving entries decide the era
+ * per request (HTTP) or per connection (stdio) and adapt the wire format. Knows nothing of HTTP. Tools are
+ * listed in registration order, which is fixed, so `tools/list` is deterministic.
+ */
 export function createServer(deps: ServerDeps = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      capabilities: { tools: {}, logging: {} },
-      jsonSchemaValidator: deps.jsonSchemaValidator ?? defaultValidator(),
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      cacheHints: { "tools/list": { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: "public" } },
     },
   );
   if (deps.wrapToolHandler) wrapToolRegistrations(server, deps.wrapToolHandler);

@@ -1,10 +1,23 @@
-import { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   isJSONRPCErrorResponse,
   isJSONRPCNotification,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
-} from "@modelcontextprotocol/sdk/types.js";
+  RequestId,
+  Transport,
+} from "@modelcontextprotocol/server";
+
+/** The JSON-RPC error a call still running when the drain grace period ends receives before its stream closes. */
+export const DRAIN_ABORT_ERROR = {
+  code: -32000,
+  message:
+    "Server shutting down: the call did not finish within the drain grace period (MCP_SHUTDOWN_GRACE_SECONDS); retry it",
+} as const;
+
+interface TrackedTransport {
+  readonly transport: Transport;
+  readonly pending: Set<RequestId>;
+}
 
 /**
  * The app's moving parts during its life: open MCP connections (for MCP_MAX_CONNECTIONS), JSON-RPC requests
@@ -16,6 +29,7 @@ export class Lifecycle {
   private requests = 0;
   private readonly streamClosers = new Set<() => void>();
   private readonly idleWaiters = new Set<() => void>();
+  private readonly tracked = new Set<TrackedTransport>();
 
   get draining(): boolean {
     return this.drainingSince !== undefined;
@@ -60,9 +74,14 @@ export class Lifecycle {
     return () => this.streamClosers.delete(close);
   }
 
-  /** Counts the JSON-RPC requests that pass through `transport`. Call after `server.connect(transport)`. */
+  /**
+   * Counts the JSON-RPC requests that pass through `transport`. Call after `server.connect(transport)`.
+   * When draining ends, each request still pending gets {@link DRAIN_ABORT_ERROR} and the transport closes.
+   */
   track(transport: Transport): void {
-    const pending = new Set<string | number>();
+    const pending = new Set<RequestId>();
+    const entry: TrackedTransport = { transport, pending };
+    this.tracked.add(entry);
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
       if (isJSONRPCRequest(message) && !pending.has(message.id)) {
@@ -70,7 +89,7 @@ export class Lifecycle {
         this.requests++;
       } else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
         // A cancelled request gets no response, so it ends here.
-        const cancelled = (message.params as { requestId?: string | number } | undefined)?.requestId;
+        const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
         if (cancelled !== undefined && pending.delete(cancelled)) this.finishRequest();
       }
       onmessage?.(message, extra);
@@ -85,11 +104,12 @@ export class Lifecycle {
         return await send(message, options);
       } finally {
         // Counted as finished only once the answer is handed to the stream, so draining never cuts it off.
-        if (answers && pending.delete(message.id as string | number)) this.finishRequest();
+        if (answers && pending.delete(message.id as RequestId)) this.finishRequest();
       }
     };
     const onclose = transport.onclose;
     transport.onclose = () => {
+      this.tracked.delete(entry);
       for (const _id of pending) this.finishRequest();
       pending.clear();
       onclose?.();
@@ -114,9 +134,22 @@ export class Lifecycle {
       };
       this.idleWaiters.add(done);
     });
+    if (!finished) await this.abortPending();
     for (const close of [...this.streamClosers]) close();
     this.streamClosers.clear();
     return finished;
+  }
+
+  /** Answers every request still running with an error (so no client waits on a stream that just ends). */
+  private async abortPending(): Promise<void> {
+    const busy = [...this.tracked].filter(({ pending }) => pending.size > 0);
+    const aborting = busy.map(async ({ transport, pending }) => {
+      for (const id of [...pending]) {
+        await transport.send({ jsonrpc: "2.0", id, error: { ...DRAIN_ABORT_ERROR } }).catch(() => undefined);
+      }
+      await transport.close().catch(() => undefined);
+    });
+    await Promise.all(aborting);
   }
 
   private finishRequest(): void {

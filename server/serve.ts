@@ -1,6 +1,6 @@
 import { Server } from "node:http";
 import pino, { Logger } from "pino";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerConfig } from "./config";
 import { createApp } from "./create-app";
 import { createServer } from "./create-server";
@@ -72,8 +72,11 @@ function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): vo
 }
 
 async function runStdio(config: ServerConfig, logger: Logger, telemetry: Telemetry): Promise<void> {
-  const server = createServer(serverDepsFor(config));
-  await server.connect(new StdioServerTransport());
+  const deps = serverDepsFor(config);
+  // Both eras: the opening exchange (server/discover or initialize) pins the connection's era.
+  const server = serveStdio(() => createServer(deps), {
+    onerror: (error) => logger.warn({ err: error }, "stdio"),
+  });
   logger.info("MCP server on stdio");
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(

@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { Context, context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from "@modelcontextprotocol/server";
 import { ConfigError } from "./config-error";
 import { loadAzureMonitor as loadAzureMonitorSdk } from "./lazy-load";
 import type { ToolHandlerWrapper } from "./create-server";
@@ -51,7 +52,11 @@ export const TOOL_OUTCOME_ATTRIBUTE = "tool.outcome";
  * `isError: true` counts as an error (`error.type = "tool_error"`), as does a thrown error, which is
  * rethrown unchanged. Without a registered tracer provider the span is a no-op.
  */
-export function traceToolCall<T>(toolName: string, fn: () => Promise<T>): Promise<T> {
+export function traceToolCall<T>(
+  toolName: string,
+  fn: () => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
   const tracer = trace.getTracer(SERVER_NAME, SERVER_VERSION);
   const attributes = {
     "mcp.method.name": "tools/call",
@@ -61,6 +66,7 @@ export function traceToolCall<T>(toolName: string, fn: () => Promise<T>): Promis
   return tracer.startActiveSpan(
     `tools/call ${toolName}`,
     { kind: SpanKind.SERVER, attributes },
+    parent,
     async (span) => {
       try {
         const result = await fn();
@@ -92,5 +98,21 @@ function isErrorResult(result: unknown): boolean {
   return typeof result === "object" && result !== null && (result as { isError?: unknown }).isError === true;
 }
 
+/**
+ * The trace context a request carries in `params._meta` (`traceparent` / `tracestate`, W3C Trace Context;
+ * any era), extracted with the globally registered propagator (Azure Monitor registers W3C's). Without
+ * one, or without the keys, the active context: the tool span then hangs under the HTTP span, if any.
+ */
+export function traceContextOf(meta: Readonly<Record<string, unknown>> | undefined): Context {
+  const carrier: Record<string, string> = {};
+  for (const key of [TRACEPARENT_META_KEY, TRACESTATE_META_KEY]) {
+    const value = meta?.[key];
+    if (typeof value === "string") carrier[key] = value;
+  }
+  if (carrier[TRACEPARENT_META_KEY] === undefined) return context.active();
+  return propagation.extract(context.active(), carrier);
+}
+
 /** The `wrapToolHandler` for createServer: every tool call, extra tools included, runs in {@link traceToolCall}. */
-export const traceToolHandler: ToolHandlerWrapper = ({ toolName }, next) => traceToolCall(toolName, next);
+export const traceToolHandler: ToolHandlerWrapper = ({ toolName, ctx }, next) =>
+  traceToolCall(toolName, next, traceContextOf(ctx.mcpReq._meta));

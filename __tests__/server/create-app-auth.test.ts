@@ -1,3 +1,7 @@
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernStreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -13,6 +17,7 @@ import {
   type SigningKey,
   DELEGATED_CALLER,
 } from "./auth/support/tokens";
+import { modernHeaders, modernRequest } from "./support/modern";
 import { INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
 
 // The whole server as main.ts builds it: createApp(loadConfig(env)) takes its auth layer from AUTH_MODE.
@@ -21,6 +26,23 @@ async function connect(server: RunningServer, headers: Record<string, string>): 
   const client = new Client({ name: "wired-auth", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers } }));
   return client;
+}
+
+/** The v2 client negotiating the era: against this server it lands on 2026-07-28. */
+async function connectModern(server: RunningServer, headers: Record<string, string>): Promise<ModernClient> {
+  const client = new ModernClient({ name: "modern", version: "1" }, { versionNegotiation: { mode: "auto" } });
+  await client.connect(new ModernStreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers } }));
+  expect(client.getProtocolEra()).toBe("modern");
+  return client;
+}
+
+function postModernEcho(server: RunningServer, headers: Record<string, string> = {}): Promise<Response> {
+  const body = modernRequest(1, "tools/call", { name: "echo", arguments: { message: "m" } });
+  return fetch(server.mcpUrl, {
+    method: "POST",
+    headers: { ...modernHeaders("tools/call", "echo"), ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 function initialize(
@@ -66,6 +88,27 @@ describe("createApp with AUTH_MODE=entra", () => {
         `scope="${APP_ID_URI}/user_impersonation"`,
     );
     expect(await res.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32001 }, id: null });
+  });
+
+  it("answers a 2026-07-28 request without a token 401 with the same challenge", async () => {
+    const response = await postModernEcho(server);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain(
+      `resource_metadata="${server.base}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32001 }, id: null });
+  });
+
+  it("lets the auto-negotiating v2 client in on 2026-07-28 with a valid token; whoami sees the caller", async () => {
+    const token = await signToken(delegatedClaims(), key);
+    const client = await connectModern(server, bearer(token));
+    try {
+      const result = await client.callTool({ name: "whoami", arguments: {} });
+      expect(result.structuredContent).toEqual(DELEGATED_CALLER);
+      expect(JSON.stringify(result)).not.toContain(token);
+    } finally {
+      await client.close();
+    }
   });
 
   it("serves a valid v2 token: initialize, tools/list and whoami with the validated identity, never the token", async () => {
@@ -217,6 +260,17 @@ describe("createApp with AUTH_MODE=apikey", () => {
         scopes: [],
         roles: [],
       });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("guards 2026-07-28 requests the same way: 401 without a key, whoami names the label", async () => {
+    expect((await postModernEcho(server)).status).toBe(401);
+    const client = await connectModern(server, { "api-key": CI_KEY });
+    try {
+      const result = await client.callTool({ name: "whoami", arguments: {} });
+      expect(result.structuredContent).toMatchObject({ kind: "apikey", id: "ci", apiKeyLabel: "ci" });
     } finally {
       await client.close();
     }

@@ -80,6 +80,24 @@ describe("bad HTTP input on /mcp", () => {
     );
   });
 
+  it("answers 400 with -32600 for JSON nested deeper than 64 levels, and takes 64", async () => {
+    const nested = (depth: number): string =>
+      JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping", params: { _meta: { x: "PLACE" } } }).replace(
+        '"PLACE"',
+        "[".repeat(depth - 3) + "]".repeat(depth - 3),
+      );
+    await expectJsonRpcError(await post(nested(65)), 400, -32600, /nested deeper than 64 levels/);
+    // Brackets inside strings are text, not nesting.
+    const inString = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 9,
+      method: "ping",
+      params: { s: "[".repeat(500) },
+    });
+    expect((await post(inString)).status).toBe(200);
+    expect((await post(nested(64))).status).toBe(200);
+  });
+
   it("answers 415 for a content type other than JSON", async () => {
     const response = await post(JSON.stringify(INITIALIZE), { ...MCP_HEADERS, "content-type": "text/plain" });
     await expectJsonRpcError(response, 415, -32000, /Content-Type must be application\/json/);

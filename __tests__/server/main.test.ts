@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client as ModernClient } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { listeningUrl, SERVER_NODE_ARGS, startChildServer } from "./support/child-server";
 import { eventually, INITIALIZE, MCP_HEADERS } from "./support/test-server";
@@ -112,15 +114,17 @@ describe("server/main.ts wiring from the environment", () => {
   });
 });
 
+const STDIO_SERVER = {
+  command: process.execPath,
+  args: SERVER_NODE_ARGS,
+  cwd: ROOT,
+  env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
+  stderr: "pipe" as const,
+};
+
 describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
   it("speaks only MCP on stdout, logs on stderr, and serves every tool", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: SERVER_NODE_ARGS,
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MCP_TRANSPORT: "stdio" },
-      stderr: "pipe",
-    });
+    const transport = new StdioClientTransport(STDIO_SERVER);
     let stderr = "";
     transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: "stdio", version: "1" });
@@ -147,6 +151,23 @@ describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
       });
       expect(progress[0]).toBe(1);
       await eventually(() => stderr.includes("MCP server on stdio"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("serves the 2026-07-28 era to a client that negotiates it (one factory, both eras)", async () => {
+    const transport = new ModernStdioClientTransport(STDIO_SERVER);
+    const client = new ModernClient(
+      { name: "stdio-auto", version: "1" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(transport);
+    try {
+      expect(client.getProtocolEra()).toBe("modern");
+      expect(
+        (await client.callTool({ name: "echo", arguments: { message: "modern pipe" } })).content,
+      ).toEqual([{ type: "text", text: "modern pipe" }]);
     } finally {
       await client.close();
     }

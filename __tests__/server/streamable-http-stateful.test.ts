@@ -1,24 +1,15 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
-import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernStreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+import { eventually, MCP_HEADERS, openRawSession, RunningServer, startServer } from "./support/test-server";
 
 /** Initializes a session by hand, without the GET stream the SDK client keeps open. */
 async function rawSession(server: RunningServer): Promise<string> {
-  const init = await fetch(server.mcpUrl, {
-    method: "POST",
-    headers: MCP_HEADERS,
-    body: JSON.stringify(INITIALIZE),
-  });
-  await init.text();
-  const sessionId = init.headers.get("mcp-session-id") as string;
-  const initialized = await fetch(server.mcpUrl, {
-    method: "POST",
-    headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
-    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-  });
-  expect(initialized.status).toBe(202);
-  return sessionId;
+  return (await openRawSession(server))["mcp-session-id"] as string;
 }
 
 describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
@@ -27,6 +18,19 @@ describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
     server = await startServer({ MCP_SESSION_MODE: "stateful" });
   });
   afterAll(() => server.close());
+
+  it("serves 2026-07-28 requests next to the sessions: no session is created for them", async () => {
+    const client = new ModernClient({ name: "auto", version: "1" }, { versionNegotiation: { mode: "auto" } });
+    await client.connect(new ModernStreamableHTTPClientTransport(server.mcpUrl));
+    try {
+      expect(client.getProtocolEra()).toBe("modern");
+      const result = await client.callTool({ name: "echo", arguments: { message: "no session" } });
+      expect(result.content).toEqual([{ type: "text", text: "no session" }]);
+      expect(server.app.mcp.sessionCounts().stateful).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("hands out a session id, serves tools with progress, and ends the session on DELETE", async () => {
     const transport = new StreamableHTTPClientTransport(server.mcpUrl);

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { RequestHandler } from "express";
 import { CallerIdentity } from "../../server/auth/types";
-import { RunningServer, startServer } from "./support/test-server";
+import { jsonRpcMessagesOf, RunningServer, startServer } from "./support/test-server";
 
 async function connect(server: RunningServer): Promise<Client> {
   const client = new Client({ name: "test", version: "1.0.0" });
@@ -86,13 +86,14 @@ describe("Streamable HTTP, stateless (the default)", () => {
     expect(text(echo)).toMatch(/message/);
   });
 
-  it("rejects an unknown tool with an error naming it", async () => {
-    const result = await client.callTool({ name: "no_such_tool", arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/no_such_tool/);
+  it("rejects an unknown tool with a JSON-RPC error -32602 naming it, not an isError result", async () => {
+    await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/no_such_tool/),
+    });
   });
 
-  it("answers a batch of requests with a JSON array in one response", async () => {
+  it("answers a 2025-era batch of requests in one response", async () => {
     const response = await fetch(server.mcpUrl, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
@@ -106,8 +107,8 @@ describe("Streamable HTTP, stateless (the default)", () => {
         },
       ]),
     });
-    const body = (await response.json()) as { id: number }[];
-    expect(body.map((m) => m.id).sort()).toEqual([1, 2]);
+    const messages = await jsonRpcMessagesOf(response);
+    expect(messages.map((m) => m.id).sort()).toEqual([1, 2]);
   });
 });
 

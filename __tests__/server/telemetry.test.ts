@@ -1,14 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
+import { propagation, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { z } from "zod";
 import { ConfigError } from "../../server/config-error";
 import { createServer } from "../../server/create-server";
 import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolHandler } from "../../server/telemetry";
 import { useInMemoryTracing } from "./support/in-memory-tracing";
+import { modernHeaders, modernRequest } from "./support/modern";
+import { MCP_HEADERS, startServer } from "./support/test-server";
 
 const REPO = join(__dirname, "..", "..");
 
@@ -81,8 +84,62 @@ describe("traceToolCall", () => {
   });
 });
 
+describe("trace context from the request's _meta", () => {
+  const exporter = useInMemoryTracing();
+  const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+  const PARENT_SPAN_ID = "b7ad6b7169203331";
+  const meta = { traceparent: `00-${TRACE_ID}-${PARENT_SPAN_ID}-01`, tracestate: "vendor=x" };
+  beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
+  afterAll(() => propagation.disable());
+
+  it.each(["2026-07-28", "2025"] as const)(
+    "%s era: traceparent and tracestate become the parent of the tool-call span",
+    async (era) => {
+      const server = await startServer({}, {}, {}, { wrapToolHandler: traceToolHandler });
+      try {
+        const params = { name: "echo", arguments: { message: "traced" } };
+        const [headers, body] =
+          era === "2026-07-28"
+            ? [modernHeaders("tools/call", "echo"), modernRequest(1, "tools/call", params, meta)]
+            : [
+                MCP_HEADERS,
+                { jsonrpc: "2.0", id: 1, method: "tools/call", params: { ...params, _meta: meta } },
+              ];
+        const response = await fetch(server.mcpUrl, { method: "POST", headers, body: JSON.stringify(body) });
+        expect(await response.text()).toContain("traced");
+        const [span] = exporter.getFinishedSpans();
+        expect(span?.name).toBe("tools/call echo");
+        expect(span?.spanContext().traceId).toBe(TRACE_ID);
+        expect(span?.parentSpanContext?.spanId).toBe(PARENT_SPAN_ID);
+        expect(span?.spanContext().traceState?.get("vendor")).toBe("x");
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it("starts a new trace when the request carries none", async () => {
+    const server = await startServer({}, {}, {}, { wrapToolHandler: traceToolHandler });
+    try {
+      const body = modernRequest(1, "tools/call", { name: "echo", arguments: { message: "x" } });
+      await (
+        await fetch(server.mcpUrl, {
+          method: "POST",
+          headers: modernHeaders("tools/call", "echo"),
+          body: JSON.stringify(body),
+        })
+      ).text();
+      const [span] = exporter.getFinishedSpans();
+      expect(span?.spanContext().traceId).not.toBe(TRACE_ID);
+      expect(span?.parentSpanContext).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 function registerShoutAndFail(server: McpServer): void {
-  server.registerTool("shout", { inputSchema: { message: z.string() } }, async ({ message }) => ({
+  server.registerTool("shout", { inputSchema: z.object({ message: z.string() }) }, async ({ message }) => ({
     content: [{ type: "text", text: message.toUpperCase() }],
   }));
   server.registerTool("fail", {}, async () => ({ content: [{ type: "text", text: "no" }], isError: true }));

@@ -1,7 +1,6 @@
 import type { RequestHandler } from "express";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-// Brings in the SDK's `Request.auth?: AuthInfo` augmentation of express.
-import type {} from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
+import "../http/request-auth";
 import { createApiKeyAuthenticator } from "./api-key-authenticator";
 import type { Authenticator } from "./authenticator";
 import { sendAuthError } from "./challenge";

@@ -2,6 +2,19 @@ import type { Request } from "express";
 
 export const PRM_PATH = "/.well-known/oauth-protected-resource";
 export const MCP_PATH = "/mcp";
+export const SSE_PATH = "/sse";
+
+/** A protected resource: Streamable HTTP at /mcp, or legacy HTTP+SSE at /sse (whose POSTs go to /messages). */
+export type ProtectedResourcePath = typeof MCP_PATH | typeof SSE_PATH;
+
+/**
+ * The protected resource a request belongs to. Each has its own metadata document whose `resource` is that
+ * endpoint: OAuth clients (the TypeScript and Python SDKs) refuse a document naming another resource.
+ */
+export function protectedResourceOf(req: Request): ProtectedResourcePath {
+  const path = req.baseUrl || req.path;
+  return path === SSE_PATH || path === "/messages" ? SSE_PATH : MCP_PATH;
+}
 
 /**
  * The server's public base URL without a trailing slash: MCP_PUBLIC_URL when given, else the request's
@@ -13,7 +26,7 @@ export function publicBaseUrl(req: Request, publicUrl: string | undefined): stri
   return `${req.protocol}://${req.get("host") ?? "localhost"}`;
 }
 
-/** The PRM URL a 401 points to (RFC 9728 path-suffixed form for the `/mcp` resource). */
+/** The PRM URL a 401 points to: RFC 9728's path-suffixed form for the resource the request belongs to. */
 export function resourceMetadataUrl(req: Request, publicUrl: string | undefined): string {
-  return `${publicBaseUrl(req, publicUrl)}${PRM_PATH}${MCP_PATH}`;
+  return `${publicBaseUrl(req, publicUrl)}${PRM_PATH}${protectedResourceOf(req)}`;
 }

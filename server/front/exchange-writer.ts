@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
 import { SseRelay } from "./sse-relay";
 
 /**

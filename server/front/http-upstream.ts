@@ -2,7 +2,7 @@ import http, { type ClientRequest, type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { isJSONRPCNotification, type RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { isJSONRPCNotification, type RequestId } from "@modelcontextprotocol/server";
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";

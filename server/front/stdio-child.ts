@@ -12,7 +12,7 @@ import {
   type JSONRPCNotification,
   type JSONRPCRequest,
   type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import type { CallerIdentity } from "../auth/types";
 import { SERVER_VERSION } from "../version";
 import type { StdioUpstreamConfig } from "./config";

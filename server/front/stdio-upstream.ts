@@ -6,7 +6,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";

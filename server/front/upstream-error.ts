@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/server";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 
 /** JSON-RPC code of every error the front makes up for a failed upstream (the SDK's transport-level code). */

@@ -3,6 +3,33 @@ import { checkEnvelope } from "./json-rpc-envelope";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 import { accepts, parseContentType } from "./media-type";
 
+/** Deeper JSON than any MCP message needs; the SDK re-serializes bodies recursively and would overflow. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a JSON text, counted without parsing (brackets inside strings do not count). */
+function jsonDepth(bytes: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+function refuseDeepJson(_req: unknown, _res: unknown, bytes: Buffer): void {
+  if (jsonDepth(bytes) > MAX_JSON_DEPTH) {
+    throw Object.assign(new Error("too deep"), { type: "entity.too.deep", status: 400 });
+  }
+}
+
 /** Streamable HTTP clients must accept both JSON and SSE answers (406 otherwise). */
 export const requireStreamableAccept: RequestHandler = (req, res, next) => {
   const accept = req.headers.accept;
@@ -22,7 +49,7 @@ export const requireStreamableAccept: RequestHandler = (req, res, next) => {
  * Reads a JSON-RPC POST body: 415 for another content type, 413 over `maxBodyBytes`, -32700 for malformed
  * JSON, -32600 for JSON that is not a JSON-RPC message (answered with the message's own id when it has one),
  * and for a batch where batches are gone (protocol 2025-06-18 and later) or whose requests repeat an id
- * (json-rpc-envelope.ts). `req.body` is the parsed value.
+ * (json-rpc-envelope.ts), and for JSON nested deeper than MAX_JSON_DEPTH. `req.body` is the parsed value.
  */
 export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, res, next) => {
@@ -48,7 +75,12 @@ export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
     }
     next();
   };
-  const parse = express.json({ limit: maxBodyBytes, strict: false, type: () => true });
+  const parse = express.json({
+    limit: maxBodyBytes,
+    strict: false,
+    type: () => true,
+    verify: refuseDeepJson,
+  });
   const requireJsonRpc: RequestHandler = (req, res, next) => {
     const version = req.headers["mcp-protocol-version"];
     const problem = checkEnvelope(req.body, typeof version === "string" ? version : undefined);
@@ -75,6 +107,13 @@ export function jsonRpcErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
         413,
         JsonRpcCode.ServerError,
         `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES)`,
+      );
+    } else if (err.type === "entity.too.deep") {
+      sendJsonRpcError(
+        res,
+        400,
+        JsonRpcCode.InvalidRequest,
+        `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
       );
     } else if (err.type === "entity.parse.failed") {
       sendJsonRpcError(res, 400, JsonRpcCode.ParseError, "Parse error: the body is not valid JSON");

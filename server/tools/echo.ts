@@ -1,15 +1,15 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 export const ECHO_MAX_CHARS = 10_000;
 
 // Built once per process, not per server: every pooled or per-session McpServer shares it.
-const inputSchema = {
+const inputSchema = z.object({
   message: z
     .string()
     .max(ECHO_MAX_CHARS, `message must be at most ${ECHO_MAX_CHARS} characters`)
     .describe(`Text to send back (at most ${ECHO_MAX_CHARS} characters)`),
-};
+});
 
 export function registerEcho(server: McpServer): void {
   server.registerTool(

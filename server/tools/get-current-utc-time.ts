@@ -1,8 +1,10 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 // Built once per process, not per server: every pooled or per-session McpServer shares it.
-const outputSchema = { utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z") };
+const outputSchema = z.object({
+  utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z"),
+});
 
 export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = () => new Date()): void {
   server.registerTool(
@@ -10,7 +12,6 @@ export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = (
     {
       title: "Current UTC time",
       description: "Returns the server's current time in UTC as an ISO 8601 string.",
-      inputSchema: {},
       outputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import { loadAzureIdentity } from "../lazy-load";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { ConfigError } from "../config-error";
 import { GUID_PATTERN } from "../guid";
@@ -63,7 +63,7 @@ export function createQueryLogsDeps(config: {
   };
 }
 
-const inputSchema = {
+const inputSchema = z.object({
   query: z
     .string()
     .trim()
@@ -84,9 +84,9 @@ const inputSchema = {
     .max(1000, "maxRows must be between 1 and 1000")
     .default(100)
     .describe("Most rows to return (1..1000); more are cut off and `truncated` is set"),
-};
+});
 
-const outputSchema = {
+const outputSchema = z.object({
   table: z.string().describe("Name of the result table (normally PrimaryResult)"),
   columns: z.array(z.object({ name: z.string(), type: z.string() })).describe("Column names and KQL types"),
   rows: z.array(z.array(z.unknown())).describe("Row values in column order, at most maxRows"),
@@ -96,7 +96,7 @@ const outputSchema = {
     .string()
     .optional()
     .describe("Set when the service returned only part of the result (e.g. it hit its own limits)"),
-};
+});
 
 interface LogAnalyticsTable {
   name: string;
@@ -122,8 +122,8 @@ export function registerQueryLogs(server: McpServer, deps: QueryLogsDeps): void 
       outputSchema,
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async ({ query, timespanMinutes, maxRows }, extra) =>
-      runQuery(deps, { query, timespanMinutes, maxRows }, extra.signal),
+    async ({ query, timespanMinutes, maxRows }, ctx) =>
+      runQuery(deps, { query, timespanMinutes, maxRows }, ctx.mcpReq.signal),
   );
 }
 

@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 const TICK_MS = 1000;
@@ -16,9 +16,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 // Built once per process, not per server: every pooled or per-session McpServer shares it.
-const inputSchema = {
+const inputSchema = z.object({
   seconds: z.number().int().min(1).max(600).describe("How long to wait, in whole seconds (1 to 600)"),
-};
+});
 
 /**
  * Waits `seconds`, reporting progress every second when the client sent a progressToken. It proves that
@@ -34,18 +34,19 @@ export function registerWaitWithProgress(server: McpServer, tickMs: number = TIC
       inputSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ seconds }, extra) => {
-      const progressToken = extra._meta?.progressToken;
+    async ({ seconds }, ctx) => {
+      const { signal } = ctx.mcpReq;
+      const progressToken = ctx.mcpReq._meta?.progressToken;
       for (let elapsed = 1; elapsed <= seconds; elapsed++) {
-        await sleep(tickMs, extra.signal);
-        if (extra.signal.aborted) {
+        await sleep(tickMs, signal);
+        if (signal.aborted) {
           return {
             content: [{ type: "text", text: `Cancelled after ${elapsed - 1} of ${seconds} seconds` }],
             isError: true,
           };
         }
         if (progressToken !== undefined) {
-          await extra.sendNotification({
+          await ctx.mcpReq.notify({
             method: "notifications/progress",
             params: { progressToken, progress: elapsed, total: seconds, message: `${elapsed}/${seconds} s` },
           });

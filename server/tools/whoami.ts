@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 
@@ -9,11 +9,10 @@ export function registerWhoami(server: McpServer): void {
       title: "Who am I",
       description:
         "Describes the caller as the server's authentication saw it: name, UPN, object id, tenant, scopes and roles, or the API key's label, or anonymous. Never returns a token.",
-      inputSchema: {},
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async (_args, extra) => {
-      const caller = callerOf(extra.authInfo) ?? ANONYMOUS_CALLER;
+    async (ctx) => {
+      const caller = callerOf(ctx.http?.authInfo) ?? ANONYMOUS_CALLER;
       // Copy field by field so nothing the auth layer adds later (a token, a key) can leak through.
       const described = {
         kind: caller.kind,

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { EventId, EventStore, StreamId } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { EventId, EventStore, JSONRPCMessage, StreamId } from "@modelcontextprotocol/server";
 import { BudgetedStore, EventBudget } from "./event-budget";
 
 interface StoredEvent {

@@ -1,7 +1,7 @@
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { sessionOwner } from "./session-owner";
@@ -12,7 +12,7 @@ interface LegacySession {
 }
 
 /**
- * The 2024-11-05 HTTP+SSE transport: GET /sse opens the stream and names a /messages?sessionId=... URL that
+ * The 2024-11-05 HTTP+SSE transport (the SDK's frozen v1 copy in server-legacy; 2025 era only): GET /sse opens the stream and names a /messages?sessionId=... URL that
  * takes the client's POSTs. Stateful by nature (one replica or affinity). Heartbeat comments keep idle
  * streams alive through Azure's 240 s ingress timeout. A session takes POSTs only from the caller that opened it.
  */
@@ -44,7 +44,6 @@ export class LegacySseSessions {
       void server.close();
     });
     await server.connect(transport);
-    this.lifecycle.track(transport);
   };
 
   readonly postMessage: RequestHandler = async (req, res) => {

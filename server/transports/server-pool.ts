@@ -1,43 +1,91 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { PooledTransport } from "./pooled-transport";
+import {
+  isJSONRPCRequest,
+  McpRequestContext,
+  McpServer,
+  ProtocolEra,
+  RequestId,
+  Transport,
+} from "@modelcontextprotocol/server";
 
-/** A built McpServer and the transport it stays connected to. */
-export interface PooledServer {
-  readonly server: McpServer;
-  readonly transport: PooledTransport;
-}
+/** Requests that leave per-client state on a server instance: an instance that served one is not reused. */
+const STATEFUL_METHODS = new Set([
+  "initialize",
+  "logging/setLevel",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "subscriptions/listen",
+]);
 
 /**
- * Idle, fully built and connected McpServer instances for the stateless path. Building one (tool
- * registrations, schema conversion) and connecting it cost far more than handling a small request, so each
- * request borrows one and gives it back when answered. At most `maxIdle` are kept; bursts beyond that build
- * fresh ones. A server whose client went away mid-request is closed instead of reused: a cancelled tool may
- * still be winding down.
+ * Built server instances for `createMcpHandler`, which asks its factory for one per request. A fresh
+ * McpServer pays for its tools' schemas on first use, which costs more than a small request itself, so an
+ * instance goes back to an idle list (one per era: an instance is bound to the era it first served) when the
+ * SDK closes its request's transport, and the next request of that era borrows it.
+ *
+ * An instance is reused only when that request was answered: one whose client went away while a call was
+ * in flight (the tool may still be winding down and could still try to send), or that served a request
+ * leaving per-client state behind (initialize, logging/setLevel, subscriptions), is dropped. An instance is
+ * never handed out while it is connected, so results and notifications reach only the request that owns it.
  */
 export class ServerPool {
-  private readonly idle: PooledServer[] = [];
+  private readonly idle: Record<ProtocolEra, McpServer[]> = { legacy: [], modern: [] };
+  private created = 0;
 
   constructor(
-    private readonly factory: () => McpServer,
-    private readonly onCreate: (transport: PooledTransport) => void = () => {},
+    private readonly build: () => McpServer,
     private readonly maxIdle = 64,
   ) {}
 
-  async acquire(): Promise<PooledServer> {
-    const ready = this.idle.pop();
-    if (ready) return ready;
-    const entry = { server: this.factory(), transport: new PooledTransport() };
-    await entry.server.connect(entry.transport);
-    this.onCreate(entry.transport);
-    return entry;
+  /** Instances built so far (tests and metrics). */
+  get built(): number {
+    return this.created;
   }
 
-  release(entry: PooledServer): void {
-    if (this.idle.length < this.maxIdle) this.idle.push(entry);
-    else void entry.server.close();
+  idleCount(era: ProtocolEra): number {
+    return this.idle[era].length;
   }
 
-  discard(entry: PooledServer): void {
-    void entry.server.close();
+  /** The `createMcpHandler` factory. */
+  readonly factory = ({ era }: McpRequestContext): McpServer => {
+    const server = this.idle[era].pop() ?? this.buildOne();
+    this.leaseOnce(server, era);
+    return server;
+  };
+
+  private buildOne(): McpServer {
+    this.created++;
+    return this.build();
+  }
+
+  /** Watches the next connection of `server` and decides, when it closes, whether it may serve again. */
+  private leaseOnce(server: McpServer, era: ProtocolEra): void {
+    const connect = server.connect;
+    server.connect = async (transport: Transport) => {
+      server.connect = connect;
+      await connect.call(server, transport);
+      const pending = new Set<RequestId>();
+      let reusable = true;
+      const onmessage = transport.onmessage;
+      transport.onmessage = (message, extra) => {
+        if (isJSONRPCRequest(message)) {
+          pending.add(message.id);
+          if (STATEFUL_METHODS.has(message.method)) reusable = false;
+        }
+        onmessage?.(message, extra);
+      };
+      const send = transport.send.bind(transport);
+      transport.send = async (message, options) => {
+        if ("id" in message && message.id !== undefined && !("method" in message)) {
+          pending.delete(message.id as RequestId);
+        }
+        return send(message, options);
+      };
+      const onclose = transport.onclose;
+      transport.onclose = () => {
+        onclose?.();
+        if (reusable && pending.size === 0 && this.idle[era].length < this.maxIdle)
+          this.idle[era].push(server);
+      };
+    };
   }
 }

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import {
+  isInitializeRequest,
+  isJSONRPCNotification,
+  McpServer,
+  RequestId,
+} from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
 import { callerKey } from "../http/caller-key";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
@@ -25,19 +29,20 @@ export interface StatefulOptions extends SessionLimits {
 }
 
 /**
- * MCP_SESSION_MODE=stateful: one server and SDK transport per session, the GET stream, DELETE, resumption
+ * MCP_SESSION_MODE=stateful, 2025-era requests only (the modern era has no sessions; the app routes with the
+ * SDK's isLegacyRequest): one server and SDK transport per session, the GET stream, DELETE, resumption
  * from a bounded event store of its own, caps on sessions (SessionStore) and on stored event bytes
  * (EventBudget), and a timer that expires idle sessions and sweeps expired events. A session answers only
  * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
  */
 export class StatefulSessions {
-  private readonly store: SessionStore<StreamableHTTPServerTransport>;
+  private readonly store: SessionStore<NodeStreamableHTTPServerTransport>;
   private readonly budget: EventBudget;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly serverFactory: () => McpServer,
-    private readonly lifecycle: Lifecycle,
+    lifecycle: Lifecycle,
     private readonly options: StatefulOptions,
   ) {
     this.store = new SessionStore(options);
@@ -78,6 +83,9 @@ export class StatefulSessions {
       }
       res.once("close", used.done);
       await used.session.handleRequest(req, res, req.body);
+      // The SDK keeps a cancelled request's response stream open (keepalives only); nothing more will come.
+      const cancelled = cancelledRequestId(req.body);
+      if (cancelled !== undefined) used.session.closeSSEStream(cancelled);
       return;
     }
     if (req.method === "POST" && isInitializeRequest(req.body)) {
@@ -105,7 +113,7 @@ export class StatefulSessions {
   private async startSession(
     owner: string | undefined,
     release: () => void,
-  ): Promise<StreamableHTTPServerTransport> {
+  ): Promise<NodeStreamableHTTPServerTransport> {
     const server = this.serverFactory();
     const eventStore = new BoundedEventStore({
       maxEvents: this.options.eventStoreMaxEvents,
@@ -113,7 +121,7 @@ export class StatefulSessions {
       maxBytes: this.options.eventStoreMaxBytesPerSession,
       budget: this.budget,
     });
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore,
       keepAliveMs: this.options.heartbeatMs,
@@ -126,7 +134,6 @@ export class StatefulSessions {
       void server.close();
     };
     await server.connect(transport);
-    this.lifecycle.track(transport);
     return transport;
   }
 
@@ -134,4 +141,10 @@ export class StatefulSessions {
     clearInterval(this.sweeper);
     this.store.closeAll();
   }
+}
+
+function cancelledRequestId(body: unknown): RequestId | undefined {
+  if (!isJSONRPCNotification(body) || body.method !== "notifications/cancelled") return undefined;
+  const requestId = (body.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === "string" || typeof requestId === "number" ? requestId : undefined;
 }

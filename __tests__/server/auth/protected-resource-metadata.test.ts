@@ -6,7 +6,8 @@ import { parseAuthConfig } from "../../../server/auth/config";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { APP_ID_URI, CLIENT_ID, TENANT_ID } from "./support/tokens";
 
-const PATHS = ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"];
+const PRM_PATH = "/.well-known/oauth-protected-resource";
+const PATHS = [PRM_PATH, `${PRM_PATH}/mcp`];
 
 function entra(extra: Record<string, string> = {}) {
   return parseAuthConfig({
@@ -72,6 +73,26 @@ describe("protected resource metadata (entra mode)", () => {
     expect((await discoverOAuthProtectedResourceMetadata(`${app.url}/mcp`)).authorization_servers).toEqual([
       `https://login.microsoftonline.com/${TENANT_ID}/v2.0`,
     ]);
+  });
+
+  test("legacy SSE has a document of its own, and a 401 on /sse or /messages points to it", async () => {
+    app = await startTestApp(entra());
+    const sse = (await (await fetch(`${app.url}${PRM_PATH}/sse`)).json()) as Record<string, unknown>;
+    expect(sse.resource).toBe(`${app.url}/sse`);
+    for (const path of ["/sse", "/messages?sessionId=x"]) {
+      const { resourceMetadataUrl } = extractWWWAuthenticateParams(await fetch(`${app.url}${path}`));
+      expect(resourceMetadataUrl?.href).toBe(`${app.url}${PRM_PATH}/sse`);
+    }
+    // What the SDK OAuth client checks before it trusts a document: its resource is the server it called.
+    const metadata = await discoverOAuthProtectedResourceMetadata(`${app.url}/sse`, {
+      resourceMetadataUrl: new URL(`${app.url}${PRM_PATH}/sse`),
+    });
+    expect(metadata.resource).toBe(`${app.url}/sse`);
+  });
+
+  test("without legacy SSE there is no /sse document", async () => {
+    app = await startTestApp(entra(), { legacySseEnabled: false });
+    expect((await fetch(`${app.url}${PRM_PATH}/sse`)).status).toBe(404);
   });
 
   test("a CORS preflight for the document succeeds", async () => {

@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { burstAllowance } from "../../../server/http/rate-limit";
 import { MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 

@@ -1,4 +1,4 @@
-import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ServerDeps } from "../../../server/create-server";
 
 /** Records what each tool handler finally returned, to see the tool itself stop. */

@@ -1,4 +1,5 @@
 import { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { Server } from "node:http";
 import { Writable } from "node:stream";
 import { loadConfig, ServerConfig } from "../../../server/config";
@@ -22,6 +23,7 @@ export async function startServer(
   overrides: Partial<ServerConfig> = {},
   options: CreateAppOptions = {},
   deps: ServerDeps = {},
+  serverFactory: () => McpServer = () => createServer(deps),
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };
   const lines: string[] = [];
@@ -32,7 +34,7 @@ export async function startServer(
     },
   });
   const logger = createLogger(config.logLevel, capture);
-  const app = createApp(config, () => createServer(deps), { logger, ...options });
+  const app = createApp(config, serverFactory, { logger, ...options });
   const http = createHttpServer(app, config).listen(0, "127.0.0.1");
   await new Promise((resolve) => http.once("listening", resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -70,3 +72,38 @@ export const INITIALIZE = {
   method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
 };
+
+/** The JSON-RPC messages of a response, whether it came as one JSON body (a message or a batch) or as SSE. */
+export async function jsonRpcMessagesOf(response: Response): Promise<Record<string, unknown>[]> {
+  const body = await response.text();
+  if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+    const parsed = JSON.parse(body) as Record<string, unknown> | Record<string, unknown>[];
+    return Array.isArray(parsed) ? parsed : [parsed];
+  }
+  return body
+    .split("\n")
+    .filter((line) => line.startsWith("data: ") && line.length > "data: ".length)
+    .map((line) => JSON.parse(line.slice("data: ".length)) as Record<string, unknown>);
+}
+
+/** Opens a 2025-era stateful session by hand (initialize + initialized); the headers later requests need. */
+export async function openRawSession(server: RunningServer): Promise<Record<string, string>> {
+  const init = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify(INITIALIZE),
+  });
+  await init.text();
+  const headers = {
+    ...MCP_HEADERS,
+    "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
+    "mcp-protocol-version": "2025-06-18",
+  };
+  const initialized = await fetch(server.mcpUrl, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  if (initialized.status !== 202) throw new Error(`notifications/initialized answered ${initialized.status}`);
+  return headers;
+}

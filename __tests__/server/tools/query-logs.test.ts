@@ -1,8 +1,8 @@
 import { DefaultAzureCredential } from "@azure/identity";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ConfigError } from "../../../server/config-error";
 import {
   createQueryLogsDeps,
@@ -185,7 +185,7 @@ describe("query_logs", () => {
       { query: "x".repeat(10_001) },
       "query must be at most 10000 characters",
     ],
-    ["no query", {}, "expected string, received undefined at query"],
+    ["no query", {}, "query: Invalid input: expected string, received undefined"],
     [
       "timespanMinutes 0",
       { query: "Heartbeat", timespanMinutes: 0 },
@@ -205,7 +205,7 @@ describe("query_logs", () => {
     [
       "maxRows as a string",
       { query: "Heartbeat", maxRows: "10" },
-      "expected number, received string at maxRows",
+      "maxRows: Invalid input: expected number, received string",
     ],
   ])("rejects %s naming the field, without calling the service", async (_label, args, message) => {
     const result = await call(args);

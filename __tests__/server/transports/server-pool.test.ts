@@ -1,87 +1,59 @@
-import { Server } from "node:http";
-import { AddressInfo } from "node:net";
-import { loadConfig } from "../../../server/config";
-import { createApp, McpApp } from "../../../server/create-app";
-import { createServer } from "../../../server/create-server";
-import { MCP_HEADERS, eventually } from "../support/test-server";
+import { modernHeaders, modernRequest } from "../support/modern";
+import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 
-/** The real app with a factory that counts the McpServer instances it builds. */
-async function startCounting(): Promise<{ app: McpApp; http: Server; url: string; built: () => number }> {
-  let built = 0;
-  const app = createApp(loadConfig({ LOG_LEVEL: "silent" }), () => {
-    built++;
-    return createServer();
+const LEGACY_HEADERS = { ...MCP_HEADERS, "mcp-protocol-version": "2025-06-18" };
+const echo = { name: "echo", arguments: { message: "pooled" } };
+
+describe("the server pool behind createMcpHandler", () => {
+  let server: RunningServer;
+  beforeEach(async () => {
+    server = await startServer();
   });
-  const http = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => http.once("listening", resolve));
-  return {
-    app,
-    http,
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-    built: () => built,
-  };
-}
+  afterEach(() => server.close());
 
-async function stop(http: Server): Promise<void> {
-  http.closeAllConnections();
-  await new Promise((resolve) => http.close(resolve));
-}
+  const pool = () => server.app.mcp.endpoint!.pool;
+  const post = async (headers: Record<string, string>, body: unknown): Promise<string> =>
+    (await fetch(server.mcpUrl, { method: "POST", headers, body: JSON.stringify(body) })).text();
 
-const echo = (id: number, message: string) =>
-  JSON.stringify({
-    jsonrpc: "2.0",
-    id,
-    method: "tools/call",
-    params: { name: "echo", arguments: { message } },
-  });
-
-describe("stateless server pool", () => {
-  it("serves sequential requests from one connected server, each answered with its own id and result", async () => {
-    const { http, url, built } = await startCounting();
-    try {
-      for (let i = 0; i < 20; i++) {
-        const response = await fetch(url, {
-          method: "POST",
-          headers: MCP_HEADERS,
-          body: echo(7, `call-${i}`),
-        });
-        expect(await response.json()).toEqual({
-          jsonrpc: "2.0",
-          id: 7,
-          result: { content: [{ type: "text", text: `call-${i}` }] },
-        });
-      }
-      expect(built()).toBe(1);
-    } finally {
-      await stop(http);
+  it("reuses an answered instance for the next request of the same era, one pool per era", async () => {
+    for (let id = 1; id <= 5; id++) {
+      expect(
+        await post(modernHeaders("tools/call", "echo"), modernRequest(id, "tools/call", echo)),
+      ).toContain("pooled");
+      expect(
+        await post(LEGACY_HEADERS, { jsonrpc: "2.0", id, method: "tools/call", params: echo }),
+      ).toContain("pooled");
     }
+    expect(pool().built).toBe(2);
+    await eventually(() => pool().idleCount("modern") === 1 && pool().idleCount("legacy") === 1);
   });
 
-  it("does not reuse a server whose client went away mid-call", async () => {
-    const { app, http, url, built } = await startCounting();
-    try {
-      const abort = new AbortController();
-      const response = await fetch(url, {
-        method: "POST",
-        headers: MCP_HEADERS,
-        signal: abort.signal,
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/call",
-          params: { name: "wait_with_progress", arguments: { seconds: 600 }, _meta: { progressToken: "p" } },
-        }),
-      });
-      await (response.body as ReadableStream<Uint8Array>).getReader().read();
-      abort.abort();
-      await eventually(() => app.mcp.lifecycle.requestsInFlight === 0);
-      const next = await fetch(url, { method: "POST", headers: MCP_HEADERS, body: echo(2, "after") });
-      expect(((await next.json()) as { result: unknown }).result).toEqual({
-        content: [{ type: "text", text: "after" }],
-      });
-      expect(built()).toBe(2);
-    } finally {
-      await stop(http);
-    }
+  it("drops an instance whose client went away while its call was running", async () => {
+    await post(LEGACY_HEADERS, { jsonrpc: "2.0", id: 1, method: "tools/call", params: echo });
+    await eventually(() => pool().idleCount("legacy") === 1);
+    const abort = new AbortController();
+    const call = { name: "wait_with_progress", arguments: { seconds: 60 } };
+    const response = await fetch(server.mcpUrl, {
+      method: "POST",
+      headers: LEGACY_HEADERS,
+      signal: abort.signal,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: call }),
+    });
+    expect(pool().idleCount("legacy")).toBe(0);
+    abort.abort();
+    await response.text().catch(() => undefined);
+    await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 0);
+    // The abandoned instance never comes back: the next request builds a new one.
+    await post(LEGACY_HEADERS, { jsonrpc: "2.0", id: 3, method: "tools/call", params: echo });
+    expect(pool().built).toBe(2);
+    await post(LEGACY_HEADERS, { jsonrpc: "2.0", id: 4, method: "tools/call", params: echo });
+    expect(pool().built).toBe(2);
+  });
+
+  it("drops an instance that served initialize: a client's capabilities never reach another caller", async () => {
+    await post(MCP_HEADERS, INITIALIZE);
+    await post(LEGACY_HEADERS, { jsonrpc: "2.0", id: 2, method: "tools/call", params: echo });
+    expect(pool().built).toBe(2);
+    await eventually(() => pool().idleCount("legacy") === 1);
   });
 });

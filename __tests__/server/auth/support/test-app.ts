@@ -26,7 +26,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   auth: AuthConfig,
-  options: Omit<AuthMiddlewareOptions, "logger"> & { resourceName?: string } = {},
+  options: Omit<AuthMiddlewareOptions, "logger"> & { resourceName?: string; legacySseEnabled?: boolean } = {},
 ): Promise<TestApp> {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -46,6 +46,7 @@ export async function startTestApp(
     protectedResourceMetadataRouter(auth, {
       publicUrl: options.publicUrl,
       resourceName: options.resourceName,
+      legacySseEnabled: options.legacySseEnabled,
     }),
   );
   const middleware = createAuthMiddleware(auth, { ...options, logger });

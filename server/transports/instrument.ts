@@ -1,0 +1,80 @@
+import { isJSONRPCRequest, McpServer, RequestId, Transport } from "@modelcontextprotocol/server";
+import { Lifecycle } from "../lifecycle";
+
+/** A call still running after this long is switched to an SSE response, whose keepalives hold the connection. */
+export const SLOW_CALL_SSE_AFTER_MS = 1000;
+
+/**
+ * The SDK's per-request transport (`PerRequestHTTPServerTransport`) in `auto` mode only opens an SSE stream
+ * when the handler emits something before its result; until then nothing at all is written, and Azure's
+ * ingress cuts a connection idle for 240 s. The transport has no public "upgrade now", so this reaches its
+ * `upgradeToSse` (SDK pinned at an exact version; __tests__/server/slow-call.test.ts fails if it goes away).
+ * Transports already streaming (2025-era SSE responses) or already answered are left alone.
+ */
+interface UpgradableTransport {
+  upgradeToSse?: () => void;
+  _sse?: unknown;
+  _deferredResponse?: { settled: boolean };
+}
+
+function upgradeToSse(transport: Transport): void {
+  const upgradable = transport as unknown as UpgradableTransport;
+  if (typeof upgradable.upgradeToSse !== "function") return;
+  if (upgradable._sse !== undefined || upgradable._deferredResponse?.settled !== false) return;
+  upgradable.upgradeToSse();
+}
+
+/** Starts a timer per request; a request still unanswered when it fires gets its response upgraded to SSE. */
+function upgradeSlowCalls(transport: Transport, afterMs: number): void {
+  const timers = new Map<RequestId, NodeJS.Timeout>();
+  const onmessage = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if (isJSONRPCRequest(message)) {
+      const timer = setTimeout(() => {
+        timers.delete(message.id);
+        upgradeToSse(transport);
+      }, afterMs);
+      timer.unref();
+      timers.set(message.id, timer);
+    }
+    onmessage?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    if ("id" in message && message.id !== undefined && !("method" in message)) {
+      clearTimeout(timers.get(message.id as RequestId));
+      timers.delete(message.id as RequestId);
+    }
+    return send(message, options);
+  };
+  const onclose = transport.onclose;
+  transport.onclose = () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    onclose?.();
+  };
+}
+
+export interface InstrumentOptions {
+  /** @default SLOW_CALL_SSE_AFTER_MS */
+  readonly slowCallSseAfterMs?: number;
+}
+
+/**
+ * Hooks every transport `server` gets connected to, whichever SDK entry connects it: requests in flight
+ * are counted for draining (and answered with an error if the grace period ends first), and slow calls
+ * become SSE responses with keepalives.
+ */
+export function instrumentServer(
+  server: McpServer,
+  lifecycle: Lifecycle,
+  options: InstrumentOptions = {},
+): McpServer {
+  const connect = server.connect.bind(server);
+  server.connect = async (transport: Transport) => {
+    await connect(transport);
+    upgradeSlowCalls(transport, options.slowCallSseAfterMs ?? SLOW_CALL_SSE_AFTER_MS);
+    lifecycle.track(transport);
+  };
+  return server;
+}

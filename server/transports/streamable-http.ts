@@ -1,0 +1,67 @@
+import { RequestHandler } from "express";
+import "../http/request-auth";
+import { toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import { createMcpHandler, isLegacyRequest, McpHttpHandler, McpServer } from "@modelcontextprotocol/server";
+import { Logger } from "pino";
+import { Lifecycle } from "../lifecycle";
+import { instrumentServer, InstrumentOptions } from "./instrument";
+import { ServerPool } from "./server-pool";
+import { StatefulOptions, StatefulSessions } from "./stateful";
+
+export interface StreamableHttpOptions extends StatefulOptions, InstrumentOptions {
+  readonly sessionMode: "stateless" | "stateful";
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+/** POST (and, stateful, GET and DELETE) /mcp, both protocol eras, plus what the app needs to manage it. */
+export interface StreamableHttpEndpoint {
+  readonly post: RequestHandler;
+  /** Stateful mode only: the 2025-era session stream (GET) and termination (DELETE). */
+  readonly sessions?: StatefulSessions;
+  /** The SDK handler: `notify.toolsChanged()` reaches every open `subscriptions/listen` stream. */
+  readonly handler: McpHttpHandler;
+  /** The server instances behind the handler, reused between requests once answered. */
+  readonly pool: ServerPool;
+}
+
+/**
+ * Streamable HTTP at /mcp from one server factory, for both eras, on the SDK's own entry:
+ * `createMcpHandler` answers 2026-07-28 requests (envelope checks, `server/discover`,
+ * `subscriptions/listen`, per-request log levels) and, stateless (the default), 2025-era requests too,
+ * each on its own (no sessions). Stateful mode routes 2025-era requests (`isLegacyRequest`) to sessions kept
+ * in this process and leaves the modern era on the stateless handler: 2026-07-28 has no sessions.
+ *
+ * The handler asks for a server per request; the pool hands out an idle one of that era when it can (never
+ * one another request is using). Every server, pooled or per session, is instrumented (instrument.ts).
+ * The body arrives parsed and checked by the app's JSON-RPC body layer; it is handed over as `parsedBody`.
+ */
+export function streamableHttpEndpoint(
+  serverFactory: () => McpServer,
+  lifecycle: Lifecycle,
+  options: StreamableHttpOptions,
+): StreamableHttpEndpoint {
+  const factory = (): McpServer => instrumentServer(serverFactory(), lifecycle, options);
+  const onerror = (error: Error): void => options.logger.debug({ err: error }, "mcp handler");
+  const pool = new ServerPool(factory);
+  const handler = createMcpHandler(pool.factory, {
+    legacy: options.sessionMode === "stateful" ? "reject" : "stateless",
+    keepAliveMs: options.heartbeatMs,
+    maxRequestBodySize: options.maxBodyBytes,
+    onerror,
+  });
+  lifecycle.onDrainClose(() => void handler.close());
+  const modern = toNodeHandler(handler, { onerror, maxRequestBodySize: options.maxBodyBytes });
+  if (options.sessionMode === "stateless") {
+    return { handler, pool, post: (req, res) => modern(req, res, req.body) };
+  }
+  const sessions = new StatefulSessions(factory, lifecycle, options);
+  const post: RequestHandler = async (req, res, next) => {
+    const request = await toWebRequest(req, req.body);
+    if (await isLegacyRequest(request, req.body, { maxRequestBodySize: options.maxBodyBytes })) {
+      return sessions.handle(req, res, next);
+    }
+    return modern(req, res, req.body);
+  };
+  return { handler, pool, post, sessions };
+}

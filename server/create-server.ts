@@ -1,5 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
+import { createRequestStateSigner, RequestStateSigner } from "./request-state";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
+import { registerConfirmAction } from "./tools/confirm-action";
 import { registerEcho } from "./tools/echo";
 import { registerGetCurrentUtcTime } from "./tools/get-current-utc-time";
 import { registerWhoami } from "./tools/whoami";
@@ -34,6 +37,18 @@ export interface ServerDeps {
   readonly extraTools?: readonly ToolRegistration[];
   /** Wraps every tool handler. @default - handlers run as registered */
   readonly wrapToolHandler?: ToolHandlerWrapper;
+  /**
+   * Signs `confirm_action`'s multi round-trip `requestState`; share one per process (serverDepsFor builds it
+   * from MCP_REQUEST_STATE_KEY, which every replica must share).
+   * @default - a signer with a random key of this process
+   */
+  readonly requestState?: RequestStateSigner;
+}
+
+let processSigner: RequestStateSigner | undefined;
+/** A random-key signer made on first use: states survive only within this process. */
+function processRequestState(): RequestStateSigner {
+  return (processSigner ??= createRequestStateSigner(randomBytes(32)));
 }
 
 type AnyToolCallback = (...args: unknown[]) => CallToolResult | Promise<CallToolResult>;
@@ -71,6 +86,7 @@ export function createServer(deps: ServerDeps = {}): McpServer {
   registerGetCurrentUtcTime(server);
   registerWhoami(server);
   registerWaitWithProgress(server);
+  registerConfirmAction(server, { requestState: deps.requestState ?? processRequestState() });
   for (const register of deps.extraTools ?? []) register(server);
   return server;
 }

@@ -15,6 +15,7 @@ describe("legacy HTTP+SSE at /sse and /messages", () => {
     expect(server.app.mcp.sessionCounts().legacySse).toBe(1);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      "confirm_action",
       "echo",
       "get_current_utc_time",
       "wait_with_progress",

@@ -132,6 +132,7 @@ describe("stdio transport (MCP_TRANSPORT=stdio)", () => {
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual([
+        "confirm_action",
         "echo",
         "get_current_utc_time",
         "wait_with_progress",

@@ -54,7 +54,14 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
     fetch(server.mcpUrl, { method: "POST", headers, body: JSON.stringify(body) });
 
   it("the v2 Client in auto mode lands on 2026-07-28 and calls every tool", async () => {
-    const client = new Client({ name: "auto", version: "1" }, { versionNegotiation: { mode: "auto" } });
+    const client = new Client(
+      { name: "auto", version: "1" },
+      { versionNegotiation: { mode: "auto" }, capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler("elicitation/create", async () => ({
+      action: "accept" as const,
+      content: { approve: true },
+    }));
     await client.connect(new StreamableHTTPClientTransport(server.mcpUrl));
     try {
       expect(client.getProtocolEra()).toBe("modern");
@@ -64,6 +71,7 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
         "get_current_utc_time",
         "whoami",
         "wait_with_progress",
+        "confirm_action",
         "query_logs",
         "log_twice",
       ]);
@@ -83,6 +91,8 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
       );
       expect(progress).toEqual([1, 2]);
       expect(textOf(waited)).toBe("Waited 2 seconds");
+      const confirmed = await client.callTool({ name: "confirm_action", arguments: { action: "deploy" } });
+      expect(confirmed.structuredContent).toEqual({ action: "deploy", approved: true });
       const logs = await client.callTool({ name: "query_logs", arguments: { query: "Heartbeat | take 3" } });
       expect(logs.structuredContent).toMatchObject({ rows: SAMPLE_RESULT.tables[0].rows });
       await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toMatchObject({

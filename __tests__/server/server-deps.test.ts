@@ -72,6 +72,7 @@ describe("serverDepsFor: query_logs", () => {
     try {
       const { tools } = await running.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual([
+        "confirm_action",
         "echo",
         "get_current_utc_time",
         "wait_with_progress",

@@ -39,7 +39,7 @@ describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
     expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(server.app.mcp.sessionCounts().stateful).toBe(1);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(4);
+    expect(tools).toHaveLength(5);
     const progress: number[] = [];
     const result = await client.callTool(
       { name: "wait_with_progress", arguments: { seconds: 1 } },

@@ -31,6 +31,7 @@ describe("Streamable HTTP, stateless (the default)", () => {
     expect(client.getServerVersion()?.name).toBe("cdktf-azure-mcp");
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      "confirm_action",
       "echo",
       "get_current_utc_time",
       "wait_with_progress",

@@ -2,13 +2,16 @@ import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
 import { callerOf } from "../auth/middleware";
+import { FixedWindowStore } from "./fixed-window-store";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 import "./request-auth";
 
 export interface RateLimitOptions {
-  /** The window the limit counts over; tests shorten it. @default 60000 */
-  readonly windowMs?: number;
+  /** The clock windows are counted on, in epoch milliseconds; tests move it. @default Date.now */
+  readonly now?: () => number;
 }
+
+const WINDOW_MS = 60_000;
 
 /** Extra requests a caller may make in one window on top of the per-minute limit: a tenth, at least 1. */
 export function burstAllowance(perMinute: number): number {
@@ -27,11 +30,11 @@ export function perCallerRateLimit(
   options: RateLimitOptions = {},
 ): RequestHandler | undefined {
   if (perMinute === 0) return undefined;
-  const windowMs = options.windowMs ?? 60_000;
   const limit = perMinute + burstAllowance(perMinute);
   return rateLimit({
-    windowMs,
+    windowMs: WINDOW_MS,
     limit,
+    store: new FixedWindowStore(options.now),
     standardHeaders: "draft-8",
     legacyHeaders: false,
     keyGenerator: (req) => {
@@ -47,7 +50,7 @@ export function perCallerRateLimit(
         res,
         429,
         JsonRpcCode.ServerError,
-        `Too Many Requests: more than ${limit} requests in ${windowMs / 1000} s from this caller; ` +
+        `Too Many Requests: more than ${limit} requests in ${WINDOW_MS / 1000} s from this caller; ` +
           `retry after ${res.get("Retry-After") ?? "a while"} s`,
       ),
     // The key never depends on X-Forwarded-For (trust proxy is off), so its presence behind an ingress is fine.

@@ -12,7 +12,7 @@ import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
-import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
+import { perCallerRateLimit } from "./http/rate-limit";
 import { requestLogging } from "./http/request-logging";
 import { LegacySseSessions } from "./transports/legacy-sse";
 import { StatefulSessions } from "./transports/stateful";
@@ -30,8 +30,11 @@ export interface CreateAppOptions {
   readonly auth?: Pick<AuthMiddlewareOptions, "jwks" | "verifiedTokens">;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
-  /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
-  readonly rateLimit?: RateLimitOptions;
+  /**
+   * The clock, in epoch milliseconds, that rate-limit windows and stateful session expiry count on (tests
+   * move it instead of sleeping). @default Date.now
+   */
+  readonly now?: () => number;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
 }
@@ -83,7 +86,7 @@ export function createApp(
   // ---- auth slot: everything below needs an authenticated caller ----
   app.use(mcpPaths, options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
-  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
+  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.now);
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = jsonRpcBody(config.maxBodyBytes);
@@ -92,6 +95,7 @@ export function createApp(
     const sessions = new StatefulSessions(serverFactory, lifecycle, {
       heartbeatMs: config.sseHeartbeatMs,
       idleMs: config.sessionIdleMs,
+      now: options.now ?? Date.now,
       eventStoreMaxEvents: config.eventStoreMaxEvents,
       eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
     });

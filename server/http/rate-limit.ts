@@ -6,11 +6,6 @@ import { FixedWindowStore } from "./fixed-window-store";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 import "./request-auth";
 
-export interface RateLimitOptions {
-  /** The clock windows are counted on, in epoch milliseconds; tests move it. @default Date.now */
-  readonly now?: () => number;
-}
-
 const WINDOW_MS = 60_000;
 
 /** Extra requests a caller may make in one window on top of the per-minute limit: a tenth, at least 1. */
@@ -22,19 +17,19 @@ export function burstAllowance(perMinute: number): number {
  * Per-caller limit on MCP requests (MCP_RATE_LIMIT_PER_MINUTE, plus a small burst allowance), kept in this
  * replica's memory. Runs after authentication, so the key is the validated identity: the object id, the
  * API key's label, or (AUTH_MODE=none) the client address. Runs before the body is read, so a refused
- * request runs no tool. Undefined when the limit is 0 (off).
+ * request runs no tool. Undefined when the limit is 0 (off). `now` is the clock windows are counted on.
  */
 export function perCallerRateLimit(
   perMinute: number,
   logger: Logger,
-  options: RateLimitOptions = {},
+  now: () => number = Date.now,
 ): RequestHandler | undefined {
   if (perMinute === 0) return undefined;
   const limit = perMinute + burstAllowance(perMinute);
   return rateLimit({
     windowMs: WINDOW_MS,
     limit,
-    store: new FixedWindowStore(options.now),
+    store: new FixedWindowStore(now),
     standardHeaders: "draft-8",
     legacyHeaders: false,
     keyGenerator: (req) => {

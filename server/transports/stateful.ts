@@ -19,6 +19,8 @@ interface Session {
 export interface StatefulOptions {
   readonly heartbeatMs: number;
   readonly idleMs: number;
+  /** The clock idle time is measured on, in epoch milliseconds. */
+  readonly now: () => number;
   /** Per session: each session has its own store, so one session can never replay another's events. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
@@ -62,11 +64,11 @@ export class StatefulSessions {
         );
         return;
       }
-      session.lastSeen = Date.now();
+      session.lastSeen = this.options.now();
       session.openRequests++;
       res.once("close", () => {
         session.openRequests--;
-        session.lastSeen = Date.now();
+        session.lastSeen = this.options.now();
       });
       await session.transport.handleRequest(req, res, req.body);
       return;
@@ -91,7 +93,7 @@ export class StatefulSessions {
       eventStore: new BoundedEventStore(this.options.eventStoreMaxEvents, this.options.eventStoreMaxAgeMs),
       keepAliveMs: this.options.heartbeatMs,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, owner, lastSeen: Date.now(), openRequests: 0 });
+        this.sessions.set(id, { transport, owner, lastSeen: this.options.now(), openRequests: 0 });
       },
     });
     transport.onclose = () => {
@@ -104,7 +106,7 @@ export class StatefulSessions {
   }
 
   private expireIdle(): void {
-    const cutoff = Date.now() - this.options.idleMs;
+    const cutoff = this.options.now() - this.options.idleMs;
     for (const session of [...this.sessions.values()]) {
       if (session.openRequests === 0 && session.lastSeen < cutoff) void session.transport.close();
     }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { listeningUrl, startChildServer } from "./support/child-server";
+import { CHILD_SERVER_TEST_TIMEOUT_MS, listeningUrl, startChildServer } from "./support/child-server";
 import { loopbackCertificate } from "./support/self-signed-certificate";
 
 interface Received {
@@ -65,6 +65,8 @@ function envelopes(
       .map((line) => JSON.parse(line));
   });
 }
+
+jest.setTimeout(CHILD_SERVER_TEST_TIMEOUT_MS);
 
 describe("server/main.ts with APPLICATIONINSIGHTS_CONNECTION_STRING (a real process and exporter)", () => {
   it("exports the span of a tool call to the ingestion endpoint by the time it exits on SIGTERM", async () => {

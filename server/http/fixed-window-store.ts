@@ -1,9 +1,7 @@
 import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 
-interface Client {
-  totalHits: number;
-  resetAt: number;
-}
+/** A caller's hits in its current window; handed to express-rate-limit as is, as MemoryStore does. */
+type Counter = ClientRateLimitInfo & { resetTime: Date };
 
 /**
  * express-rate-limit's fixed-window counting (as its MemoryStore: a caller's window starts at its first
@@ -14,8 +12,8 @@ interface Client {
 export class FixedWindowStore implements Store {
   public readonly localKeys = true;
   private windowMs = 60_000;
-  private current = new Map<string, Client>();
-  private previous = new Map<string, Client>();
+  private current = new Map<string, Counter>();
+  private previous = new Map<string, Counter>();
   private rotateAt: number;
 
   /** @param now the clock, in epoch milliseconds. @default Date.now */
@@ -30,15 +28,18 @@ export class FixedWindowStore implements Store {
 
   get(key: string): ClientRateLimitInfo | undefined {
     const client = this.current.get(key) ?? this.previous.get(key);
-    return client && client.resetAt > this.now() ? info(client) : undefined;
+    return client && client.resetTime.getTime() > this.now() ? client : undefined;
   }
 
   increment(key: string): ClientRateLimitInfo {
     const now = this.now();
     const client = this.clientOf(key, now);
-    if (client.resetAt <= now) Object.assign(client, { totalHits: 0, resetAt: now + this.windowMs });
+    if (client.resetTime.getTime() <= now) {
+      client.totalHits = 0;
+      client.resetTime = new Date(now + this.windowMs);
+    }
     client.totalHits++;
-    return info(client);
+    return client;
   }
 
   decrement(key: string): void {
@@ -57,21 +58,18 @@ export class FixedWindowStore implements Store {
   }
 
   /** The caller's counter, moved into the current generation; a new one when the caller is unknown. */
-  private clientOf(key: string, now: number): Client {
+  private clientOf(key: string, now: number): Counter {
     if (now >= this.rotateAt) {
       // Two boundaries passed: everything in `current` is idle for a window too.
       this.previous = now >= this.rotateAt + this.windowMs ? new Map() : this.current;
       this.current = new Map();
       this.rotateAt = now + this.windowMs;
     }
-    const client = this.current.get(key) ??
-      this.previous.get(key) ?? { totalHits: 0, resetAt: now + this.windowMs };
+    let client = this.current.get(key);
+    if (client) return client;
+    client = this.previous.get(key) ?? { totalHits: 0, resetTime: new Date(now + this.windowMs) };
     this.previous.delete(key);
     this.current.set(key, client);
     return client;
   }
-}
-
-function info(client: Client): ClientRateLimitInfo {
-  return { totalHits: client.totalHits, resetTime: new Date(client.resetAt) };
 }

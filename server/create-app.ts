@@ -18,7 +18,7 @@ import { healthRoutes, ReadinessRegistry } from "./http/health";
 import { notFound } from "./http/not-found";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
-import { perCallerRateLimit, RateLimitOptions } from "./http/rate-limit";
+import { perCallerRateLimit } from "./http/rate-limit";
 import { methodNotAllowed } from "./http/method-not-allowed";
 import { requestLogging } from "./http/request-logging";
 import { FrontControls, mountFront } from "./front/mount";
@@ -38,8 +38,11 @@ export interface CreateAppOptions {
   readonly auth?: Pick<AuthMiddlewareOptions, "jwks" | "verifiedTokens">;
   /** Readiness checks behind /readyz, by name (more can be added later through `app.mcp.readiness`). */
   readonly readinessChecks?: Readonly<Record<string, () => boolean | Promise<boolean>>>;
-  /** Rate limiter tuning (tests shorten the window). @default - a one-minute window */
-  readonly rateLimit?: RateLimitOptions;
+  /**
+   * The clock, in epoch milliseconds, that rate-limit windows and stateful session expiry count on (tests
+   * move it instead of sleeping). @default Date.now
+   */
+  readonly now?: () => number;
   /** Failed-auth throttle tuning (tests shorten the window). @default - a one-minute window */
   readonly authThrottle?: FailedAuthThrottleOptions;
   /** @default - pino JSON to stdout at config.logLevel */
@@ -111,7 +114,7 @@ export function createApp(
   app.use(mcpPaths, throttleFailedAuth(auth, config.authFailuresPerMinute, options.authThrottle));
   app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
-  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.rateLimit);
+  const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.now);
   if (rateLimit) app.use(mcpPaths, rateLimit);
 
   const body = [
@@ -153,6 +156,7 @@ export function createApp(
     eventStoreMaxAgeMs: config.eventStoreMaxAgeMs,
     eventStoreMaxBytesPerSession: config.eventStoreMaxBytesPerSession,
     eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
+    now: options.now,
   });
   app.post("/mcp", requireStreamableAccept, ...body, endpoint.post);
   const sessions = endpoint.sessions;

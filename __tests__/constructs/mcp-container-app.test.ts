@@ -171,6 +171,16 @@ describe("McpContainerApp", () => {
     });
   });
 
+  it("accepts a name of exactly 32 characters, the Container Apps limit", () => {
+    const name = `ca-${"x".repeat(28)}z`;
+    expect(name).toHaveLength(32);
+    expect(theApp(synthApp({ name })).name).toBe(name);
+  });
+
+  it("gives the replica 30 s between SIGTERM and SIGKILL, more than the server's 25 s drain", () => {
+    expect(theApp(synthApp()).template).toMatchObject({ termination_grace_period_seconds: 30 });
+  });
+
   it("exposes external HTTPS-only ingress on port 8000 with all traffic on the latest revision", () => {
     expect(theApp(synthApp()).ingress).toMatchObject({
       external_enabled: true,
@@ -470,6 +480,8 @@ describe("McpContainerApp", () => {
       [{ targetPort: 70000 }, /targetPort must be an integer from 1 to 65535 \(got 70000\)/],
       [{ name: "CA_Test" }, /name must be 2 to 32 lowercase letters.*\(got 'CA_Test'\)/],
       [{ name: "ca--test" }, /name must be 2 to 32 lowercase letters.*\(got 'ca--test'\)/],
+      [{ name: `ca-${"x".repeat(30)}` }, /name must be 2 to 32 lowercase letters.*\(got 'ca-x{30}'\)/],
+      [{ name: `ca-${"x".repeat(37)}` }, /name must be 2 to 32 lowercase letters.*\(got 'ca-x{37}'\)/],
       [
         { image: ServerImage.fromReference("example.azurecr.io/mcp-server") },
         /image reference must carry an explicit tag or digest/,
@@ -539,6 +551,14 @@ describe("McpContainerApp", () => {
       [
         { environmentVariables: { MCP_REQUEST_STATE_KEY: "x" } },
         /environment variable MCP_REQUEST_STATE_KEY is set by McpContainerApp from its props/,
+      ],
+      [
+        {
+          secrets: {
+            key: { keyVaultSecretId: VAULT_SECRET, value: "hunter2" } as unknown as KeyVaultSecretReference,
+          },
+        },
+        /secrets.key must be a Key Vault reference \(\{ keyVaultSecretId \}\); plain secret values are refused/,
       ],
       [
         { secrets: { Bad_Name: { keyVaultSecretId: VAULT_SECRET } } },

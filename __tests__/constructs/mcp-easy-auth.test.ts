@@ -65,6 +65,11 @@ describe("McpEasyAuth", () => {
     });
   });
 
+  it("requires HTTPS for every request it authenticates", () => {
+    const body = bodyOf(JSON.parse(withRawIds()) as SynthJson);
+    expect(body).toMatchObject({ properties: { httpSettings: { requireHttps: true } } });
+  });
+
   it("validates Entra bearer tokens for the client id against the tenant's v2 issuer, with no secret", () => {
     const body = bodyOf(JSON.parse(withRawIds()) as SynthJson);
     expect(body).toMatchObject({

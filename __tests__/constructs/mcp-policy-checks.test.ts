@@ -1,31 +1,23 @@
-import { Aspects, Lazy, TerraformResource, TerraformStack, Testing, Token } from "cdktf";
+import { Aspects, Lazy, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
+import { ContainerApp, ContainerAppTemplateContainerEnv } from "@cdktf/provider-azurerm/lib/container-app";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ContainerRegistry as AzurermContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
+import { AzapiProvider } from "../../constructs/azapi/provider";
+import { AzapiResource } from "../../constructs/azapi/resource";
 import { McpContainerApp, McpContainerAppProps } from "../../constructs/mcp-container-app";
+import { McpEasyAuth } from "../../constructs/mcp-easy-auth";
 import { McpPolicyChecks } from "../../constructs/mcp-policy-checks";
 import { ServerImage } from "../../constructs/server-image";
 import { placement, testEnvironment } from "./fixtures";
 
-/** Stands in for the azapi binding's resource: only its Terraform type and `type` attribute matter here. */
-class AzapiResourceStandIn extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly armType: string,
-    private readonly parentId?: string,
-  ) {
-    super(scope, id, { terraformResourceType: "azapi_resource" });
-  }
-  protected synthesizeAttributes(): Record<string, unknown> {
-    return { type: this.armType, name: "current", parent_id: this.parentId };
-  }
-}
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT = "0b5a1c6e-8d55-4c3c-9c1e-2f3a4b5c6d7e";
 
 function stackWith(build: (stack: TerraformStack) => void): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "policy");
   new AzurermProvider(stack, "azurerm", { features: [{}] });
+  new AzapiProvider(stack, "azapi");
   Aspects.of(stack).add(new McpPolicyChecks());
   build(stack);
   return stack;
@@ -44,8 +36,39 @@ function appIn(stack: TerraformStack, props: Partial<McpContainerAppProps> = {})
   });
 }
 
-function withEasyAuth(stack: TerraformStack): void {
-  new AzapiResourceStandIn(stack, "EasyAuth", "Microsoft.App/containerApps/authConfigs@2025-01-01");
+/** An app with the real Easy Auth construct in front of it. */
+function protectedApp(stack: TerraformStack, props: Partial<McpContainerAppProps> = {}): McpContainerApp {
+  const app = appIn(stack, props);
+  easyAuthFor(stack, app.containerAppId);
+  return app;
+}
+
+/** The real Easy Auth construct in front of the container app `containerAppResourceId`. */
+function easyAuthFor(scope: Construct, containerAppResourceId: string): McpEasyAuth {
+  return new McpEasyAuth(scope, "EasyAuth", {
+    containerAppResourceId,
+    clientId: CLIENT,
+    tenantId: TENANT,
+  });
+}
+
+/** A container app that is not an McpContainerApp: only the `env` and `max_replicas` the checks read. */
+function plainApp(
+  scope: Construct,
+  env: ContainerAppTemplateContainerEnv[],
+  maxReplicas?: number,
+): ContainerApp {
+  return new ContainerApp(scope, "Plain", {
+    name: "ca-plain",
+    resourceGroupName: "rg-test",
+    containerAppEnvironmentId:
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
+    revisionMode: "Single",
+    template: {
+      maxReplicas,
+      container: [{ name: "mcp", image: "example.azurecr.io/mcp:1", cpu: 0.25, memory: "0.5Gi", env }],
+    },
+  });
 }
 
 /** Messages annotated on any construct of the stack, after aspects ran, by level. */
@@ -61,8 +84,7 @@ function annotations(stack: TerraformStack, level: "error" | "warning"): string[
 describe("McpPolicyChecks", () => {
   it("passes a compliant app with Easy Auth: no errors, no warnings", () => {
     const stack = stackWith((s) => {
-      appIn(s);
-      withEasyAuth(s);
+      protectedApp(s);
     });
     expect(annotations(stack, "error")).toEqual([]);
     expect(annotations(stack, "warning")).toEqual([]);
@@ -95,8 +117,7 @@ describe("McpPolicyChecks", () => {
 
   it("fails insecure ingress set through an escape hatch", () => {
     const stack = stackWith((s) => {
-      appIn(s).resource.addOverride("ingress.allow_insecure_connections", true);
-      withEasyAuth(s);
+      protectedApp(s).resource.addOverride("ingress.allow_insecure_connections", true);
     });
     expect(annotations(stack, "error")).toEqual([
       expect.stringContaining("allow_insecure_connections must be false"),
@@ -105,9 +126,8 @@ describe("McpPolicyChecks", () => {
 
   it("fails wildcard CORS with credentials", () => {
     const stack = stackWith((s) => {
-      const app = appIn(s, { corsAllowedOrigins: ["*"] });
+      const app = protectedApp(s, { corsAllowedOrigins: ["*"] });
       app.resource.addOverride("ingress.cors.allow_credentials_enabled", true);
-      withEasyAuth(s);
     });
     expect(annotations(stack, "error")).toEqual([
       expect.stringContaining("CORS allows origin '*' with credentials"),
@@ -116,10 +136,9 @@ describe("McpPolicyChecks", () => {
 
   it("fails plain secret values in secrets and in secret-looking environment variables", () => {
     const stack = stackWith((s) => {
-      const app = appIn(s);
+      const app = protectedApp(s);
       app.resource.addOverride("secret", [{ name: "db", value: "hunter2" }]);
       app.resource.addOverride("template.container.0.env.0", { name: "MCP_API_KEYS", value: "k1,k2" });
-      withEasyAuth(s);
     });
     expect(annotations(stack, "error")).toEqual(
       expect.arrayContaining([
@@ -132,7 +151,7 @@ describe("McpPolicyChecks", () => {
   it("accepts secret values that are Terraform references", () => {
     const stack = stackWith((s) => {
       const env = testEnvironment(s, { applicationInsightsEnabled: true });
-      new McpContainerApp(s, "Server", {
+      const app = new McpContainerApp(s, "Server", {
         ...placement,
         environment: env,
         name: "ca-policy",
@@ -141,16 +160,15 @@ describe("McpPolicyChecks", () => {
         entraTenantId: "t",
         entraAudiences: ["api://x"],
       });
-      withEasyAuth(s);
+      easyAuthFor(s, app.containerAppId);
     });
     expect(annotations(stack, "error")).toEqual([]);
   });
 
   it("fails stateful sessions on several replicas", () => {
     const stack = stackWith((s) => {
-      const app = appIn(s, { maxReplicas: 1, sessionMode: "stateful", legacySseEnabled: false });
+      const app = protectedApp(s, { maxReplicas: 1, sessionMode: "stateful", legacySseEnabled: false });
       app.resource.addOverride("template.max_replicas", 5);
-      withEasyAuth(s);
     });
     expect(annotations(stack, "error")).toEqual([
       expect.stringContaining("MCP_SESSION_MODE=stateful with max_replicas > 1"),
@@ -159,17 +177,50 @@ describe("McpPolicyChecks", () => {
 
   it("fails legacy SSE on several replicas", () => {
     const stack = stackWith((s) => {
-      const app = appIn(s, { maxReplicas: 1 });
+      const app = protectedApp(s, { maxReplicas: 1 });
       app.resource.addOverride("template.max_replicas", 3);
-      withEasyAuth(s);
     });
     expect(annotations(stack, "error")).toEqual([expect.stringContaining("legacy SSE is on")]);
   });
 
+  it("treats an unset max_replicas as the platform default of 10: stateful sessions and legacy SSE fail", () => {
+    const stack = stackWith((s) => {
+      const app = plainApp(s, [
+        { name: "AUTH_MODE", value: "entra" },
+        { name: "MCP_SESSION_MODE", value: "stateful" },
+      ]);
+      easyAuthFor(s, app.id);
+    });
+    expect(annotations(stack, "error")).toEqual([
+      expect.stringContaining("MCP_SESSION_MODE=stateful with max_replicas > 1"),
+      expect.stringContaining("legacy SSE is on"),
+    ]);
+  });
+
+  it("treats a max_replicas known only at deploy time (a token) as several replicas", () => {
+    const stack = stackWith((s) => {
+      const maxReplicas = new TerraformVariable(s, "max_replicas", { type: "number" });
+      const app = protectedApp(s, { maxReplicas: 1, sessionMode: "stateful" });
+      app.resource.addOverride("template.max_replicas", maxReplicas.numberValue);
+    });
+    expect(annotations(stack, "error")).toEqual([
+      expect.stringContaining("MCP_SESSION_MODE=stateful with max_replicas > 1"),
+      expect.stringContaining("legacy SSE is on"),
+    ]);
+  });
+
+  it("warns on a missing AUTH_MODE: the server then runs with none", () => {
+    const stack = stackWith((s) => {
+      const app = plainApp(s, [{ name: "MCP_LEGACY_SSE", value: "false" }], 1);
+      easyAuthFor(s, app.id);
+    });
+    expect(annotations(stack, "warning")).toEqual([expect.stringContaining("AUTH_MODE is none")]);
+    expect(annotations(stack, "error")).toEqual([]);
+  });
+
   it("warns on AUTH_MODE=none", () => {
     const stack = stackWith((s) => {
-      appIn(s, { authMode: "none" });
-      withEasyAuth(s);
+      protectedApp(s, { authMode: "none" });
     });
     expect(annotations(stack, "warning")).toEqual([expect.stringContaining("AUTH_MODE is none")]);
     expect(annotations(stack, "error")).toEqual([]);
@@ -187,12 +238,7 @@ describe("McpPolicyChecks", () => {
         entraTenantId: "t",
         entraAudiences: ["api://x"],
       });
-      new AzapiResourceStandIn(
-        s,
-        "EasyAuth",
-        "Microsoft.App/containerApps/authConfigs@2025-01-01",
-        app.containerAppId,
-      );
+      easyAuthFor(s, app.containerAppId);
       expect(other.node.path).toBe("policy/Other");
     });
     expect(annotations(stack, "warning")).toEqual([expect.stringContaining("no Easy Auth")]);
@@ -204,24 +250,7 @@ describe("McpPolicyChecks", () => {
 
   it("leaves container apps that are not MCP servers to other checks", () => {
     const stack = stackWith((s) => {
-      new ContainerApp(s, "Web", {
-        name: "ca-web",
-        resourceGroupName: "rg-test",
-        containerAppEnvironmentId:
-          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
-        revisionMode: "Single",
-        template: {
-          container: [
-            {
-              name: "web",
-              image: "nginx:1.27",
-              cpu: 0.25,
-              memory: "0.5Gi",
-              env: [{ name: "LOG_LEVEL", value: "info" }],
-            },
-          ],
-        },
-      });
+      plainApp(s, [{ name: "LOG_LEVEL", value: "info" }]);
     });
     expect(annotations(stack, "warning")).toEqual([]);
     expect(annotations(stack, "error")).toEqual([]);
@@ -229,11 +258,10 @@ describe("McpPolicyChecks", () => {
 
   it("resolves tokens before judging values: a literal behind a token is still a plain secret", () => {
     const stack = stackWith((s) => {
-      const app = appIn(s);
+      const app = protectedApp(s);
       app.resource.addOverride("secret", [
         { name: "db", value: Token.asString(Lazy.stringValue({ produce: () => "hunter2" })) },
       ]);
-      withEasyAuth(s);
     });
     expect(annotations(stack, "error")).toEqual([expect.stringContaining("secret 'db' holds a plain value")]);
   });
@@ -241,7 +269,11 @@ describe("McpPolicyChecks", () => {
   it("warns when no Easy Auth authConfigs resource is in the stack", () => {
     const stack = stackWith((s) => {
       appIn(s);
-      new AzapiResourceStandIn(s, "Other", "Microsoft.App/containerApps@2025-01-01");
+      new AzapiResource(s, "Other", {
+        type: "Microsoft.App/containerApps@2025-01-01",
+        name: "ca-policy",
+        parentId: "/subscriptions/s/resourceGroups/rg-test",
+      });
     });
     expect(annotations(stack, "warning")).toEqual([expect.stringContaining("no Easy Auth")]);
   });

@@ -18,9 +18,17 @@ function indexOf(steps: readonly Step[], predicate: (step: Step) => boolean, wha
   return index;
 }
 
-const runs = (command: string) => (step: Step) =>
-  (step.run ?? "").split("\n").some((line) => line.trim() === command);
+const runLines = (step: Step): string[] => (step.run ?? "").split("\n").map((line) => line.trim());
+const runs = (command: string) => (step: Step) => runLines(step).includes(command);
 const uses = (action: string) => (step: Step) => (step.uses ?? "").startsWith(`${action}@`);
+
+/** Variables a run script fills with `az account get-access-token`, and the line that does it. */
+function fetchedTokens(step: Step): { token: string; line: number }[] {
+  return runLines(step).flatMap((text, line) => {
+    const token = /^(\w+)="\$\(az account get-access-token\b/.exec(text)?.[1];
+    return token ? [{ token, line }] : [];
+  });
+}
 
 /** The README's test command: the line of its quick start code block that runs the tests. */
 function readmeTestCommand(): string {
@@ -73,6 +81,24 @@ describe("every workflow", () => {
       expect(() =>
         execFileSync("bash", ["-n"], { input: script, stdio: ["pipe", "pipe", "pipe"] }),
       ).not.toThrow();
+    }
+  });
+
+  it.each(Object.keys(workflows))(
+    "%s checks out without leaving the GITHUB_TOKEN in .git/config (persist-credentials: false)",
+    (file) => {
+      const checkouts = allSteps(workflows[file]).filter(uses("actions/checkout"));
+      expect(checkouts.length).toBeGreaterThan(0);
+      for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe("false");
+    },
+  );
+
+  it.each(Object.keys(workflows))("%s masks every access token on the line after fetching it", (file) => {
+    for (const step of allSteps(workflows[file])) {
+      const lines = runLines(step);
+      for (const { token, line } of fetchedTokens(step)) {
+        expect(lines[line + 1]).toBe(`echo "::add-mask::\${${token}}"`);
+      }
     }
   });
 
@@ -192,10 +218,20 @@ describe("deploy.yml", () => {
         "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
       });
     }
+  });
+
+  it("lets Terraform sign in as the deployer identity with OIDC, state included (Entra auth, no account keys)", () => {
     expect(deployJob.env).toMatchObject({
       ARM_USE_OIDC: "true",
+      ARM_USE_AZUREAD: "true",
       ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
+      ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
+      ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
     });
+  });
+
+  it("fetches one access token, the smoke test's, so the masking rule above has something to check", () => {
+    expect(steps.flatMap((step) => fetchedTokens(step).map(({ token }) => token))).toEqual(["MCP_TOKEN"]);
   });
 
   it("hands the state backend settings to the stack from repository variables", () => {

@@ -4,10 +4,16 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { Client as ModernClient } from "@modelcontextprotocol/client";
 import { StdioClientTransport as ModernStdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { listeningUrl, SERVER_NODE_ARGS, startChildServer } from "./support/child-server";
+import {
+  CHILD_SERVER_TEST_TIMEOUT_MS,
+  listeningUrl,
+  SERVER_NODE_ARGS,
+  startChildServer,
+} from "./support/child-server";
 import { eventually, INITIALIZE, MCP_HEADERS } from "./support/test-server";
 
 const ROOT = join(__dirname, "..", "..");
+jest.setTimeout(CHILD_SERVER_TEST_TIMEOUT_MS);
 
 describe("server/main.ts as a real process", () => {
   it("exits 1 on a bad setting, naming it on stderr, before listening", async () => {
@@ -45,12 +51,13 @@ describe("server/main.ts as a real process", () => {
       const client = new Client({ name: "drain", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
       const progress: number[] = [];
-      const inFlight = client.callTool({ name: "wait_with_progress", arguments: { seconds: 3 } }, undefined, {
+      // Long enough that the 503s below are answered while the call still runs, even on a busy machine.
+      const inFlight = client.callTool({ name: "wait_with_progress", arguments: { seconds: 8 } }, undefined, {
         onprogress: (p) => progress.push(p.progress),
       });
       await eventually(() => progress.length >= 1);
       child.process.kill("SIGTERM");
-      await eventually(() => child.stdout().includes('"msg":"draining"'));
+      await eventually(() => child.stdout().includes('"msg":"draining"'), 20_000);
 
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(503);
@@ -62,7 +69,7 @@ describe("server/main.ts as a real process", () => {
       });
       expect(refused.status).toBe(503);
 
-      expect((await inFlight).content).toEqual([{ type: "text", text: "Waited 3 seconds" }]);
+      expect((await inFlight).content).toEqual([{ type: "text", text: "Waited 8 seconds" }]);
       expect(await child.exited).toBe(0);
       expect(child.stdout()).toContain('"finished":true');
       await client.close();

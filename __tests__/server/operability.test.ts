@@ -195,9 +195,14 @@ describe("draining", () => {
       const inFlight = client.callTool({ name: "wait_with_progress", arguments: { seconds: 2 } }, undefined, {
         onprogress: () => (progressed = true),
       });
-      await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 1);
+      await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 1, 20_000);
 
-      const drained = server.app.mcp.lifecycle.drain(10_000);
+      const lifecycle = server.app.mcp.lifecycle;
+      // What drain resolved with, and how many requests were still running at that moment.
+      const drained = lifecycle.drain(10_000).then((finished) => ({
+        finished,
+        requestsInFlight: lifecycle.requestsInFlight,
+      }));
       const ready = await fetch(`${server.base}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toEqual({ status: "draining", checks: { auth: "ok" } });
@@ -212,7 +217,8 @@ describe("draining", () => {
 
       expect((await inFlight).content).toEqual([{ type: "text", text: "Waited 2 seconds" }]);
       expect(progressed).toBe(true);
-      expect(await drained).toBe(true);
+      // drain waited for the call: it resolved only once nothing was in flight, and not on its grace timer.
+      expect(await drained).toEqual({ finished: true, requestsInFlight: 0 });
       // The idle legacy stream is closed by the server once the work is done.
       expect(await legacyStream.text()).toMatch(/event: endpoint/);
       await client.close();

@@ -125,12 +125,22 @@ describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
     await resumed.close();
   });
 
-  it("expires idle sessions", async () => {
-    const idle = await startServer({ MCP_SESSION_MODE: "stateful" }, { sessionIdleMs: 50 });
+  it("expires a session idle for longer than MCP_SESSION_IDLE_SECONDS, not sooner (on a clock the test moves)", async () => {
+    let now = Date.now();
+    // The sweeper runs every idleMs / 2 of real time; whether a session is idle is read from the test's clock.
+    const idleMs = 1_000;
+    const idle = await startServer(
+      { MCP_SESSION_MODE: "stateful" },
+      { sessionIdleMs: idleMs },
+      { now: () => now },
+    );
     try {
       const sessionId = await rawSession(idle);
+      now += idleMs;
+      await new Promise((resolve) => setTimeout(resolve, idleMs)); // two sweeps that must leave it alone
       expect(idle.app.mcp.sessionCounts().stateful).toBe(1);
-      await eventually(() => idle.app.mcp.sessionCounts().stateful === 0);
+      now += 1;
+      await eventually(() => idle.app.mcp.sessionCounts().stateful === 0, 20_000);
       const response = await fetch(idle.mcpUrl, {
         method: "POST",
         headers: { ...MCP_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },

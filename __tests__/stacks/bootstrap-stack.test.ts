@@ -63,6 +63,28 @@ describe("McpBootstrapStack", () => {
     });
   });
 
+  it("makes the pipeline reach state with its Entra identity, never with account keys, and keeps state in this tenant", () => {
+    expect(json).toHaveResourceWithProperties(StorageAccount, {
+      default_to_oauth_authentication: true,
+      cross_tenant_replication_enabled: false,
+    });
+  });
+
+  it("grants every deployer role to the deployer identity as a service principal", () => {
+    const deployerRoles = [
+      "Contributor",
+      "Role Based Access Control Administrator",
+      "Storage Blob Data Contributor",
+    ];
+    for (const role of deployerRoles) {
+      expect(roleAssignment(json, role)).toMatchObject({
+        principal_id: "${azurerm_user_assigned_identity.Deployer.principal_id}",
+        principal_type: "ServicePrincipal",
+      });
+    }
+    expect(resources(json, "azurerm_role_assignment")).toHaveLength(deployerRoles.length);
+  });
+
   it("locks the state account against deletion", () => {
     expect(json).toHaveResourceWithProperties(ManagementLock, {
       scope: "${azurerm_storage_account.StateStorage.id}",

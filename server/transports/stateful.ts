@@ -18,6 +18,8 @@ import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./sess
 
 export interface StatefulOptions extends SessionLimits {
   readonly heartbeatMs: number;
+  /** The clock idle time is measured on, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
   /** Per session: each session has its own store, so one session can never replay another's events. */
   readonly eventStoreMaxEvents: number;
   readonly eventStoreMaxAgeMs: number;
@@ -45,7 +47,7 @@ export class StatefulSessions {
     lifecycle: Lifecycle,
     private readonly options: StatefulOptions,
   ) {
-    this.store = new SessionStore(options);
+    this.store = new SessionStore(options, options.now);
     this.budget = new EventBudget(options.eventStoreMaxBytesTotal);
     const sweepMs =
       options.sweepMs ?? Math.max(10, Math.min(options.idleMs / 2, options.eventStoreMaxAgeMs / 2, 60_000));

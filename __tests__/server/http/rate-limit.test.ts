@@ -26,9 +26,9 @@ function callCount(server: RunningServer, headers: Record<string, string>): Prom
 async function startLimited(
   env: Record<string, string>,
   counter: { calls: number },
-  windowMs = 60_000,
+  now: () => number = Date.now,
 ): Promise<RunningServer> {
-  return startServer(env, {}, { rateLimit: { windowMs } }, { extraTools: [countingTool(counter)] });
+  return startServer(env, {}, { now }, { extraTools: [countingTool(counter)] });
 }
 
 const API_KEYS = { AUTH_MODE: "apikey", MCP_API_KEYS: `a:${KEY_A},b:${KEY_B}` };
@@ -87,22 +87,41 @@ describe("per-caller rate limit", () => {
 });
 
 describe("rate limit window", () => {
-  it("lets the caller in again once the window has passed", async () => {
+  it("keeps refusing until the caller's minute is over, then lets it in again (on a clock the test moves)", async () => {
     const counter = { calls: 0 };
-    const server = await startLimited({ ...API_KEYS, MCP_RATE_LIMIT_PER_MINUTE: "1" }, counter, 200);
+    let now = Date.now();
+    const server = await startLimited({ ...API_KEYS, MCP_RATE_LIMIT_PER_MINUTE: "1" }, counter, () => now);
     try {
       const allowed = 1 + burstAllowance(1);
-      for (let i = 0; i < allowed; i++) await callCount(server, { "api-key": KEY_A });
+      for (let i = 0; i < allowed; i++)
+        expect((await callCount(server, { "api-key": KEY_A })).status).toBe(200);
       expect((await callCount(server, { "api-key": KEY_A })).status).toBe(429);
-      const calls = counter.calls;
-      // Refused until the 200 ms window ends (the test's timeout bounds the wait), then served.
-      let res = await callCount(server, { "api-key": KEY_A });
-      while (res.status === 429) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        res = await callCount(server, { "api-key": KEY_A });
-      }
-      expect(res.status).toBe(200);
-      expect(counter.calls).toBe(calls + 1);
+
+      now += 59_999;
+      expect((await callCount(server, { "api-key": KEY_A })).status).toBe(429);
+      expect(counter.calls).toBe(allowed);
+
+      now += 1;
+      expect((await callCount(server, { "api-key": KEY_A })).status).toBe(200);
+      expect(counter.calls).toBe(allowed + 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps counting a caller whose window spans the store's rotation of idle callers", async () => {
+    const counter = { calls: 0 };
+    let now = Date.now();
+    const server = await startLimited({ ...API_KEYS, MCP_RATE_LIMIT_PER_MINUTE: "1" }, counter, () => now);
+    try {
+      const allowed = 1 + burstAllowance(1);
+      now += 50_000; // B starts its window late in the store's first generation
+      for (let i = 0; i < allowed; i++) await callCount(server, { "x-api-key": KEY_B });
+      now += 20_000; // the maps rotate on A's call; B's window has 40 s left
+      await callCount(server, { "x-api-key": KEY_A });
+      expect((await callCount(server, { "x-api-key": KEY_B })).status).toBe(429);
+      now += 45_000; // B's window is over
+      expect((await callCount(server, { "x-api-key": KEY_B })).status).toBe(200);
     } finally {
       await server.close();
     }

@@ -27,9 +27,15 @@ export function startChildServer(env: Record<string, string>): ChildServer {
   return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
+/**
+ * Time a test with a child server may take: tsx compiles the server at start-up, which takes seconds alone
+ * and several times longer on a machine whose cores are busy.
+ */
+export const CHILD_SERVER_TEST_TIMEOUT_MS = 90_000;
+
 /** The child's base URL once its "listening" log line names the port. */
 export async function listeningUrl(child: ChildServer): Promise<string> {
-  await eventually(() => /"port":\d+/.test(child.stdout()), 20_000);
+  await eventually(() => /"port":\d+/.test(child.stdout()), 60_000);
   const port = /"port":(\d+)/.exec(child.stdout())?.[1];
   return `http://127.0.0.1:${port}`;
 }

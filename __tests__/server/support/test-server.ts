@@ -52,8 +52,11 @@ export async function startServer(
   };
 }
 
-/** Polls `condition` until true (no fixed sleeps); fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls `condition` until true (no fixed sleeps); fails after `timeoutMs`, a bound for a hang rather than a
+ * performance target, generous enough for a machine whose cores are busy.
+ */
+export async function eventually(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("condition not met in time");

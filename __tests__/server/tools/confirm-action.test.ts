@@ -112,6 +112,10 @@ afterAll(async () => {
 describe.each(["stateless", "stateful"] as const)(
   "confirm_action, 2026-07-28 clients, MCP_SESSION_MODE=%s",
   (mode) => {
+    /** A 2026-07-28 client of this replica that fulfils input_required by hand. */
+    const manualClient = (key: string): Promise<Client> =>
+      connect({ server: servers[mode], key, era: "modern", manual: true });
+
     it("asks through input_required and completes on the retry when the user approves", async () => {
       const client = await connect({
         server: servers[mode],
@@ -146,7 +150,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("first round carries one elicitation and a signed requestState", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
 
       const round = await firstRound(client, "restart");
 
@@ -156,7 +160,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("completes a manual retry that echoes the state", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
       const round = await firstRound(client, "restart");
 
       const result = await retry(client, "restart", round.requestState);
@@ -165,7 +169,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("refuses a tampered requestState", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
       const round = await firstRound(client, "restart");
       const [prefix, body, mac] = round.requestState.split(".");
       const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
@@ -181,8 +185,8 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("refuses a requestState replayed by another caller", async () => {
-      const alice = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
-      const bob = await connect({ server: servers[mode], key: BOB, era: "modern", manual: true });
+      const alice = await manualClient(ALICE);
+      const bob = await manualClient(BOB);
       const round = await firstRound(alice, "restart");
 
       const result = await retry(bob, "restart", round.requestState);
@@ -192,7 +196,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("refuses a requestState issued for another action", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
       const round = await firstRound(client, "restart");
 
       const result = await retry(client, "drop every table", round.requestState);
@@ -210,7 +214,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("asks again when a retry carries responses but no requestState (they prove nothing)", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
 
       const result = await client.callTool(
         {
@@ -225,7 +229,7 @@ describe.each(["stateless", "stateful"] as const)(
     });
 
     it("asks again when the retry's answer is missing or not a boolean", async () => {
-      const client = await connect({ server: servers[mode], key: ALICE, era: "modern", manual: true });
+      const client = await manualClient(ALICE);
       const round = await firstRound(client, "restart");
 
       for (const inputResponses of [

@@ -41,10 +41,12 @@ export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<
   const everything = await startEverything();
   const sessionId = await openEverythingSession(everything.url);
   const stock = await startTsTarget("stock-v2", "stock-v2.ts");
-  // MERGE: once the product serves 2026-07-28, add { key: "ours-2026", server: <the same ours>, headers: {},
-  // era: "2026-07-28" } next to "ours" (start ours once and share it, as stock-v2 is shared here).
+  // One bundled server answers both eras at /mcp, as one stock-v2 does: "ours" gets 2025-era requests,
+  // "ours-2026" 2026-07-28 requests (the per-request envelope and Mcp-Method / Mcp-Name headers).
+  const bundled = await ours();
   const targets: Target[] = [
-    { key: "ours", server: await ours(), headers: {} },
+    { key: "ours", server: bundled, headers: {} },
+    { key: "ours-2026", server: bundled, headers: {}, era: "2026-07-28" },
     { key: "bare-express", server: await startTsTarget("bare-express", "bare-express.ts"), headers: {} },
     { key: "stock-v2-2025", server: stock, headers: {} },
     { key: "stock-v2-2026", server: stock, headers: {}, era: "2026-07-28" },
@@ -116,6 +118,20 @@ export async function runB1(ours: () => Promise<ChildServer>): Promise<Figure[]>
     }
     figures.push(
       reported("B1", "ours / stock v2 (2025 requests)", ratio(rps("ours"), rps("stock-v2-2025")), "ratio"),
+    );
+    figures.push(
+      reported(
+        "B1",
+        "ours (2026 requests) / bare express",
+        ratio(rps("ours-2026"), rps("bare-express")),
+        "ratio",
+      ),
+      reported(
+        "B1",
+        "ours / stock v2 (2026 requests)",
+        ratio(rps("ours-2026"), rps("stock-v2-2026")),
+        "ratio",
+      ),
     );
     figures.push(
       reported(

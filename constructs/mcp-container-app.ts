@@ -184,12 +184,15 @@ const MANAGED_SECRETS = [APP_INSIGHTS_SECRET, REQUEST_STATE_SECRET];
 const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
 // CORS is the ingress's job (the server sends no CORS headers; it only checks Origin against
 // MCP_ALLOWED_ORIGINS). These lists follow what the server reads and what browser clients must see:
-// the API key headers of AUTH_MODE=apikey, and server/auth/cors.ts's exposed headers.
+// the API key headers of AUTH_MODE=apikey, the 2026-07-28 request headers (Mcp-Method, Mcp-Name: the
+// server answers 400 when they are missing), and server/auth/cors.ts's exposed headers.
 const CORS_ALLOWED_HEADERS = [
   "Content-Type",
   "Authorization",
   "Mcp-Session-Id",
   "Mcp-Protocol-Version",
+  "Mcp-Method",
+  "Mcp-Name",
   "Last-Event-ID",
   "api-key",
   "x-api-key",

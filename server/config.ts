@@ -5,7 +5,7 @@ import { ConfigError } from "./config-error";
 import { GUID_PATTERN } from "./guid";
 import { LOOPBACK_HOSTNAMES } from "./loopback-hostnames";
 import { boolean, Env, integer, oneOf, optional, read } from "./env-values";
-import { FrontConfig, parseFrontConfig } from "./front/config";
+import { FrontConfig, parseFrontConfig, requireHttpTransport } from "./front/config";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -171,6 +171,9 @@ export function loadConfig(env: Env): ServerConfig {
   const requestTimeoutMs = integer(env, "MCP_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600) * 1000;
   const maxSessions = integer(env, "MCP_MAX_SESSIONS", 1000, 1, 1_000_000);
   const stateKey = requestStateKey(env);
+  const transport = oneOf(env, "MCP_TRANSPORT", "http", ["http", "stdio"]);
+  const front = parseFrontConfig(env);
+  requireHttpTransport(front, transport);
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: read(
@@ -180,7 +183,7 @@ export function loadConfig(env: Env): ServerConfig {
       "127.0.0.1",
       "expected a host name or IP address",
     ),
-    transport: oneOf(env, "MCP_TRANSPORT", "http", ["http", "stdio"]),
+    transport,
     legacySseEnabled: boolean(env, "MCP_LEGACY_SSE", true),
     sessionMode: oneOf(env, "MCP_SESSION_MODE", "stateless", ["stateless", "stateful"]),
     publicUrl: url?.origin,
@@ -220,7 +223,7 @@ export function loadConfig(env: Env): ServerConfig {
     eventStoreMaxBytesPerSession: 2 * 1024 * 1024,
     eventStoreMaxBytesTotal: 64 * 1024 * 1024,
     auth: parseAuthConfig(env),
-    front: parseFrontConfig(env),
+    front,
     requestStateKey: stateKey.key,
     warnings: stateKey.warning === undefined ? [] : [stateKey.warning],
   };

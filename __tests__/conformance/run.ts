@@ -39,6 +39,16 @@ const BUNDLED_SCENARIOS: Record<Era, readonly string[]> = {
   ],
 };
 
+/**
+ * Bundled scenarios that need a 2025-era session (GET streams beside POST streams). The bundled server opens
+ * sessions only with MCP_SESSION_MODE=stateful (one replica), so these run against a second bundled
+ * instance in that mode; everything else runs against the default, stateless one.
+ */
+const NEEDS_SESSION: Record<Era, ReadonlySet<string>> = {
+  "2026-07-28": new Set(),
+  "2025-11-25": new Set(["server-sse-multiple-streams"]),
+};
+
 interface ScenarioResult {
   readonly scenario: string;
   /** The CLI's verdict: no failed check (and, for a single scenario, no warning). */
@@ -135,7 +145,11 @@ async function main(): Promise<void> {
   const baseline = (target: Target, era: Era): string =>
     writeCliBaseline(baselines, target, era, expected[target][era]);
   const fixtures = await serveFixtures(0);
-  const bundled = await listen(createApp(loadConfig({}), undefined, { logger: pino({ level: "silent" }) }));
+  const silent = { logger: pino({ level: "silent" }) };
+  const bundled = await listen(createApp(loadConfig({}), undefined, silent));
+  const bundledStateful = await listen(
+    createApp(loadConfig({ MCP_SESSION_MODE: "stateful" }), undefined, silent),
+  );
   const summary: string[] = [];
   let failed = false;
   try {
@@ -158,10 +172,14 @@ async function main(): Promise<void> {
       );
       const bundledResults: ScenarioResult[] = [];
       for (const scenario of BUNDLED_SCENARIOS[era]) {
-        console.log(`\n== ${era}: bundled server (${bundled.url}), ${scenario} ==`);
+        const stateful = NEEDS_SESSION[era].has(scenario);
+        const target = stateful ? bundledStateful : bundled;
+        console.log(
+          `\n== ${era}: bundled server (${target.url}${stateful ? ", MCP_SESSION_MODE=stateful" : ""}), ${scenario} ==`,
+        );
         const one = await runCli([
           "--url",
-          bundled.url,
+          target.url,
           "--scenario",
           scenario,
           "--spec-version",
@@ -177,6 +195,7 @@ async function main(): Promise<void> {
   } finally {
     await fixtures.close();
     bundled.close();
+    bundledStateful.close();
     rmSync(baselines, { recursive: true, force: true });
   }
   console.log(`\n== conformance totals (expected failures: __tests__/conformance/expected-failures.yml) ==`);

@@ -1,8 +1,8 @@
 import { Server } from "node:http";
 import { AddressInfo } from "node:net";
-import { createMcpExpressApp } from "@modelcontextprotocol/express";
-import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler, type McpHttpHandler } from "@modelcontextprotocol/server";
+import pino from "pino";
+import { loadConfig } from "../../server/config";
+import { createApp, McpApp } from "../../server/create-app";
 import { createFixturesServer } from "./fixtures";
 
 export interface RunningFixtures {
@@ -12,19 +12,26 @@ export interface RunningFixtures {
 }
 
 /**
- * Builds the app that serves the fixtures at /mcp: today the SDK's stock handler (2026-07-28 per request,
- * 2025-era requests stateless) behind the SDK's localhost Host/Origin checks.
- *
- * MERGE (one line, after the v2 migration lands): make this function
- *   `return createApp(loadConfig({ MCP_SESSION_MODE: "stateful" }), (ctx) => createFixturesServer(<the handler's notify>), { logger: pino({ level: "silent" }) });`
- * so the fixtures run on the product's middleware, with 2025-era sessions for sampling/elicitation. Without
- * the handler's `notify`, only the two list-changed SHOULD checks of server-stateless turn into warnings.
+ * Builds the app that serves the fixtures at /mcp: the product's own `createApp` (Host/Origin checks, auth
+ * slot with AUTH_MODE=none, limits, JSON-RPC body layer, both eras from one factory), so the suite scores
+ * the same middleware the bundled server runs. Stateful session mode gives 2025-era clients a session, which
+ * sampling and elicitation need to reach the client; 2026-07-28 requests stay stateless either way.
+ * The fixtures' list-change tools publish through the handler's own `notify` (subscriptions/listen streams);
+ * the factory runs per request, after `createApp` has returned.
  */
-function fixturesApp(): ReturnType<typeof createMcpExpressApp> {
-  const app = createMcpExpressApp();
-  const handler: McpHttpHandler = createMcpHandler(() => createFixturesServer(handler.notify));
-  app.all("/mcp", (req, res) => void toNodeHandler(handler)(req, res, req.body));
+function fixturesApp(): McpApp {
+  const app: McpApp = createApp(
+    loadConfig({ MCP_SESSION_MODE: "stateful" }),
+    () => createFixturesServer(endpointOf(app).handler.notify),
+    { logger: pino({ level: "silent" }) },
+  );
   return app;
+}
+
+function endpointOf(app: McpApp): NonNullable<McpApp["mcp"]["endpoint"]> {
+  const endpoint = app.mcp.endpoint;
+  if (!endpoint) throw new Error("the fixtures app serves /mcp itself: it must not be in front mode");
+  return endpoint;
 }
 
 /** Serves the conformance fixtures on 127.0.0.1:`port` (0: any free port) at /mcp. */

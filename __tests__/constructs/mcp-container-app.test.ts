@@ -12,6 +12,7 @@ import { ServerImage } from "../../constructs/server-image";
 import { API_KEY_HEADERS } from "../../server/auth/api-key-authenticator";
 import { CORS_EXPOSED_HEADERS as SERVER_EXPOSED_HEADERS } from "../../server/auth/cors";
 import { buildContext, placement, referenceTo, resources, testEnvironment } from "./fixtures";
+import { headersSentByModernClient } from "./modern-client-headers";
 
 const IMAGE = "example.azurecr.io/mcp-server:1.2.3";
 const VAULT_SECRET = "https://kv-test.vault.azure.net/secrets/mcp-api-keys";
@@ -208,6 +209,8 @@ describe("McpContainerApp", () => {
           "Authorization",
           "Mcp-Session-Id",
           "Mcp-Protocol-Version",
+          "Mcp-Method",
+          "Mcp-Name",
           "Last-Event-ID",
           "api-key",
           "x-api-key",
@@ -226,6 +229,21 @@ describe("McpContainerApp", () => {
     ).cors;
     expect(cors.allowed_headers).toEqual(expect.arrayContaining(["Authorization", ...API_KEY_HEADERS]));
     expect(cors.exposed_headers).toEqual(expect.arrayContaining([...SERVER_EXPOSED_HEADERS]));
+  });
+
+  it("lets browsers send every header a 2026-07-28 SDK client sends to the server", async () => {
+    const sent = await headersSentByModernClient();
+    const cors = (
+      theApp(synthApp({ corsAllowedOrigins: ["https://vscode.dev"] })).ingress as {
+        cors: { allowed_headers: string[] };
+      }
+    ).cors;
+    expect(sent).toEqual(expect.arrayContaining(["mcp-method", "mcp-name", "mcp-protocol-version"]));
+    // Accept is CORS-safelisted: a browser sends it without a preflight grant.
+    const needsGrant = sent.filter((name) => name !== "accept");
+    expect(cors.allowed_headers.map((name) => name.toLowerCase())).toEqual(
+      expect.arrayContaining(needsGrant),
+    );
   });
 
   it("allows any origin only when '*' is asked for, without credentials", () => {

@@ -100,3 +100,18 @@ export function parseFrontConfig(env: Env): FrontConfig | undefined {
     idleMs: integer(env, "MCP_UPSTREAM_IDLE_SECONDS", 300, 1, 86_400) * 1000,
   };
 }
+
+/**
+ * Front mode forwards requests at /mcp, over HTTP only; MCP_TRANSPORT=stdio serves this server's own tools
+ * and would drop the upstream without a word. Refuses the combination, naming both variables.
+ */
+export function requireHttpTransport(front: FrontConfig | undefined, transport: "http" | "stdio"): void {
+  if (front === undefined || transport === "http") return;
+  const upstream = front.kind === "http" ? "MCP_UPSTREAM_URL" : "MCP_UPSTREAM_COMMAND";
+  throw new ConfigError(
+    "MCP_TRANSPORT",
+    transport,
+    `${upstream} is set (front mode), which serves Streamable HTTP only: set MCP_TRANSPORT=http, ` +
+      `or unset ${upstream} to serve this server's own tools over stdio`,
+  );
+}

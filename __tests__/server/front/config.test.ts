@@ -73,6 +73,28 @@ describe("front mode configuration", () => {
     );
   });
 
+  it.each([
+    ["MCP_UPSTREAM_URL", "http://localhost:3001/mcp"],
+    ["MCP_UPSTREAM_COMMAND", "node x.js"],
+  ])("fails when %s is set with MCP_TRANSPORT=stdio, naming both", (variable, value) => {
+    expect(() => loadConfig({ MCP_TRANSPORT: "stdio", [variable]: value })).toThrow(
+      new RegExp(
+        `^MCP_TRANSPORT="stdio" is not valid: ${variable} is set \\(front mode\\), which serves Streamable HTTP only: ` +
+          `set MCP_TRANSPORT=http, or unset ${variable}`,
+      ),
+    );
+    expect(loadConfig({ MCP_TRANSPORT: "http", [variable]: value }).front).toBeDefined();
+  });
+
+  it("fails at startup, before listening, when an upstream is set with MCP_TRANSPORT=stdio", async () => {
+    const child = startChildServer({ MCP_TRANSPORT: "stdio", MCP_UPSTREAM_COMMAND: "node x.js" });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toMatch(
+      /^Configuration error: MCP_TRANSPORT="stdio" is not valid: MCP_UPSTREAM_COMMAND is set \(front mode\)/m,
+    );
+    expect(child.stderr()).not.toContain("MCP server on stdio");
+  });
+
   it("fails at startup, before listening, when both upstreams are set", async () => {
     const child = startChildServer({
       MCP_UPSTREAM_URL: "http://localhost:3001/mcp",

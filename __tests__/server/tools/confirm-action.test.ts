@@ -1,67 +1,23 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { Server } from "node:http";
-import { AddressInfo } from "node:net";
-import express from "express";
+import { randomBytes } from "node:crypto";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { NodeStreamableHTTPServerTransport, toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
-import { createAuthMiddleware, parseAuthConfig } from "../../../server/auth";
-import { createRequestStateSigner } from "../../../server/request-state";
-import { CONFIRMATION_KEY, registerConfirmAction } from "../../../server/tools/confirm-action";
+import { loadConfig } from "../../../server/config";
+import { serverDepsFor } from "../../../server/server-deps";
+import { CONFIRMATION_KEY } from "../../../server/tools/confirm-action";
+import { ALICE, ALICE_AND_BOB, as, BOB } from "../support/callers";
+import { RunningServer, startServer } from "../support/test-server";
 
-// Two callers, each with a real API key checked by the server's own auth middleware.
-const ALICE = `alice-${randomBytes(12).toString("hex")}`;
-const BOB = `bob-${randomBytes(12).toString("hex")}`;
-const requestState = createRequestStateSigner(randomBytes(32));
+// confirm_action on the product's app (createApp: apikey auth with Alice and Bob, the JSON-RPC body layer,
+// both eras at /mcp), built the way serve.ts builds it: serverDepsFor(config) signs requestState under
+// MCP_REQUEST_STATE_KEY. Keys are generated here: a replica must be given the same one to accept a state.
+const KEY = randomBytes(48).toString("base64");
+const OTHER_KEY = randomBytes(48).toString("base64");
 
-function createServer(): McpServer {
-  const server = new McpServer({ name: "confirm-action-test", version: "0.0.0" });
-  registerConfirmAction(server, { requestState });
-  return server;
-}
+type SessionMode = "stateless" | "stateful";
 
-interface Running {
-  readonly url: (path: string) => URL;
-  readonly close: () => Promise<void>;
-}
-
-/**
- * The stock v2 handler at /mcp (both eras; 2025 requests stateless) and, at /stateful, one 2025-era
- * session over the SDK's sessionful transport: the only 2025 wiring that can carry elicitation/create.
- */
-async function start(): Promise<Running> {
-  const app = express();
-  app.use(express.json());
-  app.use(
-    createAuthMiddleware(parseAuthConfig({ AUTH_MODE: "apikey", MCP_API_KEYS: `alice:${ALICE},bob:${BOB}` })),
-  );
-  const handler = createMcpHandler(() => createServer());
-  app.all("/mcp", (req, res) => void toNodeHandler(handler)(req, res, req.body));
-  const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
-  app.all("/stateful", async (req, res) => {
-    const id = req.get("mcp-session-id");
-    let transport = id === undefined ? undefined : sessions.get(id);
-    if (transport === undefined) {
-      transport = new NodeStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (sessionId) => void sessions.set(sessionId, transport!),
-      });
-      await createServer().connect(transport);
-    }
-    await transport.handleRequest(req, res, req.body);
-  });
-  const http: Server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => http.once("listening", resolve));
-  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  return {
-    url: (path) => new URL(`${base}${path}`),
-    close: async () => {
-      await handler.close();
-      for (const transport of sessions.values()) await transport.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+/** One replica of the bundled server: serve.ts's wiring on 127.0.0.1. */
+async function startReplica(sessionMode: SessionMode, key = KEY): Promise<RunningServer> {
+  const env = { ...ALICE_AND_BOB, MCP_SESSION_MODE: sessionMode, MCP_REQUEST_STATE_KEY: key };
+  return startServer(env, {}, {}, serverDepsFor(loadConfig(env)));
 }
 
 type Answer = { action: "accept"; content: { approve: boolean } } | { action: "decline" };
@@ -69,14 +25,15 @@ type Answer = { action: "accept"; content: { approve: boolean } } | { action: "d
 interface ClientOptions {
   readonly key: string;
   readonly era: "modern" | "legacy";
-  readonly path?: string;
+  /** @default - the stateless replica */
+  readonly server?: RunningServer;
   /** Declares elicitation and answers every elicitation/create with this. @default - no elicitation */
   readonly answer?: Answer;
   /** Manual multi round-trip mode (declares elicitation): input_required results come back to the test. */
   readonly manual?: boolean;
 }
 
-let server: Running;
+const servers = {} as Record<SessionMode, RunningServer>;
 const clients: Client[] = [];
 const prompts: string[] = [];
 
@@ -96,8 +53,8 @@ async function connect(options: ClientOptions): Promise<Client> {
       return answer;
     });
   }
-  const transport = new StreamableHTTPClientTransport(server.url(options.path ?? "/mcp"), {
-    requestInit: { headers: { "x-api-key": options.key } },
+  const transport = new StreamableHTTPClientTransport((options.server ?? servers.stateless).mcpUrl, {
+    requestInit: { headers: as(options.key) },
   });
   await client.connect(transport);
   clients.push(client);
@@ -139,7 +96,8 @@ function retry(client: Client, action: string, state: string | undefined, approv
 }
 
 beforeAll(async () => {
-  server = await start();
+  servers.stateless = await startReplica("stateless");
+  servers.stateful = await startReplica("stateful");
 });
 
 afterEach(async () => {
@@ -148,142 +106,157 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await Promise.all(Object.values(servers).map((server) => server.close()));
 });
 
-describe("confirm_action, 2026-07-28 clients", () => {
-  it("asks through input_required and completes on the retry when the user approves", async () => {
-    const client = await connect({
-      key: ALICE,
-      era: "modern",
-      answer: { action: "accept", content: { approve: true } },
-    });
-    expect(client.getProtocolEra()).toBe("modern");
+describe.each(["stateless", "stateful"] as const)(
+  "confirm_action, 2026-07-28 clients, MCP_SESSION_MODE=%s",
+  (mode) => {
+    /** A 2026-07-28 client of this replica that fulfils input_required by hand. */
+    const manualClient = (key: string): Promise<Client> =>
+      connect({ server: servers[mode], key, era: "modern", manual: true });
 
-    const result = await client.callTool({
-      name: "confirm_action",
-      arguments: { action: "delete the staging database" },
-    });
+    it("asks through input_required and completes on the retry when the user approves", async () => {
+      const client = await connect({
+        server: servers[mode],
+        key: ALICE,
+        era: "modern",
+        answer: { action: "accept", content: { approve: true } },
+      });
+      expect(client.getProtocolEra()).toBe("modern");
 
-    expect(prompts).toEqual(["Approve this action? delete the staging database"]);
-    expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ action: "delete the staging database", approved: true });
-    expect(textOf(result)).toBe("Approved: delete the staging database");
-  });
-
-  it("reports a declined confirmation as not approved", async () => {
-    const client = await connect({ key: ALICE, era: "modern", answer: { action: "decline" } });
-
-    const result = await client.callTool({ name: "confirm_action", arguments: { action: "rotate keys" } });
-
-    expect(result.structuredContent).toEqual({ action: "rotate keys", approved: false });
-  });
-
-  it("first round carries one elicitation and a signed requestState", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-
-    const round = await firstRound(client, "restart");
-
-    expect(Object.keys(round.inputRequests)).toEqual([CONFIRMATION_KEY]);
-    expect(round.inputRequests[CONFIRMATION_KEY].method).toBe("elicitation/create");
-    expect(round.requestState).toMatch(/^v1\.[\w-]+\.[\w-]+$/);
-  });
-
-  it("completes a manual retry that echoes the state", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-    const round = await firstRound(client, "restart");
-
-    const result = await retry(client, "restart", round.requestState);
-
-    expect(result.structuredContent).toEqual({ action: "restart", approved: true });
-  });
-
-  it("refuses a tampered requestState", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-    const round = await firstRound(client, "restart");
-    const [prefix, body, mac] = round.requestState.split(".");
-    const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { p: { action: string } };
-    payload.p.action = "restart";
-    const forged = `${prefix}.${Buffer.from(JSON.stringify({ ...payload, exp: 9_999_999_999 })).toString("base64url")}.${mac}`;
-
-    const result = await retry(client, "restart", forged);
-
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/requestState refused: it failed its integrity check/);
-  });
-
-  it("refuses a requestState replayed by another caller", async () => {
-    const alice = await connect({ key: ALICE, era: "modern", manual: true });
-    const bob = await connect({ key: BOB, era: "modern", manual: true });
-    const round = await firstRound(alice, "restart");
-
-    const result = await retry(bob, "restart", round.requestState);
-
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe("requestState refused: it was issued to another caller");
-  });
-
-  it("refuses a requestState issued for another action", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-    const round = await firstRound(client, "restart");
-
-    const result = await retry(client, "drop every table", round.requestState);
-
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe("requestState refused: it was issued for other arguments");
-  });
-
-  it("fails with the spec's -32021 when the client did not declare elicitation", async () => {
-    const client = await connect({ key: ALICE, era: "modern" });
-
-    await expect(
-      client.callTool({ name: "confirm_action", arguments: { action: "restart" } }),
-    ).rejects.toMatchObject({ code: -32021, message: expect.stringMatching(/elicitation\/create/) });
-  });
-
-  it("asks again when a retry carries responses but no requestState (they prove nothing)", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-
-    const result = await client.callTool(
-      {
+      const result = await client.callTool({
         name: "confirm_action",
-        arguments: { action: "restart" },
-        inputResponses: { [CONFIRMATION_KEY]: { action: "accept", content: { approve: true } } },
-      } as Parameters<Client["callTool"]>[0],
-      { allowInputRequired: true },
-    );
+        arguments: { action: "delete the staging database" },
+      });
 
-    expect(result).toMatchObject({ resultType: "input_required", requestState: expect.any(String) });
-  });
+      expect(prompts).toEqual(["Approve this action? delete the staging database"]);
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual({ action: "delete the staging database", approved: true });
+      expect(textOf(result)).toBe("Approved: delete the staging database");
+    });
 
-  it("asks again when the retry's answer is missing or not a boolean", async () => {
-    const client = await connect({ key: ALICE, era: "modern", manual: true });
-    const round = await firstRound(client, "restart");
+    it("reports a declined confirmation as not approved", async () => {
+      const client = await connect({
+        server: servers[mode],
+        key: ALICE,
+        era: "modern",
+        answer: { action: "decline" },
+      });
 
-    for (const inputResponses of [
-      {},
-      { [CONFIRMATION_KEY]: { action: "accept", content: { approve: "yes" } } },
-    ]) {
+      const result = await client.callTool({ name: "confirm_action", arguments: { action: "rotate keys" } });
+
+      expect(result.structuredContent).toEqual({ action: "rotate keys", approved: false });
+    });
+
+    it("first round carries one elicitation and a signed requestState", async () => {
+      const client = await manualClient(ALICE);
+
+      const round = await firstRound(client, "restart");
+
+      expect(Object.keys(round.inputRequests)).toEqual([CONFIRMATION_KEY]);
+      expect(round.inputRequests[CONFIRMATION_KEY].method).toBe("elicitation/create");
+      expect(round.requestState).toMatch(/^v1\.[\w-]+\.[\w-]+$/);
+    });
+
+    it("completes a manual retry that echoes the state", async () => {
+      const client = await manualClient(ALICE);
+      const round = await firstRound(client, "restart");
+
+      const result = await retry(client, "restart", round.requestState);
+
+      expect(result.structuredContent).toEqual({ action: "restart", approved: true });
+    });
+
+    it("refuses a tampered requestState", async () => {
+      const client = await manualClient(ALICE);
+      const round = await firstRound(client, "restart");
+      const [prefix, body, mac] = round.requestState.split(".");
+      const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
+        p: { action: string };
+      };
+      payload.p.action = "restart";
+      const forged = `${prefix}.${Buffer.from(JSON.stringify({ ...payload, exp: 9_999_999_999 })).toString("base64url")}.${mac}`;
+
+      const result = await retry(client, "restart", forged);
+
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/requestState refused: it failed its integrity check/);
+    });
+
+    it("refuses a requestState replayed by another caller", async () => {
+      const alice = await manualClient(ALICE);
+      const bob = await manualClient(BOB);
+      const round = await firstRound(alice, "restart");
+
+      const result = await retry(bob, "restart", round.requestState);
+
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe("requestState refused: it was issued to another caller");
+    });
+
+    it("refuses a requestState issued for another action", async () => {
+      const client = await manualClient(ALICE);
+      const round = await firstRound(client, "restart");
+
+      const result = await retry(client, "drop every table", round.requestState);
+
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe("requestState refused: it was issued for other arguments");
+    });
+
+    it("fails with the spec's -32021 when the client did not declare elicitation", async () => {
+      const client = await connect({ server: servers[mode], key: ALICE, era: "modern" });
+
+      await expect(
+        client.callTool({ name: "confirm_action", arguments: { action: "restart" } }),
+      ).rejects.toMatchObject({ code: -32021, message: expect.stringMatching(/elicitation\/create/) });
+    });
+
+    it("asks again when a retry carries responses but no requestState (they prove nothing)", async () => {
+      const client = await manualClient(ALICE);
+
       const result = await client.callTool(
         {
           name: "confirm_action",
           arguments: { action: "restart" },
-          inputResponses,
-          requestState: round.requestState,
+          inputResponses: { [CONFIRMATION_KEY]: { action: "accept", content: { approve: true } } },
         } as Parameters<Client["callTool"]>[0],
         { allowInputRequired: true },
       );
-      expect(result).toMatchObject({ resultType: "input_required" });
-    }
-  });
-});
 
-describe("confirm_action, 2025-era clients", () => {
+      expect(result).toMatchObject({ resultType: "input_required", requestState: expect.any(String) });
+    });
+
+    it("asks again when the retry's answer is missing or not a boolean", async () => {
+      const client = await manualClient(ALICE);
+      const round = await firstRound(client, "restart");
+
+      for (const inputResponses of [
+        {},
+        { [CONFIRMATION_KEY]: { action: "accept", content: { approve: "yes" } } },
+      ]) {
+        const result = await client.callTool(
+          {
+            name: "confirm_action",
+            arguments: { action: "restart" },
+            inputResponses,
+            requestState: round.requestState,
+          } as Parameters<Client["callTool"]>[0],
+          { allowInputRequired: true },
+        );
+        expect(result).toMatchObject({ resultType: "input_required" });
+      }
+    });
+  },
+);
+
+describe("confirm_action, 2025-era clients (sessions need MCP_SESSION_MODE=stateful)", () => {
   it("sends the 2025 elicitation/create request on a session whose client declared elicitation", async () => {
     const client = await connect({
       key: ALICE,
       era: "legacy",
-      path: "/stateful",
+      server: servers.stateful,
       answer: { action: "accept", content: { approve: true } },
     });
     expect(client.getProtocolEra()).toBe("legacy");
@@ -295,7 +268,7 @@ describe("confirm_action, 2025-era clients", () => {
   });
 
   it("answers a tool error when the client did not declare elicitation", async () => {
-    const client = await connect({ key: ALICE, era: "legacy", path: "/stateful" });
+    const client = await connect({ key: ALICE, era: "legacy", server: servers.stateful });
 
     const result = await client.callTool({ name: "confirm_action", arguments: { action: "scale to zero" } });
 
@@ -307,6 +280,7 @@ describe("confirm_action, 2025-era clients", () => {
     const client = await connect({
       key: ALICE,
       era: "legacy",
+      server: servers.stateless,
       answer: { action: "accept", content: { approve: true } },
     });
 
@@ -326,5 +300,44 @@ describe("confirm_action input", () => {
 
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/action must not be empty/);
+  });
+});
+
+describe("confirm_action across replicas", () => {
+  const replicas: RunningServer[] = [];
+  afterAll(async () => {
+    await Promise.all(replicas.splice(0).map((replica) => replica.close()));
+  });
+
+  it("accepts a requestState minted by another replica with the same MCP_REQUEST_STATE_KEY", async () => {
+    const second = await startReplica("stateless", KEY);
+    replicas.push(second);
+    const round = await firstRound(await connect({ key: ALICE, era: "modern", manual: true }), "restart");
+
+    const result = await retry(
+      await connect({ key: ALICE, era: "modern", manual: true, server: second }),
+      "restart",
+      round.requestState,
+    );
+
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ action: "restart", approved: true });
+  });
+
+  it("refuses, naming the key, a requestState minted by a replica with another MCP_REQUEST_STATE_KEY", async () => {
+    const stranger = await startReplica("stateless", OTHER_KEY);
+    replicas.push(stranger);
+    const round = await firstRound(await connect({ key: ALICE, era: "modern", manual: true }), "restart");
+
+    const result = await retry(
+      await connect({ key: ALICE, era: "modern", manual: true, server: stranger }),
+      "restart",
+      round.requestState,
+    );
+
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "requestState refused: it failed its integrity check (altered, or signed with another MCP_REQUEST_STATE_KEY)",
+    );
   });
 });

@@ -6,9 +6,8 @@ import { isJSONRPCNotification, type RequestId } from "@modelcontextprotocol/ser
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";
-import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import type { Lifecycle } from "../lifecycle";
-import { sessionOwner } from "../transports/session-owner";
+import { sendSessionNotFound, sessionOwner } from "../transports/session-owner";
 import type { HttpUpstreamConfig } from "./config";
 import { callerHeaders } from "./caller-headers";
 import { forwardedRequestHeaders, RESPONSE_HEADERS } from "./forwarded-headers";
@@ -108,12 +107,7 @@ export function httpUpstream(
     const sessionId = req.headers["mcp-session-id"];
     const owner = sessionOwner(req);
     if (typeof sessionId === "string" && !sessions.allows(sessionId, owner)) {
-      sendJsonRpcError(
-        res,
-        404,
-        JsonRpcCode.SessionNotFound,
-        `Session not found: '${sessionId}' has ended or expired; initialize again`,
-      );
+      sendSessionNotFound(res, sessionId);
       return;
     }
     const ids = body ? requestIdsOf(req.body) : [];

@@ -1,5 +1,6 @@
-import { Request } from "express";
+import { Request, Response } from "express";
 import { callerOf } from "../auth/middleware";
+import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import "../http/request-auth";
 
 /**
@@ -10,4 +11,17 @@ import "../http/request-auth";
 export function sessionOwner(req: Request): string | undefined {
   const caller = callerOf(req.auth);
   return caller === undefined || caller.kind === "anonymous" ? undefined : `${caller.kind}:${caller.id}`;
+}
+
+/**
+ * The answer for a 2025-era session id this replica does not know or that belongs to another caller: the two
+ * are answered alike, so a session's existence is not revealed.
+ */
+export function sendSessionNotFound(res: Response, sessionId: string): void {
+  sendJsonRpcError(
+    res,
+    404,
+    JsonRpcCode.SessionNotFound,
+    `Session not found: '${sessionId}' has ended or expired; initialize again`,
+  );
 }

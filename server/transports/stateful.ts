@@ -13,7 +13,7 @@ import { callerKey } from "../http/caller-key";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { BoundedEventStore } from "./bounded-event-store";
 import { EventBudget } from "./event-budget";
-import { sessionOwner } from "./session-owner";
+import { sendSessionNotFound, sessionOwner } from "./session-owner";
 import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./session-store";
 
 export interface StatefulOptions extends SessionLimits {
@@ -75,12 +75,7 @@ export class StatefulSessions {
       const used = this.store.use(sessionId, sessionOwner(req));
       // Another caller's session is answered exactly like a missing one: its existence is not revealed.
       if (!used) {
-        sendJsonRpcError(
-          res,
-          404,
-          JsonRpcCode.SessionNotFound,
-          `Session not found: '${sessionId}' has ended or expired; initialize again`,
-        );
+        sendSessionNotFound(res, sessionId);
         return;
       }
       res.once("close", used.done);

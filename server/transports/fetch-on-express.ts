@@ -31,16 +31,27 @@ function answerId(body: unknown): string | number | null {
   return typeof method === "string" && (typeof id === "string" || typeof id === "number") ? id : null;
 }
 
-/** Writes an SSE answer as it comes, honouring backpressure, until it ends or the client goes away. */
+/**
+ * Writes an SSE answer as it comes, honouring backpressure, until it ends or the client goes away; then the
+ * stream is cancelled, so its producer learns it has no reader.
+ */
 async function pipeStream(body: ReadableStream<Uint8Array>, res: ExpressResponse, closed: AbortSignal) {
-  const gone = new Promise<void>((resolve) => closed.addEventListener("abort", () => resolve(), { once: true }));
+  const reader = body.getReader();
+  const gone = new Promise<void>((resolve) =>
+    closed.addEventListener("abort", () => resolve(), { once: true }),
+  );
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  closed.addEventListener("abort", cancel, { once: true });
   try {
-    for await (const chunk of body) {
-      if (closed.aborted) break;
-      if (!res.write(chunk)) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), gone]);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || closed.aborted) break;
+      if (!res.write(value)) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), gone]);
     }
   } catch {
-    // The stream errored or was cancelled: end the response like an end of stream.
+    // The stream errored: end the response like an end of stream.
+  } finally {
+    closed.removeEventListener("abort", cancel);
   }
 }
 

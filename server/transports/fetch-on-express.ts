@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import type { McpHttpHandler } from "@modelcontextprotocol/server";
+import { answerIdOf } from "../http/json-rpc-envelope";
 import "../http/request-auth";
 
 const isEventStream = (response: Response): boolean =>
@@ -22,13 +23,6 @@ function headRequest(req: ExpressRequest, signal: AbortSignal): Request {
     headers,
     signal,
   });
-}
-
-/** The id an internal error answer carries: the request's own when it is a single request with a usable id. */
-function answerId(body: unknown): string | number | null {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
-  const { method, id } = body as { method?: unknown; id?: unknown };
-  return typeof method === "string" && (typeof id === "string" || typeof id === "number") ? id : null;
 }
 
 /**
@@ -83,7 +77,11 @@ export function fetchOnExpress(
     } catch (error) {
       onerror(error instanceof Error ? error : new Error(String(error)));
       response = Response.json(
-        { jsonrpc: "2.0", error: { code: -32603, message: "Internal server error" }, id: answerId(req.body) },
+        {
+          jsonrpc: "2.0",
+          error: { code: -32603, message: "Internal server error" },
+          id: answerIdOf(req.body),
+        },
         { status: 500 },
       );
     }

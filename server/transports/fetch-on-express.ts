@@ -26,26 +26,27 @@ function headRequest(req: ExpressRequest, signal: AbortSignal): Request {
 }
 
 /**
- * Writes an SSE answer as it comes, honouring backpressure, until it ends or the client goes away; then the
- * stream is cancelled, so its producer learns it has no reader.
+ * Writes an SSE answer as it comes, honouring backpressure, until it ends or the client goes away (the SDK
+ * learns that from the request's signal). Shaped as `toNodeHandler` does it: one drain listener, no reader
+ * held by hand (a first version with its own reader and a cancel on abort kept about 1.5 KB per call alive:
+ * B3 grew 150 MB over 100k calls).
  */
 async function pipeStream(body: ReadableStream<Uint8Array>, res: ExpressResponse, closed: AbortSignal) {
-  const reader = body.getReader();
+  let drained: (() => void) | undefined;
+  res.on("drain", () => {
+    drained?.();
+    drained = undefined;
+  });
   const gone = new Promise<void>((resolve) =>
     closed.addEventListener("abort", () => resolve(), { once: true }),
   );
-  const cancel = (): void => void reader.cancel().catch(() => undefined);
-  closed.addEventListener("abort", cancel, { once: true });
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || closed.aborted) break;
-      if (!res.write(value)) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), gone]);
+    for await (const chunk of body) {
+      if (closed.aborted) break;
+      if (!res.write(chunk)) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), gone]);
     }
   } catch {
     // The stream errored: end the response like an end of stream.
-  } finally {
-    closed.removeEventListener("abort", cancel);
   }
 }
 

@@ -54,7 +54,7 @@ function isJsonRpcMessage(value: Json): boolean {
 }
 
 /** The id to answer an invalid message with: its own when usable, so a client waiting on it gets an answer. */
-const answerIdOf = (value: unknown): RequestId | null =>
+export const answerIdOf = (value: unknown): RequestId | null =>
   isObject(value) && isIdLike(value.id) ? value.id : null;
 
 function checkMessage(value: unknown, where: string): EnvelopeProblem | undefined {

@@ -1,9 +1,10 @@
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import { toWebRequest } from "@modelcontextprotocol/node";
 import { createMcpHandler, isLegacyRequest, McpHttpHandler, McpServer } from "@modelcontextprotocol/server";
 import { Logger } from "pino";
 import { Lifecycle } from "../lifecycle";
+import { fetchOnExpress } from "./fetch-on-express";
 import { instrumentServer, InstrumentOptions } from "./instrument";
 import { ServerPool } from "./server-pool";
 import { StatefulOptions, StatefulSessions } from "./stateful";
@@ -34,7 +35,8 @@ export interface StreamableHttpEndpoint {
  *
  * The handler asks for a server per request; the pool hands out an idle one of that era when it can (never
  * one another request is using). Every server, pooled or per session, is instrumented (instrument.ts).
- * The body arrives parsed and checked by the app's JSON-RPC body layer; it is handed over as `parsedBody`.
+ * The body arrives parsed and checked by the app's JSON-RPC body layer; it is handed over as `parsedBody`
+ * (fetch-on-express.ts, which also writes a JSON answer in one piece).
  */
 export function streamableHttpEndpoint(
   serverFactory: () => McpServer,
@@ -51,17 +53,15 @@ export function streamableHttpEndpoint(
     onerror,
   });
   lifecycle.onDrainClose(() => void handler.close());
-  const modern = toNodeHandler(handler, { onerror, maxRequestBodySize: options.maxBodyBytes });
-  if (options.sessionMode === "stateless") {
-    return { handler, pool, post: (req, res) => modern(req, res, req.body) };
-  }
+  const modern = fetchOnExpress(handler, onerror);
+  if (options.sessionMode === "stateless") return { handler, pool, post: modern };
   const sessions = new StatefulSessions(factory, lifecycle, options);
   const post: RequestHandler = async (req, res, next) => {
     const request = await toWebRequest(req, req.body);
     if (await isLegacyRequest(request, req.body, { maxRequestBodySize: options.maxBodyBytes })) {
       return sessions.handle(req, res, next);
     }
-    return modern(req, res, req.body);
+    return modern(req, res);
   };
   return { handler, pool, post, sessions };
 }

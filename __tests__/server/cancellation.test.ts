@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { recording } from "./support/recording";
+import { callUntilProgress } from "./support/long-call";
 import { modernHeaders, modernRequest } from "./support/modern";
 import { eventually, MCP_HEADERS, openRawSession, startServer } from "./support/test-server";
 
@@ -28,14 +29,11 @@ describe("cancelling wait_with_progress", () => {
       const client = new Client({ name: "cancel", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(server.mcpUrl));
       const abort = new AbortController();
-      let progressed = false;
-      const call = client
-        .callTool({ name: "wait_with_progress", arguments: { seconds: 600 } }, undefined, {
-          signal: abort.signal,
-          onprogress: () => (progressed = true),
-        })
-        .catch((error: unknown) => error);
-      await eventually(() => progressed);
+      const { call } = await callUntilProgress(
+        client,
+        { name: "wait_with_progress", arguments: { seconds: 600 } },
+        abort.signal,
+      );
       expect(server.app.mcp.lifecycle.requestsInFlight).toBe(1);
       abort.abort("user cancelled");
       expect(await call).toBeInstanceOf(Error);

@@ -3,11 +3,6 @@ import { createHash } from "node:crypto";
 /** RFC 4122 URL namespace; the names hashed under it are this library's own, so ids never collide with others. */
 const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 
-/** A short lowercase hex digest of `seed`: the same seed gives the same suffix on every synth, on every machine. */
-export function stableHash(seed: string, length = 8): string {
-  return createHash("sha256").update(seed).digest("hex").slice(0, length);
-}
-
 /**
  * A name-based UUID (version 5, RFC 4122 §4.3) of `name` in `namespace`. Entra scope and app role ids must be
  * GUIDs that never change once published; deriving them from the construct path keeps synth deterministic

@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { callerHeaders } from "../../../server/front/caller-headers";
 import { recording } from "../support/recording";
+import { callUntilProgress } from "../support/long-call";
 import { eventually, INITIALIZE, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 import {
   connectClient,
@@ -276,14 +277,11 @@ describe("front mode over HTTP, our own server as the upstream", () => {
       const client = new Client({ name: "cancel", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(front.mcpUrl));
       const abort = new AbortController();
-      let progressed = false;
-      const call = client
-        .callTool({ name: "wait_with_progress", arguments: { seconds: 600 } }, undefined, {
-          signal: abort.signal,
-          onprogress: () => (progressed = true),
-        })
-        .catch((error: unknown) => error);
-      await eventually(() => progressed);
+      const { call } = await callUntilProgress(
+        client,
+        { name: "wait_with_progress", arguments: { seconds: 600 } },
+        abort.signal,
+      );
       expect(upstream.app.mcp.lifecycle.requestsInFlight).toBe(1);
       abort.abort("user cancelled");
       expect(await call).toBeInstanceOf(Error);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { callUntilProgress } from "../support/long-call";
 import { eventually } from "../support/test-server";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -111,21 +112,16 @@ export async function startRecordingUpstream(
  * Starts server-everything's trigger-long-running-operation (one progress step a second) and resolves
  * once its first progress arrived; `call` settles with the result, or the error it failed with.
  */
-export async function startLongCall(
+export function startLongCall(
   client: Client,
   seconds: number,
   signal?: AbortSignal,
 ): Promise<{ call: Promise<unknown> }> {
-  let progressed = false;
-  const call = client
-    .callTool(
-      { name: "trigger-long-running-operation", arguments: { duration: seconds, steps: seconds } },
-      undefined,
-      { signal, onprogress: () => (progressed = true) },
-    )
-    .catch((error: unknown) => error);
-  await eventually(() => progressed, 10_000);
-  return { call };
+  return callUntilProgress(
+    client,
+    { name: "trigger-long-running-operation", arguments: { duration: seconds, steps: seconds } },
+    signal,
+  );
 }
 
 /** The text of a tool result (its text content items joined). */

@@ -10,7 +10,12 @@ export type ImageSource =
    */
   | { readonly source: "bundled"; readonly build?: ImageBuilder }
   /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
-  | { readonly source: "existing"; readonly imageReference: string };
+  | { readonly source: "existing"; readonly imageReference: string }
+  /**
+   * Run `<this stack's registry>/mcp-server@<digest>`: the pipeline built (dev) or copied (prod) that digest
+   * into the registry before applying.
+   */
+  | { readonly source: "registry"; readonly digest: string };
 
 /** The environment's own virtual network; without one Azure manages the network (the cheapest). */
 export interface NetworkConfig {

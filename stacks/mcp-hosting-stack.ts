@@ -36,6 +36,9 @@ export interface McpHostingStackProps {
   readonly deployerPrincipalId?: string;
 }
 
+/** The repository the deploy workflow builds and copies the server image into. */
+export const PIPELINE_IMAGE_REPOSITORY = "mcp-server";
+
 /** Hosts the MCP server on Azure Container Apps for one environment. */
 export class McpHostingStack extends TerraformStack {
   public readonly resourceGroup: ResourceGroup;
@@ -95,14 +98,7 @@ export class McpHostingStack extends TerraformStack {
         ? this.environment.workspace?.id
         : undefined,
     });
-    this.image =
-      config.image.source === "bundled"
-        ? new BundledServerImage(this, "Image", {
-            registry: this.registry,
-            contextDirectory: props.imageContextDirectory,
-            builder: config.image.build,
-          })
-        : ServerImage.fromReference(config.image.imageReference);
+    this.image = this.serverImage(config, props.imageContextDirectory);
 
     if (config.authMode === "entra") {
       // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
@@ -192,8 +188,28 @@ export class McpHostingStack extends TerraformStack {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
+    // Read by the deploy workflow before it applies: the image a failed smoke test rolls back to.
+    new TerraformOutput(this, "container_app_name", { value: this.app.name });
+    new TerraformOutput(this, "server_image", { value: this.image.imageReference });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
     if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+  }
+
+  private serverImage(config: EnvironmentConfig, contextDirectory: string | undefined): IServerImage {
+    switch (config.image.source) {
+      case "bundled":
+        return new BundledServerImage(this, "Image", {
+          registry: this.registry,
+          contextDirectory,
+          builder: config.image.build,
+        });
+      case "existing":
+        return ServerImage.fromReference(config.image.imageReference);
+      case "registry":
+        return ServerImage.fromReference(
+          `${this.registry.loginServer}/${PIPELINE_IMAGE_REPOSITORY}@${config.image.digest}`,
+        );
+    }
   }
 
   private addEntraOutputs(entraApp: McpEntraApp, stackId: string): void {

@@ -16,6 +16,8 @@ for (const config of environments) {
     environment,
     remoteState,
     deployerPrincipalId: inputs.deployerPrincipalId,
+    // Remote state is the pipeline's: mcp-bootstrap created the resource group and scoped the deployer to it.
+    existingResourceGroup: remoteState !== undefined,
   });
 }
 new McpBootstrapStack(app, "mcp-bootstrap", bootstrapConfig(process.env));

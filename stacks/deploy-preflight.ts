@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { GUID_PATTERN } from "../constructs/private/stable-ids";
 import { lockedStacks, missingProviderLocks, PROVIDER_LOCKS_DIRECTORY } from "./provider-locks";
 
-/** The oldest Terraform the deploy path is documented and tested with (docs/deploy-laptop.md). */
-export const MINIMUM_TERRAFORM_VERSION = "1.6.0";
+/** The oldest Terraform the deploy path works with: the hosting stack on remote state uses a `removed` block (1.7). */
+export const MINIMUM_TERRAFORM_VERSION = "1.7.0";
 
 /** What `terraform version -json` answered: its output, or that the binary could not be started. */
 export type TerraformProbe = { readonly found: false } | { readonly found: true; readonly output: string };

@@ -33,7 +33,7 @@ export function missingProviderLocks(
     .map(
       (stack) =>
         `${stack} has no provider lock file (stacks/locks/${lockFileName(stack)}) while ${locked.join(", ")} ` +
-        "have one: run the provider-locks workflow and merge its pull request",
+        `${locked.length === 1 ? "has" : "have"} one: run the provider-locks workflow and merge its pull request`,
     );
 }
 

@@ -43,11 +43,10 @@ describe("GitHub variables", () => {
 
   it("docs/deploy-github.md sets both outputs as GitHub variables", () => {
     const page = readFileSync(join(repoRoot, "docs", "deploy-github.md"), "utf8");
+    expect(page).toContain('out() { terraform -chdir=cdktf.out/stacks/mcp-bootstrap output -json "$1"; }');
+    expect(page).toMatch(/out github_repository_variables[\s\S]*?gh variable set "\$name" --body "\$value"/);
     expect(page).toMatch(
-      /output -json github_repository_variables[\s\S]*?gh variable set "\$name" --body "\$value"/,
-    );
-    expect(page).toMatch(
-      /output -json github_environment_variables[\s\S]*?gh variable set "\$name" --env "\$env" --body "\$value"/,
+      /out github_environment_variables[\s\S]*?gh variable set "\$name" --env "\$env" --body "\$value"/,
     );
   });
 });

@@ -141,10 +141,10 @@ function origins(env: Env, url: URL | undefined): string[] {
 }
 
 /**
- * Sized from the SDK's cost per value (bench/json-shape-flood.ts): every real MCP request is far below, and
+ * Sized from the SDK's cost per value (bench B8, b8-json-flood.ts): every real MCP request is far below, and
  * a body at both limits costs a few milliseconds, so a caller at the rate limit cannot starve /healthz.
  */
-export const DEFAULT_MAX_JSON_VALUES = 20_000;
+export const DEFAULT_MAX_JSON_VALUES = 50_000;
 export const DEFAULT_MAX_JSON_OBJECT_KEYS = 1_000;
 
 /** The SDK's requestState codec refuses shorter HMAC keys. */

@@ -21,7 +21,8 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const START = -1;
 
-const isWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+const isWhitespace = (byte: number): boolean =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /**
  * One pass over the raw bytes, no parsing and no allocation beyond one counter per nesting level: finds the

@@ -17,7 +17,7 @@ describe("the JSON shape scan", () => {
     expect(scan(nested(65))).toBe("maxDepth");
   });
 
-  it("reads an escaped quote as part of its string: '\"\\\"\"' then 200 levels is too deep", () => {
+  it('reads an escaped quote as part of its string: \'"\\""\' then 200 levels is too deep', () => {
     expect(scan(`["\\"", ${nested(200)}]`)).toBe("maxDepth");
     expect(scan(`{"a\\"":"\\"","b":${nested(200)}}`)).toBe("maxDepth");
   });
@@ -61,7 +61,11 @@ describe("the JSON shape scan", () => {
       jsonrpc: "2.0",
       id: 1,
       method: "tools/call",
-      params: { name: "query_logs", arguments: { query: "AppRequests | take 10" }, _meta: { progressToken: 1 } },
+      params: {
+        name: "query_logs",
+        arguments: { query: "AppRequests | take 10" },
+        _meta: { progressToken: 1 },
+      },
     });
     // The message, "2.0", 1, "tools/call", params, "query_logs", arguments, the query, _meta, 1.
     expect(scan(call, { maxValues: 10, maxObjectKeys: 4 })).toBeUndefined();

@@ -15,6 +15,7 @@ import { McpEntraApp } from "../constructs/mcp-entra-app";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpPolicyChecks } from "../constructs/mcp-policy-checks";
 import { IServerImage, ServerImage } from "../constructs/server-image";
+import { ValidationError } from "../constructs/validation-error";
 import { EnvironmentConfig, resourceGroupNameOf } from "./environments";
 import { addMonitoring, Monitoring } from "./monitoring";
 import { refuseToPlan } from "./refuse-to-plan";
@@ -83,6 +84,15 @@ export class McpHostingStack extends TerraformStack {
       new AzurermBackend(this, { ...props.remoteState, key: `${id}.tfstate`, useAzureadAuth: true });
     }
     Aspects.of(this).add(new McpPolicyChecks());
+    if (config.oauthFrontEnabled && config.easyAuthUnauthenticatedClientAction !== undefined) {
+      throw new ValidationError(
+        this,
+        "McpHostingStack",
+        `easyAuthUnauthenticatedClientAction has no effect with oauthFrontEnabled (got ` +
+          `'${config.easyAuthUnauthenticatedClientAction}'): the stack has no Easy Auth then, because Easy Auth ` +
+          `would refuse the front's tokens; remove one of the two`,
+      );
+    }
     const client = new DataAzurermClientConfig(this, "ClientConfig");
 
     this.resourceGroup = props.existingResourceGroup
@@ -144,6 +154,9 @@ export class McpHostingStack extends TerraformStack {
             { principalObjectId: objectId, principalType: "Group" as const },
           ]),
         ),
+        // The canonical MCP URL, so a spec-following client's RFC 8707 `resource` is what Entra expects
+        // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
+        identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
       });
       if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
       if (config.entraAppRoleAssignmentRequired && !config.entraCallerGroupObjectIds?.length) {
@@ -171,6 +184,8 @@ export class McpHostingStack extends TerraformStack {
       workloadProfileName: config.network ? WORKLOAD_PROFILE : undefined,
       corsAllowedOrigins: config.corsOrigins,
       customDomainHostName: config.customDomainHostName,
+      oauthFrontEnabled: config.oauthFrontEnabled,
+      oauthFrontClientId: config.oauthFrontEnabled ? this.entraApp?.clientId : undefined,
       ...(config.authMode === "apikey"
         ? {
             secrets: { "mcp-api-keys": { keyVaultSecretId: config.apiKeysKeyVaultSecretId ?? "" } },
@@ -179,7 +194,15 @@ export class McpHostingStack extends TerraformStack {
         : {}),
     });
     this.environment.grantLogsRead(this.app.identity);
-    if (this.entraApp) {
+    if (this.entraApp && this.app.oauthFrontEnabled) {
+      this.entraApp.addOauthFront({
+        redirectUri: this.app.oauthFrontRedirectUri,
+        identity: this.app.identity,
+      });
+    }
+    // Easy Auth validates every presented bearer token as an Entra token, so it would refuse the front's own
+    // tokens: with the front on, the server alone checks tokens (both kinds).
+    if (this.entraApp && !this.app.oauthFrontEnabled) {
       // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
       // every token again itself.
       this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
@@ -194,12 +217,6 @@ export class McpHostingStack extends TerraformStack {
       });
     }
 
-    this.monitoring = addMonitoring(this, config, {
-      baseName,
-      placement,
-      environment: this.environment,
-      app: this.app,
-    });
     if (config.customDomainHostName) {
       this.customDomain = new McpCustomDomain(this, "CustomDomain", {
         hostName: config.customDomainHostName,
@@ -212,6 +229,13 @@ export class McpHostingStack extends TerraformStack {
         value: this.customDomain.dnsRecords,
       });
     }
+    this.monitoring = addMonitoring(this, config, {
+      baseName,
+      placement,
+      environment: this.environment,
+      app: this.app,
+      customDomain: this.customDomain,
+    });
 
     new TerraformOutput(this, "mcp_url", { value: `${this.app.url}/mcp` });
     new TerraformOutput(this, "sse_url", {
@@ -221,6 +245,7 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "prm_url", {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
+    this.addClientOutputs(id);
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     // Read by the deploy workflow before it applies: the image a failed smoke test rolls back to.
     new TerraformOutput(this, "container_app_name", { value: this.app.name });
@@ -252,6 +277,26 @@ export class McpHostingStack extends TerraformStack {
           `${this.registry.loginServer}/${PIPELINE_IMAGE_REPOSITORY}@${config.image.digest}`,
         );
     }
+  }
+
+  /** Ready connection instructions per client (docs/connect-clients.md explains each). */
+  private addClientOutputs(stackId: string): void {
+    const mcpUrl = `${this.app.url}/mcp`;
+    new TerraformOutput(this, "claude_code_command", {
+      description: "Adds the server to Claude Code; then /mcp in a session signs you in",
+      value: `claude mcp add --transport http ${stackId} ${mcpUrl}`,
+    });
+    new TerraformOutput(this, "cursor_mcp_json", {
+      description: "Paste into .cursor/mcp.json (or ~/.cursor/mcp.json); Cursor signs you in",
+      value: Fn.jsonencode({ mcpServers: { [stackId]: { url: mcpUrl } } }),
+    });
+    new TerraformOutput(this, "connector_url", {
+      description:
+        "Remote MCP server URL for a Claude Desktop / claude.ai custom connector or a ChatGPT connector; empty " +
+        "without the authorization front (oauthFrontEnabled): those clients register themselves (CIMD or DCR), " +
+        "which Entra ID alone does not offer",
+      value: this.app.oauthFrontEnabled ? mcpUrl : "",
+    });
   }
 
   private addEntraOutputs(entraApp: McpEntraApp, stackId: string): void {

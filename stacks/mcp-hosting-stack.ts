@@ -215,10 +215,13 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "prm_url", {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
-    this.addClientOutputs(id);
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
-    if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+    if (this.entraApp) {
+      this.addEntraOutputs(this.entraApp, id);
+      // The instructions rely on OAuth sign-in; an API-key client sends its key itself.
+      this.addClientOutputs(id);
+    }
   }
 
   /** Ready connection instructions per client (docs/connect-clients.md explains each). */

@@ -150,6 +150,11 @@ export class StdioChild {
   request(message: JSONRPCRequest, deliver: Deliver, onCancel?: (reason: string) => void): number {
     this.lastUsed = Date.now();
     const childId = this.nextId++;
+    if (this.broken || this.exited || this.stopping) {
+      // Handed out just before it went (a line over the limit, a crash, a stop): nothing will answer here.
+      deliver(errorResponse(message.id, `${this.name} stopped before the request reached it; retry it`));
+      return childId;
+    }
     const meta = message.params?._meta as Record<string, unknown> | undefined;
     const progressToken = meta?.progressToken as string | number | undefined;
     const params =

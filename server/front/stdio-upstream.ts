@@ -140,6 +140,7 @@ export function stdioUpstream(
       writer.cut();
     });
     const deliver = (message: JSONRPCMessage): void => {
+      if (writer.done) return;
       arm();
       // A caller who does not read holds the child's stdout, not the front's memory.
       if (!writer.deliver(message)) child.holdUntilDrained(res);

@@ -46,9 +46,11 @@ describe("stdio front: bounds on what a child writes", () => {
     front = await startFront({ MCP_UPSTREAM_MAX_LINE_BYTES: "65536" });
     const first = await call(front, 1, "pids");
     const { pid } = JSON.parse(resultText(first.messages[0]) as string) as { pid: number };
+    const silent = call(front, 3, "silent");
+    await eventually(() => front.app.mcp.lifecycle.requestsInFlight === 1);
     const [endless, waiting] = await Promise.all([
       call(front, 2, "no-newline", { bytes: 4 * 1024 * 1024 }),
-      call(front, 3, "silent"),
+      silent,
     ]);
     for (const [answer, id] of [
       [endless, 2],

@@ -245,13 +245,16 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "prm_url", {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
-    this.addClientOutputs(id);
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     // Read by the deploy workflow before it applies: the image a failed smoke test rolls back to.
     new TerraformOutput(this, "container_app_name", { value: this.app.name });
     new TerraformOutput(this, "server_image", { value: this.image.imageReference });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
-    if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+    if (this.entraApp) {
+      this.addEntraOutputs(this.entraApp, id);
+      // The instructions rely on OAuth sign-in; an API-key client sends its key itself.
+      this.addClientOutputs(id);
+    }
   }
 
   private adoptResourceGroup(name: string): DataAzurermResourceGroup {

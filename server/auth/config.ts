@@ -133,7 +133,16 @@ function parseEntra(env: Env): EntraAuthConfig {
     "absolute issuer URLs, e.g. https://login.microsoftonline.com/<tenant>/v2.0",
   );
   const jwksUri = parseJwksUri(env.AUTH_JWKS_URI ?? `${authority}/${tenantId}/discovery/v2.0/keys`);
-  const entra = { mode: "entra", tenantId, audiences, requiredScopes, requiredRoles, issuers, jwksUri, authority } as const;
+  const entra = {
+    mode: "entra",
+    tenantId,
+    audiences,
+    requiredScopes,
+    requiredRoles,
+    issuers,
+    jwksUri,
+    authority,
+  } as const;
   const front = parseOAuthFront(env, entra);
   return front === undefined ? entra : { ...entra, front };
 }

@@ -56,7 +56,11 @@ export function createEntraAuthenticator(
 
     const verdict =
       frontSealer && looksSealed(bearer.token)
-        ? await verifyFrontToken(frontSealer, bearer.token, `${publicBaseUrl(req, publicUrl)}${protectedResourceOf(req)}`)
+        ? await verifyFrontToken(
+            frontSealer,
+            bearer.token,
+            `${publicBaseUrl(req, publicUrl)}${protectedResourceOf(req)}`,
+          )
         : await verify(bearer.token);
     switch (verdict.outcome) {
       case "ok":

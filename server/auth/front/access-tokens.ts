@@ -27,10 +27,17 @@ export async function mintAccessToken(
  * A front access token for `resource` (the MCP URL of the endpoint the request reached): the caller it was
  * issued for, exactly as a direct Entra token of the same user would give it, or why it is refused.
  */
-export async function verifyAccessToken(sealer: Sealer, token: string, resource: string): Promise<EntraVerdict> {
+export async function verifyAccessToken(
+  sealer: Sealer,
+  token: string,
+  resource: string,
+): Promise<EntraVerdict> {
   const claims = await sealer.open<AccessClaims>("access", token);
   if (claims === undefined) {
-    return { outcome: "invalid_token", reason: "front access token is not valid (altered, expired or another key)" };
+    return {
+      outcome: "invalid_token",
+      reason: "front access token is not valid (altered, expired or another key)",
+    };
   }
   if (claims.aud !== resource) {
     return { outcome: "invalid_token", reason: "front access token was issued for another resource" };

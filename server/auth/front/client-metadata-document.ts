@@ -116,11 +116,15 @@ export function createClientMetadataFetcher(options: ClientMetadataFetchOptions)
             chunks.push(chunk);
           });
           res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-          res.on("error", (error) => reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)));
+          res.on("error", (error) =>
+            reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
+          );
         },
       );
       req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on("error", (error) => reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)));
+      req.on("error", (error) =>
+        reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
+      );
       req.end();
     });
   }
@@ -154,14 +158,18 @@ function parseDocument(clientId: string, body: string): OAuthClientInformationFu
   }
   const fields = doc as Record<string, unknown>;
   if (fields.client_id !== clientId) {
-    throw new ClientMetadataError("client metadata document's client_id differs from the URL it was fetched from");
+    throw new ClientMetadataError(
+      "client metadata document's client_id differs from the URL it was fetched from",
+    );
   }
   if ("client_secret" in fields || "client_secret_expires_at" in fields) {
     throw new ClientMetadataError("client metadata document must not carry a client_secret");
   }
   const method = fields.token_endpoint_auth_method ?? "none";
   if (method !== "none") {
-    throw new ClientMetadataError(`token_endpoint_auth_method '${String(method)}' is not supported; use 'none'`);
+    throw new ClientMetadataError(
+      `token_endpoint_auth_method '${String(method)}' is not supported; use 'none'`,
+    );
   }
   const redirects = fields.redirect_uris;
   if (

@@ -8,8 +8,7 @@ export interface ConsentView {
   readonly action: string;
 }
 
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * One HTML form, POST, approved by its submit button named `approve` (or refused by `deny`). It names the

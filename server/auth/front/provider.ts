@@ -86,7 +86,11 @@ export function createFrontProvider(deps: FrontDeps) {
   const resources = [`${config.issuer}/mcp`, `${config.issuer}/sse`];
   const entraOrigin = new URL(config.entraAuthorizeUrl).origin;
 
-  const redirectWith = (res: Response, pending: Pick<Pending, "ruri" | "st">, params: Record<string, string>) => {
+  const redirectWith = (
+    res: Response,
+    pending: Pick<Pending, "ruri" | "st">,
+    params: Record<string, string>,
+  ) => {
     const url = new URL(pending.ruri);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     if (pending.st !== undefined) url.searchParams.set("state", pending.st);
@@ -120,13 +124,17 @@ export function createFrontProvider(deps: FrontDeps) {
       fam: grant.fam,
       jti: randomUUID(),
     };
-    return { ...tokens, refresh_token: await sealer.seal("refresh", { ...refresh }, config.refreshTokenSeconds) };
+    return {
+      ...tokens,
+      refresh_token: await sealer.seal("refresh", { ...refresh }, config.refreshTokenSeconds),
+    };
   }
 
   async function openCode(client: OAuthClientInformationFull, code: string): Promise<CodeClaims> {
     const claims = await sealer.open<CodeClaims>("code", code);
     if (claims === undefined) throw new InvalidGrantError("authorization code is invalid or expired");
-    if (claims.cid !== client.client_id) throw new InvalidGrantError("authorization code was issued to another client");
+    if (claims.cid !== client.client_id)
+      throw new InvalidGrantError("authorization code was issued to another client");
     return claims;
   }
 
@@ -222,12 +230,18 @@ export function createFrontProvider(deps: FrontDeps) {
     async verifyAccessToken(token) {
       const verdict = await verifyAccessToken(sealer, token, resources[0]);
       if (verdict.outcome !== "ok") throw new InvalidGrantError(verdict.reason);
-      return { token, clientId: verdict.caller.appId ?? "", scopes: [...verdict.caller.scopes], expiresAt: verdict.expiresAt };
+      return {
+        token,
+        clientId: verdict.caller.appId ?? "",
+        scopes: [...verdict.caller.scopes],
+        expiresAt: verdict.expiresAt,
+      };
     },
 
     async revokeToken(client, request) {
       const refresh = await sealer.open<RefreshClaims>("refresh", request.token);
-      if (refresh !== undefined && refresh.cid === client.client_id) revokedFamilies.add(refresh.fam, refresh.exp);
+      if (refresh !== undefined && refresh.cid === client.client_id)
+        revokedFamilies.add(refresh.fam, refresh.exp);
     },
   };
 
@@ -236,11 +250,19 @@ export function createFrontProvider(deps: FrontDeps) {
     const sealed = typeof body.request === "string" ? body.request : "";
     const pending = (await sealer.open<{ p: Pending }>("consent", sealed))?.p;
     if (pending === undefined) {
-      page(res, 400, "This consent page has expired or is not valid. Start the sign-in again from your application.");
+      page(
+        res,
+        400,
+        "This consent page has expired or is not valid. Start the sign-in again from your application.",
+      );
       return;
     }
     if (!binding.matches(req, pending.nonce)) {
-      page(res, 403, "This approval did not come from the browser that opened the consent page. Start the sign-in again.");
+      page(
+        res,
+        403,
+        "This approval did not come from the browser that opened the consent page. Start the sign-in again.",
+      );
       return;
     }
     if (body.approve === undefined) {
@@ -272,19 +294,29 @@ export function createFrontProvider(deps: FrontDeps) {
     binding.clear(res);
     if (typeof query.error === "string" || typeof query.code !== "string") {
       const reason = typeof query.error === "string" ? query.error : "no code";
-      redirectWith(res, pending, { error: "access_denied", error_description: `Entra ID sign-in failed: ${reason}` });
+      redirectWith(res, pending, {
+        error: "access_denied",
+        error_description: `Entra ID sign-in failed: ${reason}`,
+      });
       return;
     }
     let caller: CallerIdentity;
     let ert: string | undefined;
     try {
-      const tokens = await entra.redeem({ grant: "authorization_code", code: query.code, codeVerifier: verifier });
+      const tokens = await entra.redeem({
+        grant: "authorization_code",
+        code: query.code,
+        codeVerifier: verifier,
+      });
       caller = await callerFrom(tokens.accessToken);
       ert = tokens.refreshToken;
     } catch (error) {
       if (!(error instanceof EntraTokenError)) throw error;
       deps.logger?.warn({ err: error.message }, "oauth front: Entra sign-in refused");
-      redirectWith(res, pending, { error: "access_denied", error_description: "Entra ID did not grant access" });
+      redirectWith(res, pending, {
+        error: "access_denied",
+        error_description: "Entra ID did not grant access",
+      });
       return;
     }
     const code: Omit<CodeClaims, "exp"> = {

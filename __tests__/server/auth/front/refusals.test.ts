@@ -25,7 +25,9 @@ beforeAll(async () => {
   server = await startFrontServer(entra, key);
   // A second replica behind the same public URL, sharing only MCP_OAUTH_FRONT_KEY.
   replica = await startFrontServer(entra, key, { publicUrl: server.publicUrl });
-  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(`${server.publicUrl}/oauth/callback`);
+  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
+    `${server.publicUrl}/oauth/callback`,
+  );
 });
 
 afterAll(async () => {
@@ -48,7 +50,11 @@ describe("redirect URIs", () => {
     const { challenge } = pkce();
     const sentBefore = entra.authorizeRequests.length;
     const response = await fetch(
-      authorizeUrl(server.base, { client_id: clientId, redirect_uri: "https://evil.example/cb", code_challenge: challenge }),
+      authorizeUrl(server.base, {
+        client_id: clientId,
+        redirect_uri: "https://evil.example/cb",
+        code_challenge: challenge,
+      }),
       { redirect: "manual" },
     );
     expect(response.status).toBe(400);
@@ -61,12 +67,20 @@ describe("redirect URIs", () => {
     const clientId = await register(server.base);
     const { challenge } = pkce();
     const otherPort = await fetch(
-      authorizeUrl(server.base, { client_id: clientId, redirect_uri: "http://127.0.0.1:9999/callback", code_challenge: challenge }),
+      authorizeUrl(server.base, {
+        client_id: clientId,
+        redirect_uri: "http://127.0.0.1:9999/callback",
+        code_challenge: challenge,
+      }),
       { redirect: "manual" },
     );
     expect(otherPort.status).toBe(200);
     const otherPath = await fetch(
-      authorizeUrl(server.base, { client_id: clientId, redirect_uri: "http://127.0.0.1:4567/elsewhere", code_challenge: challenge }),
+      authorizeUrl(server.base, {
+        client_id: clientId,
+        redirect_uri: "http://127.0.0.1:4567/elsewhere",
+        code_challenge: challenge,
+      }),
       { redirect: "manual" },
     );
     expect(otherPath.status).toBe(400);
@@ -77,7 +91,11 @@ describe("PKCE", () => {
   test("an authorization request without a code challenge is refused before any consent page", async () => {
     const clientId = await register(server.base);
     const response = await fetch(
-      authorizeUrl(server.base, { client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge_method: undefined }),
+      authorizeUrl(server.base, {
+        client_id: clientId,
+        redirect_uri: REDIRECT_URI,
+        code_challenge_method: undefined,
+      }),
       { redirect: "manual" },
     );
     expect(response.status).toBe(302);
@@ -102,7 +120,7 @@ describe("PKCE", () => {
     const grant = await signedInCode(server.base);
     const wrong = await redeem(server.base, { ...grant, verifier: pkce().verifier });
     expect(wrong.status).toBe(400);
-    expect((await wrong.json()).error).toBe("invalid_grant");
+    expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
     const missing = await token(server.base, {
       grant_type: "authorization_code",
       client_id: grant.clientId,
@@ -110,7 +128,7 @@ describe("PKCE", () => {
       redirect_uri: REDIRECT_URI,
     });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error).toBe("invalid_request");
+    expect(((await missing.json()) as { error: string }).error).toBe("invalid_request");
     // Neither attempt spent the code: its owner still redeems it.
     await tokensFor(grant);
   });
@@ -122,7 +140,10 @@ describe("codes", () => {
     await tokensFor(grant);
     const replay = await redeem(server.base, grant);
     expect(replay.status).toBe(400);
-    expect(await replay.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(/already used/) });
+    expect(await replay.json()).toMatchObject({
+      error: "invalid_grant",
+      error_description: expect.stringMatching(/already used/),
+    });
   });
 
   test("a code issued to one client is refused for another", async () => {
@@ -130,7 +151,7 @@ describe("codes", () => {
     const otherClient = await register(server.base);
     const response = await redeem(server.base, { ...grant, clientId: otherClient });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe("invalid_grant");
+    expect(((await response.json()) as { error: string }).error).toBe("invalid_grant");
   });
 
   test("a second replica redeems a code the first issued, and both accept the token", async () => {
@@ -144,7 +165,11 @@ describe("codes", () => {
 describe("consent", () => {
   test("an approval posted without the consent page's cookie (a cross-site auto-submit) goes nowhere", async () => {
     const clientId = await register(server.base);
-    const url = authorizeUrl(server.base, { client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge: pkce().challenge });
+    const url = authorizeUrl(server.base, {
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: pkce().challenge,
+    });
     const page = await fetch(url);
     const { action, fields } = Browser.consentForm(await page.text(), url);
     const sentBefore = entra.authorizeRequests.length;
@@ -160,7 +185,12 @@ describe("consent", () => {
 
   test("the consent page cannot be framed and denial sends access_denied back without asking Entra", async () => {
     const clientId = await register(server.base);
-    const url = authorizeUrl(server.base, { client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge: pkce().challenge, state: "xyz" });
+    const url = authorizeUrl(server.base, {
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: pkce().challenge,
+      state: "xyz",
+    });
     const page = await fetch(url);
     expect(page.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
     const sentBefore = entra.authorizeRequests.length;
@@ -219,7 +249,7 @@ describe("refresh tokens", () => {
 
     const replay = await refresh(grant.clientId, first.refresh_token);
     expect(replay.status).toBe(400);
-    expect((await replay.json()).error).toBe("invalid_grant");
+    expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
     expect((await refresh(grant.clientId, second.refresh_token)).status).toBe(400);
   });
 
@@ -234,7 +264,7 @@ describe("refresh tokens", () => {
     expect(revoked.status).toBe(200);
     const response = await refresh(grant.clientId, tokens.refresh_token);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe("invalid_grant");
+    expect(((await response.json()) as { error: string }).error).toBe("invalid_grant");
   });
 
   test("an expired refresh token is refused", async () => {
@@ -246,7 +276,7 @@ describe("refresh tokens", () => {
     const expired = await sealer.seal("refresh", { ...claims, exp: Math.floor(Date.now() / 1000) - 5 });
     const response = await refresh(grant.clientId, expired);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe("invalid_grant");
+    expect(((await response.json()) as { error: string }).error).toBe("invalid_grant");
     expect((await refresh(grant.clientId, tokens.refresh_token)).status).toBe(200);
   });
 
@@ -257,7 +287,7 @@ describe("refresh tokens", () => {
     try {
       const response = await refresh(grant.clientId, tokens.refresh_token);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toBe("invalid_grant");
+      expect(((await response.json()) as { error: string }).error).toBe("invalid_grant");
     } finally {
       entra.refusesRefresh = false;
     }

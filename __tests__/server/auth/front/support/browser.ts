@@ -7,10 +7,15 @@ export class Browser {
   /** Every URL this browser was sent to, in order. */
   readonly visited: string[] = [];
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     this.visited.push(url);
     const origin = new URL(url).origin;
-    const cookies = [...(this.jar.get(origin) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookies = [...(this.jar.get(origin) ?? new Map()).entries()]
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
     const headers: Record<string, string> = cookies ? { cookie: cookies } : {};
     let body: string | undefined;
     if (init.form) {
@@ -49,9 +54,17 @@ export class Browser {
     if (form === null) throw new Error(`no consent form on the page: ${html.slice(0, 200)}`);
     const fields: Record<string, string> = {};
     for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      fields[input[1]] = input[2].replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+      fields[input[1]] = input[2].replace(/&#(\d+);/g, (_m, code: string) =>
+        String.fromCharCode(Number(code)),
+      );
     }
-    return { action: new URL(form[1].replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c))), pageUrl).href, fields };
+    return {
+      action: new URL(
+        form[1].replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c))),
+        pageUrl,
+      ).href,
+      fields,
+    };
   }
 
   /**
@@ -61,9 +74,13 @@ export class Browser {
   async approve(authorizationUrl: string, redirectUri: string, button: "approve" | "deny" = "approve") {
     const page = await this.request(authorizationUrl);
     const html = await page.text();
-    if (page.status !== 200) throw new Error(`authorization page answered ${page.status}: ${html.slice(0, 300)}`);
+    if (page.status !== 200)
+      throw new Error(`authorization page answered ${page.status}: ${html.slice(0, 300)}`);
     const { action, fields } = Browser.consentForm(html, authorizationUrl);
-    const result = await this.follow(action, redirectUri, { method: "POST", form: { ...fields, [button]: "yes" } });
+    const result = await this.follow(action, redirectUri, {
+      method: "POST",
+      form: { ...fields, [button]: "yes" },
+    });
     if (result.redirectedTo === undefined) {
       throw new Error(`sign-in did not come back: ${result.response.status} ${await result.response.text()}`);
     }

@@ -158,7 +158,10 @@ export class EntraStandIn {
     }
     if (params.get("response_type") !== "code") return back({ error: "unsupported_response_type" });
     if (!scopes.includes(`${this.app.identifierUri}/${this.app.scope}`)) {
-      return back({ error: "invalid_scope", error_description: "AADSTS65005: the API scope was not requested" });
+      return back({
+        error: "invalid_scope",
+        error_description: "AADSTS65005: the API scope was not requested",
+      });
     }
     const method = params.get("code_challenge_method");
     if (params.has("code_challenge") && method !== "S256") {
@@ -178,18 +181,24 @@ export class EntraStandIn {
     this.tokenRequests.push(params);
     const fail = (error: string, description: string) =>
       json(res, 400, { error, error_description: description });
-    if (params.get("client_id") !== this.app.clientId || params.get("client_secret") !== this.app.clientSecret) {
+    if (
+      params.get("client_id") !== this.app.clientId ||
+      params.get("client_secret") !== this.app.clientSecret
+    ) {
       return fail("invalid_client", "AADSTS7000215: Invalid client secret provided.");
     }
-    if (params.has("resource")) return fail("invalid_request", "AADSTS901002: the 'resource' request parameter is not supported.");
+    if (params.has("resource"))
+      return fail("invalid_request", "AADSTS901002: the 'resource' request parameter is not supported.");
     let user: EntraUser;
     let scopes: string[];
     switch (params.get("grant_type")) {
       case "authorization_code": {
         const code = this.codes.get(params.get("code") ?? "");
         this.codes.delete(params.get("code") ?? "");
-        if (code === undefined) return fail("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed");
-        if (params.get("redirect_uri") !== code.redirectUri) return fail("invalid_grant", "AADSTS50011: redirect_uri mismatch");
+        if (code === undefined)
+          return fail("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed");
+        if (params.get("redirect_uri") !== code.redirectUri)
+          return fail("invalid_grant", "AADSTS50011: redirect_uri mismatch");
         if (code.challenge !== undefined) {
           const verifier = params.get("code_verifier") ?? "";
           if (createHash("sha256").update(verifier).digest("base64url") !== code.challenge) {

@@ -72,7 +72,10 @@ export async function startFrontServer(
       callback();
     },
   });
-  const app = createApp(config, undefined, { logger: createLogger(config.logLevel, capture), ...settings.options });
+  const app = createApp(config, undefined, {
+    logger: createLogger(config.logLevel, capture),
+    ...settings.options,
+  });
   http.on("request", app);
   return {
     publicUrl,

@@ -21,13 +21,18 @@ export async function register(base: string, redirectUris: string[] = [REDIRECT_
       grant_types: ["authorization_code", "refresh_token"],
     }),
   });
-  if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`registration failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { client_id: string }).client_id;
 }
 
 export function authorizeUrl(base: string, params: Record<string, string | undefined>): string {
   const url = new URL(`${base}/authorize`);
-  for (const [key, value] of Object.entries({ response_type: "code", code_challenge_method: "S256", ...params })) {
+  for (const [key, value] of Object.entries({
+    response_type: "code",
+    code_challenge_method: "S256",
+    ...params,
+  })) {
     if (value !== undefined) url.searchParams.set(key, value);
   }
   return url.href;
@@ -58,7 +63,10 @@ export async function signedInCode(base: string, resource?: string) {
   return { clientId, verifier, code, callback };
 }
 
-export function redeem(base: string, grant: { clientId: string; verifier: string; code: string }): Promise<Response> {
+export function redeem(
+  base: string,
+  grant: { clientId: string; verifier: string; code: string },
+): Promise<Response> {
   return token(base, {
     grant_type: "authorization_code",
     client_id: grant.clientId,
@@ -69,7 +77,10 @@ export function redeem(base: string, grant: { clientId: string; verifier: string
 }
 
 /** whoami over the modern era with a bearer token; the JSON-RPC answer or the HTTP status. */
-export async function whoami(mcpUrl: string, accessToken: string): Promise<{ status: number; caller?: Record<string, unknown> }> {
+export async function whoami(
+  mcpUrl: string,
+  accessToken: string,
+): Promise<{ status: number; caller?: Record<string, unknown> }> {
   const response = await fetch(mcpUrl, {
     method: "POST",
     headers: { ...modernHeaders("tools/call", "whoami"), authorization: `Bearer ${accessToken}` },

@@ -72,12 +72,20 @@ const PAGE_HEADERS = (formTargets: string[]) => ({
   "Referrer-Policy": "no-referrer",
 });
 
+export interface FrontProvider {
+  readonly provider: OAuthServerProvider;
+  /** POST /oauth/consent: the consent form's answer. */
+  readonly consent: RequestHandler;
+  /** GET /oauth/callback: Entra's answer. */
+  readonly callback: RequestHandler;
+}
+
 /**
  * The OAuth provider behind the SDK's authorization-server handlers, plus the two steps that are the front's
  * own: the consent form's POST and Entra's callback. Nothing is stored: every artefact is sealed (sealed.ts)
  * and only ids already spent are remembered, per replica (replay-guard.ts).
  */
-export function createFrontProvider(deps: FrontDeps) {
+export function createFrontProvider(deps: FrontDeps): FrontProvider {
   const { config, sealer, entra } = deps;
   const binding = createBrowserBinding(config.issuer);
   const usedCodes = new ReplayGuard();

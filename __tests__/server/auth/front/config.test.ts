@@ -1,5 +1,7 @@
 import { parseAuthConfig } from "../../../../server/auth/config";
 import { ConfigError } from "../../../../server/config-error";
+import { OAUTH_FRONT_CALLBACK_PATH } from "../../../../server/auth/front/paths";
+import { OAUTH_FRONT_CALLBACK_PATH as CONSTRUCTS_CALLBACK_PATH } from "../../../../constructs/mcp-container-app";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const API = "6b1f0c8e-3d2a-4f5b-9c7d-0a1b2c3d4e5f";
@@ -114,4 +116,8 @@ describe("MCP_OAUTH_FRONT", () => {
         .front?.clientId,
     ).toBe(API);
   });
+});
+
+test("the constructs register the same callback path the front serves", () => {
+  expect(CONSTRUCTS_CALLBACK_PATH).toBe(OAUTH_FRONT_CALLBACK_PATH);
 });

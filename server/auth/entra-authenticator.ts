@@ -1,6 +1,6 @@
 import type { EntraAuthConfig } from "./config";
 import type { Authenticator } from "./authenticator";
-import { queryCredential, readBearer } from "./authenticator";
+import { presentedCredential } from "./authenticator";
 import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
 import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
 import type { JwksCache } from "./jwks-cache";
@@ -32,36 +32,38 @@ export function createEntraAuthenticator(
   const frontSealer = config.front && createSealer(config.front.key, config.front.issuer);
   return async (req) => {
     const resource_metadata = resourceMetadataUrl(req, publicUrl);
-    const unauthorized = (message: string, reason: string, error?: string) => ({
+    const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
       ok: false as const,
       status: 401 as const,
       code: UNAUTHORIZED_CODE,
       message: `Unauthorized: ${message}`,
       challenge: bearerChallenge({ resource_metadata, scope, error, error_description: error && message }),
       reason,
+      presented,
     });
 
-    const inQuery = queryCredential(req);
-    if (inQuery !== undefined) {
+    const credential = presentedCredential(req, ["authorization"]);
+    if (credential?.in === "query") {
       return unauthorized(
         "send the token in the Authorization header, not the URL",
-        `credential in query parameter '${inQuery}'`,
+        `credential in query parameter '${credential.name}'`,
         "invalid_request",
       );
     }
-    const bearer = readBearer(req);
-    if (!bearer.sent) return unauthorized("a bearer token is required", "no bearer token");
-    if (bearer.token === undefined)
+    if (credential === undefined)
+      return unauthorized("a bearer token is required", "no bearer token", undefined, false);
+    if (credential.value === undefined)
       return unauthorized("malformed Authorization header", "malformed bearer header", "invalid_token");
 
+    const token = credential.value;
     const verdict =
-      frontSealer && looksSealed(bearer.token)
+      frontSealer && looksSealed(token)
         ? await verifyFrontToken(
             frontSealer,
-            bearer.token,
+            token,
             `${publicBaseUrl(req, publicUrl)}${protectedResourceOf(req)}`,
           )
-        : await verify(bearer.token);
+        : await verify(token);
     switch (verdict.outcome) {
       case "ok":
         return {
@@ -85,6 +87,7 @@ export function createEntraAuthenticator(
             error_description: verdict.reason,
           }),
           reason: verdict.reason,
+          presented: true,
         };
       case "keys_unavailable":
         return {
@@ -93,6 +96,7 @@ export function createEntraAuthenticator(
           code: UNAVAILABLE_CODE,
           message: "Service unavailable: token signing keys could not be fetched",
           reason: verdict.reason,
+          presented: true,
         };
     }
   };

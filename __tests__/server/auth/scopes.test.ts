@@ -1,4 +1,5 @@
 import { EntraAuthConfig } from "../../../server/auth/config";
+import type { OAuthFrontConfig } from "../../../server/auth/front/config";
 import { authorizationServers, fullScopes, resourceIdentifier } from "../../../server/auth/scopes";
 
 const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
@@ -12,6 +13,7 @@ function entra(overrides: Partial<EntraAuthConfig>): EntraAuthConfig {
     requiredScopes: [],
     requiredRoles: [],
     issuers: [],
+    authority: "https://login.microsoftonline.com",
     jwksUri: "https://login.microsoftonline.com/common/discovery/v2.0/keys",
     ...overrides,
   };
@@ -63,6 +65,24 @@ describe("the resource and scopes clients are told to request", () => {
   it("without such an issuer the tenant's v2 issuer is advertised", () => {
     const config = entra({ issuers: [`https://sts.windows.net/${TENANT_ID}/`] });
     expect(authorizationServers(config)).toEqual([`https://login.microsoftonline.com/${TENANT_ID}/v2.0`]);
+  });
+
+  it("on another authority (a national cloud) its issuers and its tenant issuer are advertised", () => {
+    const authority = "https://login.microsoftonline.us";
+    expect(authorizationServers(entra({ authority, issuers: [`${authority}/${TENANT_ID}/v2.0`] }))).toEqual([
+      `${authority}/${TENANT_ID}/v2.0`,
+    ]);
+    expect(
+      authorizationServers(
+        entra({ authority, issuers: [`https://login.microsoftonline.com/${TENANT_ID}/v2.0`] }),
+      ),
+    ).toEqual([`${authority}/${TENANT_ID}/v2.0`]);
+  });
+
+  it("with the authorization front, the front is the one authorization server", () => {
+    const front = { issuer: "https://mcp.contoso.com" } as OAuthFrontConfig;
+    const config = entra({ front, issuers: [`https://login.microsoftonline.com/${TENANT_ID}/v2.0`] });
+    expect(authorizationServers(config)).toEqual(["https://mcp.contoso.com"]);
   });
 
   it("an issuer that only contains the login host later in the URL is not advertised", () => {

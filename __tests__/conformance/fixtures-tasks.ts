@@ -62,7 +62,10 @@ export function registerTaskFixtures(server: McpServer): void {
   );
   tasks.register(
     "failing_job",
-    { description: "Reports a tool error after about a second; runs only as a task", inputSchema: z.object({}) },
+    {
+      description: "Reports a tool error after about a second; runs only as a task",
+      inputSchema: z.object({}),
+    },
     async (_args, ctx) => {
       await sleep(1000, ctx.mcpReq.signal);
       return { ...text("failing_job failed, as it always does"), isError: true };

@@ -1,4 +1,7 @@
-import { CLIENT_CAPABILITIES_META_KEY, MissingRequiredClientCapabilityError } from "@modelcontextprotocol/server";
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  MissingRequiredClientCapabilityError,
+} from "@modelcontextprotocol/server";
 
 /** The MCP Tasks extension (SEP-2663), as clients and servers name it under `capabilities.extensions`. */
 export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
@@ -12,8 +15,7 @@ export const TASKS_METHODS: ReadonlySet<string> = new Set(["tasks/get", "tasks/u
  */
 export function declaresTasks(envelope: unknown): boolean {
   const capabilities = (envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
-    | { extensions?: Record<string, unknown> }
-    | undefined;
+    { extensions?: Record<string, unknown> } | undefined;
   const declared = capabilities?.extensions?.[TASKS_EXTENSION];
   return declared !== undefined && declared !== null;
 }

@@ -41,7 +41,8 @@ export function createTaskIds(key: Uint8Array, ttlMs: number): TaskIds {
     bind: (ctx) => `task\0caller\0${callerIdOf(ctx)}`,
   });
   return {
-    mint: (tool, args, createdAt, ctx) => codec.mint({ kind: "task", tool, args, createdAt, nonce: randomUUID() }, ctx),
+    mint: (tool, args, createdAt, ctx) =>
+      codec.mint({ kind: "task", tool, args, createdAt, nonce: randomUUID() }, ctx),
     read: async (taskId, ctx) => {
       try {
         const payload = await codec.verify(taskId, ctx);

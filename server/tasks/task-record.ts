@@ -43,6 +43,8 @@ export function detailedTask(
     pollIntervalMs: timing.pollIntervalMs,
     ...(state.status === "completed" && state.result ? { result: state.result } : {}),
     ...(state.status === "failed" && state.error ? { error: state.error } : {}),
-    ...(state.status === "input_required" && state.inputRequests ? { inputRequests: state.inputRequests } : {}),
+    ...(state.status === "input_required" && state.inputRequests
+      ? { inputRequests: state.inputRequests }
+      : {}),
   };
 }

@@ -76,7 +76,11 @@ type CallRequest = { params: { name: string; arguments?: Record<string, unknown>
 type Handler = (request: CallRequest, ctx: ServerContext) => Promise<unknown>;
 
 const taskIdParams = z.looseObject({ taskId: z.string() });
-const updateParams = z.looseObject({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()) });
+// The SDK lifts `inputResponses` out of params into ctx.mcpReq.inputResponses (SEP-2322), as for tools/call.
+const updateParams = z.looseObject({
+  taskId: z.string(),
+  inputResponses: z.record(z.string(), z.unknown()).optional(),
+});
 
 const unknownTask = (taskId: string): ProtocolError =>
   new ProtocolError(
@@ -106,14 +110,17 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
   server.server.setRequestHandler = ((method: string, ...rest: unknown[]) => {
     if (method !== "tools/call" || typeof rest[0] !== "function") return setRequestHandler(method, ...rest);
     const inner = rest[0] as Handler;
-    return setRequestHandler(method, (request: CallRequest, ctx: ServerContext) => callTool(request, ctx, inner));
+    return setRequestHandler(method, (request: CallRequest, ctx: ServerContext) =>
+      callTool(request, ctx, inner),
+    );
   }) as McpServer["server"]["setRequestHandler"];
 
   async function callTool(request: CallRequest, ctx: ServerContext, inner: Handler): Promise<unknown> {
     const tool = tools.get(request.params.name);
     if (!tool) return inner(request, ctx);
     if (!declaresTasks(ctx.mcpReq.envelope)) {
-      if (tool.options.taskSupport === "required") throw tasksExtensionRequired(`Tool '${tool.name}' runs only as a task: it`);
+      if (tool.options.taskSupport === "required")
+        throw tasksExtensionRequired(`Tool '${tool.name}' runs only as a task: it`);
       return inner(request, ctx);
     }
     const parsed = await tool.inputSchema["~standard"].validate(request.params.arguments ?? {});
@@ -168,7 +175,10 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
       if (error instanceof ProtocolError) {
         settle({ status: "failed", error: { code: error.code, message: error.message, data: error.data } });
       } else {
-        settle({ status: "completed", result: errorResult(error instanceof Error ? error.message : String(error)) });
+        settle({
+          status: "completed",
+          result: errorResult(error instanceof Error ? error.message : String(error)),
+        });
       }
       return;
     }
@@ -209,7 +219,10 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
   }
 
   /** The task behind an id of this caller: held here, replayed, or neither (-32602). */
-  async function locate(taskId: string, ctx: ServerContext): Promise<{ live?: LiveTask; state: TaskState; createdAt: number }> {
+  async function locate(
+    taskId: string,
+    ctx: ServerContext,
+  ): Promise<{ live?: LiveTask; state: TaskState; createdAt: number }> {
     const payload = await runtime.ids.read(taskId, ctx);
     if (!payload) throw unknownTask(taskId);
     const live = runtime.store.get(taskId);
@@ -234,32 +247,41 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
     return detailedTask(taskId, createdAt, state, timing) as never;
   });
 
-  server.server.setRequestHandler("tasks/update", { params: updateParams }, async ({ taskId, inputResponses }, ctx) => {
-    gate("tasks/update", ctx);
-    const { live } = await locate(taskId, ctx);
-    if (live?.state.status !== "input_required") return {} as never;
-    // SEP-2663: responses to keys that are not outstanding are ignored; a partial set keeps the task waiting.
-    const outstanding = { ...live.state.inputRequests };
-    for (const [key, response] of Object.entries(inputResponses)) {
-      if (!(key in outstanding)) continue;
-      live.responses[key] = response as InputResponses[string];
-      delete outstanding[key];
-    }
-    if (Object.keys(outstanding).length > 0) {
-      live.state = { ...live.state, inputRequests: outstanding, lastUpdatedAt: runtime.now() };
-    } else {
-      live.state = { status: "working", lastUpdatedAt: runtime.now() };
-      live.resume?.();
-    }
-    return {} as never;
-  });
+  server.server.setRequestHandler(
+    "tasks/update",
+    { params: updateParams },
+    async ({ taskId, inputResponses: inParams }, ctx) => {
+      gate("tasks/update", ctx);
+      const inputResponses = ctx.mcpReq.inputResponses ?? inParams ?? {};
+      const { live } = await locate(taskId, ctx);
+      if (live?.state.status !== "input_required") return {} as never;
+      // SEP-2663: responses to keys that are not outstanding are ignored; a partial set keeps the task waiting.
+      const outstanding = { ...live.state.inputRequests };
+      for (const [key, response] of Object.entries(inputResponses)) {
+        if (!(key in outstanding)) continue;
+        live.responses[key] = response as InputResponses[string];
+        delete outstanding[key];
+      }
+      if (Object.keys(outstanding).length > 0) {
+        live.state = { ...live.state, inputRequests: outstanding, lastUpdatedAt: runtime.now() };
+      } else {
+        live.state = { status: "working", lastUpdatedAt: runtime.now() };
+        live.resume?.();
+      }
+      return {} as never;
+    },
+  );
 
   server.server.setRequestHandler("tasks/cancel", { params: taskIdParams }, async ({ taskId }, ctx) => {
     gate("tasks/cancel", ctx);
     const { live } = await locate(taskId, ctx);
     // Cooperative (SEP-2663): the replica running the task stops it; a terminal task stays as it is.
     if (live && !isTerminal(live.state.status)) {
-      live.state = { status: "cancelled", statusMessage: "Cancelled by the client", lastUpdatedAt: runtime.now() };
+      live.state = {
+        status: "cancelled",
+        statusMessage: "Cancelled by the client",
+        lastUpdatedAt: runtime.now(),
+      };
       live.abort.abort();
     }
     return {} as never;

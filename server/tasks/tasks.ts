@@ -45,8 +45,11 @@ export interface TaskToolOptions<Args> {
    * The state of a task after `elapsedMs`, for tools whose outcome follows from their arguments and the
    * clock alone: lets a replica that does not run the task answer tasks/get for it.
    */
-  readonly replay?: (args: Args, elapsedMs: number) => TaskState;
+  readonly replay?: (args: Args, elapsedMs: number) => ReplayedState;
 }
+
+/** A replayed state, and how long after the task's creation it began (its `lastUpdatedAt`). */
+export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & { readonly sinceMs: number };
 
 export interface TaskToolConfig<Args> {
   readonly title?: string;
@@ -206,6 +209,8 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
         ...ctx.mcpReq,
         signal: live.abort.signal,
         inputResponses: responses,
+        // A progress token even when the call had none: the tool's progress becomes the task's statusMessage.
+        _meta: { ...ctx.mcpReq._meta, progressToken: ctx.mcpReq._meta?.progressToken ?? live.taskId },
         requestState: (() => requestState) as ServerContext["mcpReq"]["requestState"],
         log: async () => undefined,
         notify: async (notification: { method: string; params?: Record<string, unknown> }) => {
@@ -234,7 +239,8 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
         `Task of tool '${payload.tool}' is not held by this replica (it ran on another one, or this one restarted)`,
       );
     }
-    return { state: replay(payload.args, runtime.now() - payload.createdAt), createdAt: payload.createdAt };
+    const { sinceMs, ...state } = replay(payload.args, runtime.now() - payload.createdAt);
+    return { state: { ...state, lastUpdatedAt: payload.createdAt + sinceMs }, createdAt: payload.createdAt };
   }
 
   const gate = (method: string, ctx: ServerContext): void => {

@@ -447,6 +447,9 @@ export class McpContainerApp extends Construct {
         ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
         : []),
       plain("MCP_SESSION_MODE", sessionMode),
+      // Container Apps' ingress is one proxy hop: the client address is its X-Forwarded-For entry. A proxy in
+      // front of the ingress (Front Door) adds one: set MCP_TRUSTED_PROXY_HOPS in environmentVariables.
+      ...("MCP_TRUSTED_PROXY_HOPS" in environmentVariables ? [] : [plain("MCP_TRUSTED_PROXY_HOPS", "1")]),
       plain("MCP_LEGACY_SSE", String(legacySse)),
       plain("AZURE_CLIENT_ID", this.identity.clientId),
       ...(props.environment.logAnalyticsWorkspaceCustomerId

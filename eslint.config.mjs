@@ -3,7 +3,9 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", ".stryker-tmp/", "reports/", "**/*.d.ts"] },
+  {
+    ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", ".stryker-tmp/", "reports/", "**/*.d.ts"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

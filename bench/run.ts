@@ -9,6 +9,7 @@ import { runB5 } from "./b5-synth";
 import { runB7 } from "./b7-front";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
+import { stopLoadProcess } from "./lib/load";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B1: () => runB1(() => startOurs()),
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   writeResults(figures, join(__dirname, "results"));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(stopLoadProcess);

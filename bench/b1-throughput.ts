@@ -1,5 +1,6 @@
 import { ChildServer } from "./lib/child-server";
 import { echoRequest, Era, LoadResult, MCP_HEADERS, runLoad } from "./lib/load";
+import { startOurs } from "./lib/ours";
 import { Figure, goalAtLeast, reported } from "./lib/report";
 import { median, ratio } from "./lib/stats";
 import { startTsTarget } from "./lib/targets";
@@ -46,6 +47,8 @@ export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<
   const stock = await startTsTarget("stock-v2", "stock-v2.ts");
   // One server of ours answers both eras, as the stock handler does.
   const server = await ours();
+  const beforeBundle = process.env.BENCH_BEFORE_BUNDLE;
+  const before = beforeBundle ? await startOurs("before", {}, beforeBundle) : undefined;
   const targets: Target[] = [];
   for (const era of ["2025", "2026-07-28"] as const) {
     const suffix = era === "2025" ? "2025" : "2026";
@@ -55,6 +58,7 @@ export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<
       { key: `stock-v2-${suffix}`, server: stock, headers: {}, era },
       { key: `ours-${suffix}`, server, headers: {}, era },
     );
+    if (before) targets.push({ key: `before-${suffix}`, server: before, headers: {}, era });
   }
   for (const target of targets) await checkEcho(target);
   return targets;

@@ -16,7 +16,6 @@ const SSE_HEADERS = {
   "cache-control": "no-cache, no-transform",
   "x-accel-buffering": "no",
 } as const;
-const JSON_HEADERS = { "content-type": "application/json" } as const;
 const KEEPALIVE_FRAME = ": keepalive\n\n";
 
 const frame = (message: JSONRPCMessage): string => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
@@ -103,13 +102,26 @@ class Exchange {
     } else if (this.era === "modern") {
       const missingCapability =
         "error" in message && message.error.code === ProtocolErrorCode.MissingRequiredClientCapability;
-      this.res.writeHead(missingCapability ? 400 : 200, JSON_HEADERS);
-      this.res.end(JSON.stringify(message));
+      this.endWhole(missingCapability ? 400 : 200, "application/json", JSON.stringify(message));
     } else {
-      this.res.writeHead(200, SSE_HEADERS);
-      this.res.end(frame(message));
+      this.endWhole(200, "text/event-stream", frame(message));
     }
     this.finish();
+  }
+
+  /**
+   * An answer in one piece: head and body in one write, with its Content-Length (no chunked framing). The
+   * head is left to `end` (no writeHead), so nothing waits to flush an SSE head that goes out with its body.
+   */
+  private endWhole(status: number, contentType: string, body: string): void {
+    const res = this.res;
+    res.statusCode = status;
+    res.setHeader("content-type", contentType);
+    if (contentType === "text/event-stream") {
+      res.setHeader("cache-control", SSE_HEADERS["cache-control"]);
+      res.setHeader("x-accel-buffering", SSE_HEADERS["x-accel-buffering"]);
+    }
+    res.end(body);
   }
 
   private startStream(): void {

@@ -3,9 +3,17 @@ import { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { createServer } from "../../../server/create-server";
+import { DRAIN_ABORT_ERROR } from "../../../server/lifecycle";
 import { HOT_MODERN_REVISION } from "../../../server/transports/hot-path";
+import { recording } from "../support/recording";
 import { modernHeaders, modernRequest } from "../support/modern";
-import { jsonRpcMessagesOf, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
+import {
+  eventually,
+  jsonRpcMessagesOf,
+  MCP_HEADERS,
+  RunningServer,
+  startServer,
+} from "../support/test-server";
 
 interface Answer {
   readonly status: number;
@@ -133,5 +141,89 @@ describe("the hot path answers plain tools/call and tools/list as the SDK's entr
       await post(ours.mcpUrl, modernHeaders("server/discover"), modernRequest(30, "server/discover"))
     ).messages as { result: { supportedVersions: string[] } }[];
     expect(discover.result.supportedVersions.filter((v) => v >= "2026")).toEqual([HOT_MODERN_REVISION]);
+  });
+});
+
+/** Sends `body` until the hot path has answered one (servers reach it after a first exchange through the SDK). */
+async function warm(server: RunningServer, headers: Record<string, string>, body: unknown): Promise<void> {
+  const hot = server.app.mcp.endpoint!.hot;
+  const before = hot.answered;
+  for (let i = 0; i < 20 && hot.answered === before; i++) await post(server.mcpUrl, headers, body);
+  expect(hot.answered).toBeGreaterThan(before);
+}
+
+const ERAS = {
+  "2026-07-28": {
+    headers: (name: string) => modernHeaders("tools/call", name),
+    call: (id: number, params: Record<string, unknown>) => modernRequest(id, "tools/call", params),
+  },
+  "2025": {
+    headers: () => LEGACY_HEADERS,
+    call: (id: number, params: Record<string, unknown>) => legacyCall(id, "tools/call", params),
+  },
+} as const;
+
+describe.each(Object.keys(ERAS) as (keyof typeof ERAS)[])("the hot path, %s era", (era) => {
+  const { headers, call } = ERAS[era];
+  let server: RunningServer;
+  let finished: ReturnType<typeof recording>["finished"];
+  beforeEach(async () => {
+    const recorded = recording();
+    finished = recorded.finished;
+    server = await startServer({ MCP_SSE_HEARTBEAT_SECONDS: "1" }, {}, {}, recorded.deps);
+    await warm(server, headers("echo"), call(1, echo("warm")));
+  });
+  afterEach(() => server.close());
+
+  it("streams a slow call's progress, keepalives and result as SSE", async () => {
+    const before = server.app.mcp.endpoint!.hot.answered;
+    const wait = { name: "wait_with_progress", arguments: { seconds: 2 } };
+    const body = call(2, wait) as { params: { _meta?: Record<string, unknown> } };
+    body.params._meta = { ...body.params._meta, progressToken: "p1" };
+    const response = await fetch(server.mcpUrl, {
+      method: "POST",
+      headers: headers("wait_with_progress"),
+      body: JSON.stringify(body),
+    });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const text = await response.text();
+    expect(server.app.mcp.endpoint!.hot.answered - before).toBe(1);
+    expect(text).toContain('"method":"notifications/progress"');
+    expect(text).toContain(": keepalive");
+    expect(text).toMatch(/Waited 2 seconds.*"id":2/);
+  });
+
+  it("stops the tool when the client goes away, and serves the next call on a fresh connection", async () => {
+    const abort = new AbortController();
+    const long = fetch(server.mcpUrl, {
+      method: "POST",
+      headers: headers("wait_with_progress"),
+      body: JSON.stringify(call(3, { name: "wait_with_progress", arguments: { seconds: 600 } })),
+      signal: abort.signal,
+    }).catch((error: unknown) => error);
+    await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 1);
+    abort.abort();
+    await long;
+    await eventually(() =>
+      finished.some((r) => r.isError === true && JSON.stringify(r.content).includes("Cancelled after")),
+    );
+    await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 0);
+    const answer = await post(server.mcpUrl, headers("echo"), call(4, echo("after")));
+    expect(JSON.stringify(answer.messages)).toContain('"text":"after"');
+  });
+
+  it("answers a call still running when the drain grace period ends with the drain error", async () => {
+    const before = server.app.mcp.endpoint!.hot.answered;
+    const long = fetch(server.mcpUrl, {
+      method: "POST",
+      headers: headers("wait_with_progress"),
+      body: JSON.stringify(call(5, { name: "wait_with_progress", arguments: { seconds: 600 } })),
+    });
+    await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 1);
+    expect(server.app.mcp.endpoint!.hot.answered - before).toBe(1);
+    expect(await server.app.mcp.lifecycle.drain(50)).toBe(false);
+    const messages = await jsonRpcMessagesOf(await long);
+    expect(messages).toContainEqual(expect.objectContaining({ id: 5, error: DRAIN_ABORT_ERROR }));
+    expect(server.app.mcp.lifecycle.requestsInFlight).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import { RequestHandler } from "express";
 import "../http/request-auth";
 import { McpServer } from "@modelcontextprotocol/server";
-import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
+import type { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
+import { loadLegacySse } from "../lazy-load";
 import { Lifecycle } from "../lifecycle";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { sessionOwner } from "./session-owner";
@@ -34,7 +35,8 @@ export class LegacySseSessions {
   }
 
   readonly openStream: RequestHandler = async (req, res) => {
-    const transport = new SSEServerTransport("/messages", res);
+    const { SSEServerTransport: Transport } = loadLegacySse();
+    const transport = new Transport("/messages", res);
     const session: LegacySession = { transport, owner: sessionOwner(req) };
     const sessionId = transport.sessionId;
     this.sessions.set(sessionId, session);

@@ -64,7 +64,9 @@ export function httpUpstream(
   function cutCancelled(req: Request): void {
     const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
     for (const message of messages) {
-      if (!isJSONRPCNotification(message) || message.method !== "notifications/cancelled") continue;
+      // The cheap test first: a schema parse per relayed message cost more than the rest of this function.
+      if ((message as { method?: unknown } | null)?.method !== "notifications/cancelled") continue;
+      if (!isJSONRPCNotification(message)) continue;
       const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       if (requestId !== undefined) open.get(keyOf(req, requestId))?.();
     }
@@ -224,7 +226,7 @@ export function httpUpstream(
   return {
     post: (req, res) => {
       cutCancelled(req);
-      exchange(req, res, Buffer.from(JSON.stringify(req.body)));
+      exchange(req, res, req.rawBody ?? Buffer.from(JSON.stringify(req.body)));
     },
     relay: (req, res) => exchange(req, res, undefined),
     ready: () =>

@@ -18,14 +18,18 @@ const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.
 export function renderConsentPage(view: ConsentView): string {
   const redirectHost = new URL(view.redirectUri).host;
   const name = view.clientName?.trim() ? view.clientName : "An unnamed application";
-  const id = view.clientId.startsWith("https://") ? view.clientId : `${view.clientId.slice(0, 16)}…`;
+  // A metadata document's URL says who published it; a registered client's name is its own claim.
+  const published = view.clientId.startsWith("https://");
+  const id = published
+    ? `published at ${escape(new URL(view.clientId).host)}: <code>${escape(view.clientId)}</code>`
+    : "registered by itself: its name is not verified";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Allow access?</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem}
 code{word-break:break-all}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}</style></head>
 <body><h1>Allow access?</h1>
-<p><strong>${escape(name)}</strong> (client <code>${escape(id)}</code>) asks to use
+<p><strong>${escape(name)}</strong> (${id}) asks to use
 <code>${escape(view.resource)}</code> as you.</p>
 <p>After you sign in, your access will be sent to <strong>${escape(redirectHost)}</strong>
 (<code>${escape(view.redirectUri)}</code>). Continue only if you started this sign-in and trust that application.</p>

@@ -48,6 +48,7 @@ test("a client identified by its metadata document URL signs in with the TS SDK 
 
   expect(provider.authorizationUrl?.searchParams.get("client_id")).toBe(clientId);
   expect(consentPage).toContain("CIMD SDK client");
+  expect(consentPage).toContain(`published at ${new URL(clientId).host}`);
   expect(consentPage).toContain(clientId);
   expect(whoami).toMatchObject({ kind: "entra", id: entra.user.oid, name: entra.user.name });
 });

@@ -55,6 +55,7 @@ test("a client registered by DCR signs in and whoami sees the Entra user", async
 
   expect(consentPage).toContain("Front test client");
   expect(consentPage).toContain("127.0.0.1:4567");
+  expect(consentPage).toContain("its name is not verified");
   expect(whoami).toMatchObject({
     kind: "entra",
     id: entra.user.oid,

@@ -42,15 +42,11 @@ describe("shell commands in README.md and docs/", () => {
   });
 
   it("reads `terraform output` of a stack only after a `terraform init` of it earlier on the page (a fresh cdktf.out has none)", () => {
-    const pages = [...new Set(blocks.map((block) => block.page))];
-    const uninitialised = pages.flatMap((page) => {
-      const code = blocks
-        .filter((block) => block.page === page)
-        .map((block) => block.code)
-        .join("\n");
-      return [...code.matchAll(/terraform -chdir=(\S+) output/g)]
+    const uninitialised = documentationPages().flatMap((page) => {
+      const text = readFileSync(path.join(repoRoot, page), "utf8");
+      return [...text.matchAll(/terraform -chdir=(\S+) output/g)]
         .filter((match) => {
-          const init = code.indexOf(`terraform -chdir=${match[1]} init`);
+          const init = text.indexOf(`terraform -chdir=${match[1]} init`);
           return init < 0 || init > (match.index ?? 0);
         })
         .map((match) => `${page}: ${match[0]}`);

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { GUID_PATTERN } from "../constructs/private/stable-ids";
+import { PLACEHOLDER_GITHUB_REPOSITORY } from "./bootstrap-config";
 import { applyDeploymentInputs, deploymentInputsFromEnvironment } from "./deployment-inputs";
 import { environments } from "./environments";
 
@@ -76,6 +77,23 @@ export function stackProblems(command: PreflightCommand, args: readonly string[]
     return [`no stack named: run npm run ${command} -- <stack>, one of ${known.join(", ")}`];
   }
   return [`'${names.join(" ")}' names no stack of this app: expected one of ${known.join(", ")}`];
+}
+
+/**
+ * The bootstrap trusts GitHub tokens of one repository: deploying it with the placeholder synth warns about
+ * would trust `your-org/your-repo`.
+ */
+export function bootstrapProblems(
+  command: PreflightCommand,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): string[] {
+  if (command !== "deploy" || !stackNames(args).includes("mcp-bootstrap")) return [];
+  const repository = env.GITHUB_REPOSITORY || PLACEHOLDER_GITHUB_REPOSITORY;
+  if (repository !== PLACEHOLDER_GITHUB_REPOSITORY) return [];
+  return [
+    `GITHUB_REPOSITORY is not set (the bootstrap would trust the placeholder '${PLACEHOLDER_GITHUB_REPOSITORY}'): export GITHUB_REPOSITORY=<owner>/<repo>`,
+  ];
 }
 
 /** Whether a command answered at all: the Azure CLI, and a Docker engine (`docker version` reaches it). */
@@ -160,6 +178,7 @@ if (require.main === module) {
   }
   const problems = [
     ...stackProblems(command, args),
+    ...bootstrapProblems(command, args, process.env),
     ...deployProblems(process.env, probeTerraform()),
     ...toolProblems(command, args, process.env, {
       az: answers("az", ["version", "--output", "none"]),

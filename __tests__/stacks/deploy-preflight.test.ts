@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import {
+  bootstrapProblems,
   compareVersions,
   deployProblems,
   knownStacks,
@@ -82,6 +83,17 @@ describe("deploy preflight", () => {
     expect(stackProblems("deploy", ["mcp-test"])).toEqual([
       "'mcp-test' names no stack of this app: expected one of mcp-dev, mcp-prod, mcp-bootstrap",
     ]);
+  });
+
+  it("refuses to deploy the bootstrap for the placeholder repository", () => {
+    expect(bootstrapProblems("deploy", ["mcp-bootstrap"], {})).toEqual([
+      expect.stringMatching(
+        /^GITHUB_REPOSITORY is not set .*'your-org\/your-repo'.*export GITHUB_REPOSITORY=<owner>\/<repo>$/,
+      ),
+    ]);
+    expect(bootstrapProblems("deploy", ["mcp-bootstrap"], { GITHUB_REPOSITORY: "contoso/mcp" })).toEqual([]);
+    expect(bootstrapProblems("deploy", ["mcp-dev"], {})).toEqual([]);
+    expect(bootstrapProblems("diff", ["mcp-bootstrap"], {})).toEqual([]);
   });
 
   it("needs the Azure CLI, and a Docker engine only for a deploy that builds with Docker", () => {

@@ -89,6 +89,12 @@ export interface McpContainerAppProps {
   /** @default 10 */
   readonly maxReplicas?: number;
   /**
+   * The workload profile the app runs on, in a workload-profiles environment (`Consumption` for its
+   * consumption profile). Set it there: Azure fills it in otherwise, and every plan shows a change.
+   * @default - none (a Consumption-only environment has no profiles)
+   */
+  readonly workloadProfileName?: string;
+  /**
    * Concurrent requests per replica before the HTTP scale rule adds one.
    * @default 50
    */
@@ -447,6 +453,9 @@ export class McpContainerApp extends Construct {
         ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
         : []),
       plain("MCP_SESSION_MODE", sessionMode),
+      // Container Apps' ingress is one proxy hop: the client address is its X-Forwarded-For entry. A proxy in
+      // front of the ingress (Front Door) adds one: set MCP_TRUSTED_PROXY_HOPS in environmentVariables.
+      ...("MCP_TRUSTED_PROXY_HOPS" in environmentVariables ? [] : [plain("MCP_TRUSTED_PROXY_HOPS", "1")]),
       plain("MCP_LEGACY_SSE", String(legacySse)),
       plain("AZURE_CLIENT_ID", this.identity.clientId),
       ...(props.environment.logAnalyticsWorkspaceCustomerId
@@ -491,6 +500,7 @@ export class McpContainerApp extends Construct {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       containerAppEnvironmentId: props.environment.environmentId,
+      workloadProfileName: props.workloadProfileName,
       revisionMode: "Single",
       tags,
       identity: { type: "UserAssigned", identityIds: [this.identity.id] },

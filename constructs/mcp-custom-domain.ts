@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppCustomDomain } from "@cdktf/provider-azurerm/lib/container-app-custom-domain";
 import { AzapiResource } from "./azapi/resource";
 import { AzapiResourceAction } from "./azapi/resource-action";
@@ -46,7 +47,7 @@ const appsWithDomain = new WeakMap<McpContainerApp, string>();
  * 2. the environment issues a managed certificate for it (azapi);
  * 3. `Binding` binds it with SNI by a JSON Merge Patch of `properties.configuration.ingress.customDomains`
  *    only, so the app's secrets are never sent (a read-and-PUT sends them back without values, and Azure
- *    refuses it with `ContainerAppSecretNull`);
+ *    refuses it with `ContainerAppSecretNull`); it runs again whenever the app's ingress block changes;
  * 4. on destroy, `Unbinding` patches the hostname back to `Disabled` before the certificate is deleted
  *    (Azure refuses to delete a certificate that is still bound), then step 1 removes the hostname.
  * The DNS records in `dnsRecords` must exist first, or step 1 fails. One McpCustomDomain per app.
@@ -126,6 +127,11 @@ export class McpCustomDomain extends Construct {
       resourceId: props.app.containerAppId,
       method: "PATCH",
       body: patchDomain({ bindingType: "SniEnabled", certificateId: this.certificate.id }),
+      // azurerm's container_app writes its own ingress block back when that block changes (CORS, IP rules...),
+      // without customDomains: patch the binding again after every such change.
+      lifecycle: {
+        replaceTriggeredBy: [`${ContainerApp.tfResourceType}.${props.app.resource.friendlyUniqueId}.ingress`],
+      },
     });
     this.unbinding = new AzapiResourceAction(this, "Unbinding", {
       type: CONTAINER_APP_TYPE,

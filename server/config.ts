@@ -26,6 +26,10 @@ export interface ServerConfig {
   readonly sseHeartbeatMs: number;
   readonly maxConnections: number;
   readonly maxBodyBytes: number;
+  /** JSON values in one POST body (MCP_MAX_JSON_VALUES); beyond: 400, checked before the body is parsed. */
+  readonly maxJsonValues: number;
+  /** Keys of any one JSON object in a POST body (MCP_MAX_JSON_OBJECT_KEYS); beyond: 400, likewise. */
+  readonly maxJsonObjectKeys: number;
   readonly shutdownGraceMs: number;
   /** MCP requests per caller per minute and replica, plus a burst allowance (http/rate-limit.ts); 0 means off. */
   readonly rateLimitPerMinute: number;
@@ -39,6 +43,11 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number;
   /** Failed authentications per client address and minute before 429 (MCP_AUTH_FAILURES_PER_MINUTE); 0 is off. */
   readonly authFailuresPerMinute: number;
+  /**
+   * Proxies in front of the server whose X-Forwarded-For entries are trusted (MCP_TRUSTED_PROXY_HOPS): the
+   * client address is the socket's when 0, else X-Forwarded-For's entry this many hops back.
+   */
+  readonly trustedProxyHops: number;
   /** Stateful mode: sessions at once on this replica (MCP_MAX_SESSIONS); beyond: 503. */
   readonly maxSessions: number;
   /** Stateful mode: sessions of one caller (MCP_MAX_SESSIONS_PER_CALLER); beyond: 429. */
@@ -131,6 +140,13 @@ function origins(env: Env, url: URL | undefined): string[] {
   return url ? [url.origin, ...entries] : entries;
 }
 
+/**
+ * Sized from the SDK's cost per value (bench B8, b8-json-flood.ts): every real MCP request is far below, and
+ * a body at both limits costs a few milliseconds, so a caller at the rate limit cannot starve /healthz.
+ */
+export const DEFAULT_MAX_JSON_VALUES = 50_000;
+export const DEFAULT_MAX_JSON_OBJECT_KEYS = 1_000;
+
 /** The SDK's requestState codec refuses shorter HMAC keys. */
 export const MIN_REQUEST_STATE_KEY_BYTES = 32;
 
@@ -202,6 +218,7 @@ export function loadConfig(env: Env): ServerConfig {
     headersTimeoutMs: Math.min(10_000, requestTimeoutMs),
     requestTimeoutMs,
     authFailuresPerMinute: integer(env, "MCP_AUTH_FAILURES_PER_MINUTE", 60, 0, 1_000_000),
+    trustedProxyHops: integer(env, "MCP_TRUSTED_PROXY_HOPS", 0, 0, 10),
     maxSessions,
     maxSessionsPerCaller: integer(
       env,
@@ -211,6 +228,8 @@ export function loadConfig(env: Env): ServerConfig {
       maxSessions,
     ),
     maxBodyBytes: integer(env, "MCP_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+    maxJsonValues: integer(env, "MCP_MAX_JSON_VALUES", DEFAULT_MAX_JSON_VALUES, 100, 10_000_000),
+    maxJsonObjectKeys: integer(env, "MCP_MAX_JSON_OBJECT_KEYS", DEFAULT_MAX_JSON_OBJECT_KEYS, 16, 1_000_000),
     shutdownGraceMs: integer(env, "MCP_SHUTDOWN_GRACE_SECONDS", 25, 0, 3600) * 1000,
     rateLimitPerMinute: integer(env, "MCP_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),

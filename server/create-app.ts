@@ -2,7 +2,7 @@ import express, { Express, RequestHandler } from "express";
 import { McpServer } from "@modelcontextprotocol/server";
 import { Logger } from "pino";
 import { ServerConfig } from "./config";
-import { FailedAuthThrottleOptions, throttleFailedAuth } from "./auth/failed-auth-throttle";
+import { createFailedAuthThrottle, FailedAuthThrottleOptions } from "./auth/failed-auth-throttle";
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { PRM_PATH } from "./auth/public-url";
@@ -43,7 +43,10 @@ export interface CreateAppOptions {
    * move it instead of sleeping). @default Date.now
    */
   readonly now?: () => number;
-  /** Failed-auth throttle tuning (tests shorten the window). @default - a one-minute window */
+  /**
+   * Failed-auth throttle tuning (tests shorten the window or move its clock). Applies to the auth layer
+   * built from `config.auth`, not to an injected `authMiddleware`. @default - a one-minute window on Date.now
+   */
   readonly authThrottle?: FailedAuthThrottleOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
@@ -85,7 +88,8 @@ export function createApp(
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // The client address (req.ip) is the socket's, or X-Forwarded-For's entry that many trusted proxies back.
+  app.set("trust proxy", config.trustedProxyHops);
   app.use(requestLogging(logger));
   app.use(healthRoutes(lifecycle, readiness, Date.now()));
   // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
@@ -114,9 +118,9 @@ export function createApp(
   app.use(mcpPaths, refuseWhileDraining(lifecycle));
   app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
   // ---- auth slot: everything below needs an authenticated caller ----
-  // An address with too many failed authentications is refused before any key or signature work.
-  const auth = options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth);
-  app.use(mcpPaths, throttleFailedAuth(auth, config.authFailuresPerMinute, options.authThrottle));
+  const auth =
+    options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth, options.authThrottle);
+  app.use(mcpPaths, auth);
   app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
   const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.now);
@@ -124,7 +128,7 @@ export function createApp(
 
   const body = [
     bodyDeadline(config.requestTimeoutMs),
-    ...jsonRpcBody(config.maxBodyBytes),
+    ...jsonRpcBody(config),
     perCallerToolCalls(config.maxToolCallsPerCaller),
   ];
   if (config.front) {
@@ -135,6 +139,11 @@ export function createApp(
       logger,
       heartbeatMs: config.sseHeartbeatMs,
       body,
+      sessionLimits: {
+        maxSessions: config.maxSessions,
+        maxSessionsPerCaller: config.maxSessionsPerCaller,
+        idleMs: config.sessionIdleMs,
+      },
     });
     app.use(notFound());
     app.use(jsonRpcErrorHandler(config.maxBodyBytes));
@@ -201,8 +210,14 @@ function configuredAuth(
   logger: Logger,
   readiness: ReadinessRegistry,
   tuning: CreateAppOptions["auth"] = {},
+  throttle: FailedAuthThrottleOptions = {},
 ): RequestHandler {
-  const middleware = createAuthMiddleware(config.auth, { ...tuning, publicUrl: config.publicUrl, logger });
+  const middleware = createAuthMiddleware(config.auth, {
+    ...tuning,
+    publicUrl: config.publicUrl,
+    logger,
+    failedAuthThrottle: createFailedAuthThrottle(config.authFailuresPerMinute, throttle),
+  });
   readiness.add(middleware.readiness.name, () => middleware.readiness.check());
   return middleware;
 }

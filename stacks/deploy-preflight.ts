@@ -1,21 +1,81 @@
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { GUID_PATTERN } from "../constructs/private/stable-ids";
-import { PLACEHOLDER_GITHUB_REPOSITORY } from "./bootstrap-config";
-import { applyDeploymentInputs, deploymentInputsFromEnvironment } from "./deployment-inputs";
-import { environments } from "./environments";
+import { lockedStacks, missingProviderLocks, PROVIDER_LOCKS_DIRECTORY } from "./provider-locks";
 
-/** The oldest Terraform the deploy path is documented and tested with (docs/deploy-laptop.md). */
-export const MINIMUM_TERRAFORM_VERSION = "1.6.0";
+/** The oldest Terraform the deploy path works with: the hosting stack on remote state uses a `removed` block (1.7). */
+export const MINIMUM_TERRAFORM_VERSION = "1.7.0";
 
 /** What `terraform version -json` answered: its output, or that the binary could not be started. */
 export type TerraformProbe = { readonly found: false } | { readonly found: true; readonly output: string };
+
+/** What `npm run deploy` / `npm run diff` was asked to do. */
+export interface DeployRequest {
+  readonly command: "deploy" | "diff";
+  /** Stack names given on the command line; empty means every stack. */
+  readonly stacks: readonly string[];
+  /** Every stack main.ts synthesizes. */
+  readonly allStacks: readonly string[];
+  /** @default stacks/locks */
+  readonly locksDirectory?: string;
+}
+
+const BOOTSTRAP_STACK = "mcp-bootstrap";
 
 /**
  * Everything that stops `cdktf deploy` / `diff` before it starts, each as one sentence naming the fix.
  * Synth needs none of this; only `npm run deploy` and `npm run diff` run it.
  */
-export function deployProblems(env: NodeJS.ProcessEnv, terraform: TerraformProbe): string[] {
-  return [...terraformProblems(terraform), ...subscriptionProblems(env)];
+export function deployProblems(
+  env: NodeJS.ProcessEnv,
+  terraform: TerraformProbe,
+  request?: DeployRequest,
+): string[] {
+  return [
+    ...terraformProblems(terraform),
+    ...subscriptionProblems(env),
+    ...(request ? [...deployerProblems(env, request), ...lockProblems(request)] : []),
+  ];
+}
+
+/**
+ * An apply against the pipeline's remote state without the deployer's principal id removes the deployer as
+ * owner of the Entra registrations and its Mcp.Invoke grant: the next pipeline run cannot manage them and its
+ * smoke test fails. The bootstrap stack keeps local state and reads no principal.
+ */
+function deployerProblems(env: NodeJS.ProcessEnv, request: DeployRequest): string[] {
+  const stacks = request.stacks.length > 0 ? request.stacks : request.allStacks;
+  const hosting = stacks.filter((stack) => stack !== BOOTSTRAP_STACK);
+  if (request.command !== "deploy" || hosting.length === 0) return [];
+  if (!env.TFSTATE_STORAGE_ACCOUNT || env.MCP_DEPLOYER_PRINCIPAL_ID?.trim()) return [];
+  return [
+    `MCP_DEPLOYER_PRINCIPAL_ID is not set while TFSTATE_STORAGE_ACCOUNT points at the pipeline's remote state: ` +
+      `applying ${hosting.join(", ")} would remove the pipeline's deployer as owner of the Entra registrations ` +
+      "and its Mcp.Invoke grant; export MCP_DEPLOYER_PRINCIPAL_ID from the mcp-bootstrap output for that " +
+      "environment (docs/deploy-github.md), or unset TFSTATE_STORAGE_ACCOUNT for local state",
+  ];
+}
+
+function lockProblems(request: DeployRequest): string[] {
+  const stacks = request.stacks.length > 0 ? request.stacks : request.allStacks;
+  return missingProviderLocks(stacks, request.locksDirectory ?? PROVIDER_LOCKS_DIRECTORY);
+}
+
+/**
+ * The environment cdktf runs with: once lock files are committed, `terraform init` may only read them
+ * (`-lockfile=readonly` fails on any provider build not in the lock file).
+ */
+export function cdktfEnvironment(
+  env: NodeJS.ProcessEnv,
+  locksDirectory = PROVIDER_LOCKS_DIRECTORY,
+): NodeJS.ProcessEnv {
+  const readonly = lockedStacks(locksDirectory).length > 0;
+  const initArgs = [env.TF_CLI_ARGS_init, readonly ? "-lockfile=readonly" : undefined].filter(Boolean);
+  return {
+    ...env,
+    CHECKPOINT_DISABLE: "1",
+    ...(initArgs.length > 0 ? { TF_CLI_ARGS_init: initArgs.join(" ") } : {}),
+  };
 }
 
 function terraformProblems(terraform: TerraformProbe): string[] {
@@ -53,12 +113,7 @@ function subscriptionProblems(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** What `npm run deploy` / `npm run diff` run after the checks: `cdktf deploy` / `cdktf diff`. */
-export type PreflightCommand = "deploy" | "diff";
-
-/** The stacks main.ts defines. */
-export function knownStacks(): string[] {
-  return [...environments.map((environment) => environment.stackName), "mcp-bootstrap"];
-}
+export type PreflightCommand = DeployRequest["command"];
 
 /** The stack names among cdktf's arguments (flags and their values are not names). */
 export function stackNames(args: readonly string[]): string[] {
@@ -70,7 +125,7 @@ export function stackNames(args: readonly string[]): string[] {
  * may be values of cdktf options (`--parallelism 2`), so they count only when no known stack is named.
  */
 export function stackProblems(command: PreflightCommand, args: readonly string[]): string[] {
-  const known = knownStacks();
+  const known = allStacks();
   const names = stackNames(args);
   if (names.some((name) => known.includes(name))) return [];
   if (names.length === 0) {
@@ -88,7 +143,10 @@ export function bootstrapProblems(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): string[] {
-  if (command !== "deploy" || !stackNames(args).includes("mcp-bootstrap")) return [];
+  if (command !== "deploy" || !stackNames(args).includes(BOOTSTRAP_STACK)) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PLACEHOLDER_GITHUB_REPOSITORY } =
+    require("./bootstrap-config") as typeof import("./bootstrap-config");
   const repository = env.GITHUB_REPOSITORY || PLACEHOLDER_GITHUB_REPOSITORY;
   if (repository !== PLACEHOLDER_GITHUB_REPOSITORY) return [];
   return [
@@ -122,6 +180,7 @@ export function toolProblems(
   if (command !== "deploy") return problems;
   let builtWithDocker: string[];
   try {
+    const { environments, applyDeploymentInputs, deploymentInputsFromEnvironment } = loadEnvironments();
     const inputs = deploymentInputsFromEnvironment(env);
     const names = stackNames(args);
     builtWithDocker = environments
@@ -164,22 +223,48 @@ function probeTerraform(): TerraformProbe {
   return result.error ? { found: false } : { found: true, output: result.stdout };
 }
 
+/**
+ * environments.ts and deployment-inputs.ts, loaded when first needed, not at the top: environments.ts pulls in
+ * the construct library, which the unit tests of the other checks do not need.
+ */
+function loadEnvironments(): typeof import("./environments") & typeof import("./deployment-inputs") {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require("./environments") as typeof import("./environments")),
+    ...(require("./deployment-inputs") as typeof import("./deployment-inputs")),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** Every stack main.ts synthesizes (bootstrap last). */
+export function allStacks(): string[] {
+  const { environments } = loadEnvironments();
+  return [...environments.map((environment) => environment.stackName), BOOTSTRAP_STACK];
+}
+
 function answers(command: string, args: readonly string[]): boolean {
   const result = spawnSync(command, args, { stdio: "ignore", timeout: 30_000 });
   return !result.error && result.status === 0;
 }
 
-/** `npm run deploy -- <stack>` / `npm run diff -- <stack>`: every check first, then cdktf with the same arguments. */
+// npm run deploy -- <stack> / npm run diff -- <stack>: the checks, then cdktf with the same arguments.
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
   if (command !== "deploy" && command !== "diff") {
-    console.error(`usage: deploy-preflight.ts deploy|diff <stack> [cdktf options] (got '${command ?? ""}')`);
+    console.error(
+      `usage: deploy-preflight.ts deploy|diff [stack...] [cdktf options] (got '${command ?? ""}')`,
+    );
     process.exit(2);
   }
+  const request = {
+    command,
+    stacks: args.filter((arg) => !arg.startsWith("-")),
+    allStacks: allStacks(),
+  } as const;
   const problems = [
     ...stackProblems(command, args),
     ...bootstrapProblems(command, args, process.env),
-    ...deployProblems(process.env, probeTerraform()),
+    ...deployProblems(process.env, probeTerraform(), request),
     ...toolProblems(command, args, process.env, {
       az: answers("az", ["version", "--output", "none"]),
       dockerEngine: () => answers("docker", ["version"]),
@@ -187,9 +272,9 @@ if (require.main === module) {
   ];
   for (const problem of problems) console.error(`Cannot ${command}: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  const cdktf = spawnSync("cdktf", [command, ...args], {
+  const cdktf = spawnSync(join(__dirname, "..", "node_modules", ".bin", "cdktf"), [command, ...args], {
     stdio: "inherit",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    env: cdktfEnvironment(process.env),
   });
   process.exit(cdktf.status ?? 1);
 }

@@ -330,6 +330,7 @@ describe("McpContainerApp", () => {
         /^ca-test\.\$\{azurerm_container_app_environment\.\w+\.default_domain\}$/,
       ),
       MCP_SESSION_MODE: "stateless",
+      MCP_TRUSTED_PROXY_HOPS: "1",
       AZURE_CLIENT_ID: referenceTo("azurerm_user_assigned_identity", "client_id"),
       LOG_ANALYTICS_WORKSPACE_ID: referenceTo("azurerm_log_analytics_workspace", "workspace_id"),
     });
@@ -414,6 +415,16 @@ describe("McpContainerApp", () => {
       LOG_LEVEL: "debug",
     });
     expect(env).not.toHaveProperty("AZURE_TENANT_ID");
+  });
+
+  it("trusts the ingress as one proxy hop, once, unless environmentVariables names another count", () => {
+    const names = (synth: string) =>
+      (container(synth).env as { name: string; value?: string }[]).filter(
+        (e) => e.name === "MCP_TRUSTED_PROXY_HOPS",
+      );
+    expect(names(synthApp())).toEqual([{ name: "MCP_TRUSTED_PROXY_HOPS", value: "1" }]);
+    const behindFrontDoor = synthApp({ environmentVariables: { MCP_TRUSTED_PROXY_HOPS: "2" } });
+    expect(names(behindFrontDoor)).toEqual([{ name: "MCP_TRUSTED_PROXY_HOPS", value: "2" }]);
   });
 
   it("lets the server run unauthenticated only through authMode none", () => {

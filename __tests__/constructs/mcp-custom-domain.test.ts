@@ -66,7 +66,7 @@ describe("McpCustomDomain", () => {
     const synth = synthDomain();
     expect(resources(synth, "azapi_update_resource")).toEqual([]);
     const [binding, unbinding] = resources(synth, "azapi_resource_action");
-    expect(binding).toEqual({
+    expect(binding).toMatchObject({
       type: "Microsoft.App/containerApps@2025-01-01",
       resource_id: referenceTo("azurerm_container_app", "id"),
       method: "PATCH",
@@ -85,6 +85,15 @@ describe("McpCustomDomain", () => {
     expect(schemaProblems({ root: "ContainerApp", definitions }, binding.body)).toEqual([]);
     expect(JSON.stringify(binding.body)).not.toMatch(/secrets|template|registries/);
     expect(unbinding).toBeDefined();
+  });
+
+  it("binds again whenever azurerm rewrites the app's ingress block, which drops customDomains", () => {
+    const synth = synthDomain();
+    const [appKey] = Object.keys(
+      (JSON.parse(synth) as { resource: Record<string, object> }).resource.azurerm_container_app,
+    );
+    const binding = resources(synth, "azapi_resource_action").find((action) => action.when === undefined);
+    expect(binding?.lifecycle).toEqual({ replace_triggered_by: [`azurerm_container_app.${appKey}.ingress`] });
   });
 
   it("unbinds the hostname on destroy before the certificate is deleted, with a schema-valid body", () => {

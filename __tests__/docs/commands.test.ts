@@ -66,6 +66,8 @@ describe("docs/deploy-github.md's list of what ci.yml runs", () => {
       .map((line) => line.trim())
       .filter((line) => /^npm (ci|test|run [\w:-]+)$/.test(line));
     expect(commands.length).toBeGreaterThan(3);
-    expect(commands.filter((command) => !bullet.includes(`\`${command}\``))).toEqual([]);
+    // `npm run lint` may read "lint"; `npm ci` and `npm test` are named as they are.
+    const word = (command: string) => command.replace(/^npm run /, "");
+    expect(commands.filter((command) => !bullet.includes(word(command)))).toEqual([]);
   });
 });

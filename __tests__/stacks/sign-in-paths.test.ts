@@ -93,6 +93,13 @@ describe("McpHostingStack sign-in paths", () => {
     });
   });
 
+  it("with the front and a custom domain, registers the callback on the custom host, the front's issuer", () => {
+    const config = synth({ ...withDomain, oauthFrontEnabled: true });
+    const [, api] = only(config, "azuread_application");
+    expect(api.web).toEqual({ redirect_uris: [`https://${HOST}/oauth/callback`] });
+    expect(envOf(config).MCP_PUBLIC_URL).toBe(`https://${HOST}`);
+  });
+
   it("with the front, leaves Easy Auth out: it would refuse the front's own tokens", () => {
     const front = synth(withFront);
     expect(all(front, "azapi_resource").filter(([, r]) => String(r.type).includes("authConfigs"))).toEqual(
@@ -117,6 +124,12 @@ describe("McpHostingStack sign-in paths", () => {
     expect(front.cursor_mcp_json).toContain('"mcpServers" = {');
     expect(front.cursor_mcp_json).toContain(`"url" = "${mcpUrl}"`);
     expect(outputs(synth(base)).connector_url).toBe("");
+    const apikey = outputs(
+      synth({ ...base, authMode: "apikey", apiKeysKeyVaultSecretId: "https://kv.vault.azure.net/secrets/k" }),
+    );
+    expect(apikey).not.toHaveProperty("claude_code_command");
+    expect(apikey).not.toHaveProperty("cursor_mcp_json");
+    expect(apikey).not.toHaveProperty("connector_url");
   });
 
   it("with a custom domain, makes https://<host>/mcp the identifier URI, the public URL and an accepted audience", () => {

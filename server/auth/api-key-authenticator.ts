@@ -1,11 +1,13 @@
 import type { ApiKeyEntry } from "./api-key-config";
 import { createApiKeyVerifier } from "./api-key-verifier";
-import type { Authenticator } from "./authenticator";
-import { queryCredential, readBearer } from "./authenticator";
+import type { Authenticator, CredentialHeader } from "./authenticator";
+import { presentedCredential } from "./authenticator";
 import { bearerChallenge, UNAUTHORIZED_CODE } from "./challenge";
 
 /** Header names an API key is accepted in, besides `Authorization: Bearer <key>`. */
 export const API_KEY_HEADERS = ["api-key", "x-api-key"] as const;
+/** Where an API key is read from, in this order (the first present wins). */
+const API_KEY_SOURCES: readonly CredentialHeader[] = [...API_KEY_HEADERS, "authorization"];
 
 /**
  * API keys from `api-key`, `x-api-key` or `Authorization: Bearer` (first present wins). The challenge has
@@ -14,31 +16,35 @@ export const API_KEY_HEADERS = ["api-key", "x-api-key"] as const;
  */
 export function createApiKeyAuthenticator(entries: readonly ApiKeyEntry[]): Authenticator {
   const match = createApiKeyVerifier(entries);
-  const unauthorized = (message: string, reason: string, error?: string) => ({
+  const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
     ok: false as const,
     status: 401 as const,
     code: UNAUTHORIZED_CODE,
     message: `Unauthorized: ${message}`,
     challenge: bearerChallenge({ realm: "mcp", error }),
     reason,
+    presented,
   });
   return async (req) => {
-    const inQuery = queryCredential(req);
-    if (inQuery !== undefined) {
+    const credential = presentedCredential(req, API_KEY_SOURCES);
+    if (credential?.in === "query") {
       return unauthorized(
         "send the API key in a header, not the URL",
-        `credential in query parameter '${inQuery}'`,
+        `credential in query parameter '${credential.name}'`,
         "invalid_request",
       );
     }
-    const presented = req.get(API_KEY_HEADERS[0]) ?? req.get(API_KEY_HEADERS[1]) ?? readBearer(req).token;
-    if (presented === undefined) {
+    if (credential === undefined) {
       return unauthorized(
         "an API key is required in the api-key, x-api-key or Authorization: Bearer header",
         "no API key",
+        undefined,
+        false,
       );
     }
-    const label = match(presented);
+    if (credential.value === undefined)
+      return unauthorized("malformed Authorization header", "malformed bearer header", "invalid_token");
+    const label = match(credential.value);
     if (label === undefined)
       return unauthorized("the API key is not valid", "unknown API key", "invalid_token");
     return {

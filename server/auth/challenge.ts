@@ -15,15 +15,23 @@ export function bearerChallenge(params: ChallengeParams): string {
   return parts.length === 0 ? "Bearer" : `Bearer ${parts.join(", ")}`;
 }
 
-/** Ends the response with a JSON-RPC shaped error and, when given, a WWW-Authenticate challenge. */
+/** Seconds a 503 (signing keys not fetched yet) asks the client to wait. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * Ends the response with a JSON-RPC shaped error and, when given, a WWW-Authenticate challenge (a 429 from
+ * the failed-auth throttle carries the same challenge its 401 would have, so a client can still find
+ * where to sign in). 503 and 429 carry Retry-After.
+ */
 export function sendAuthError(
   res: Response,
-  status: 401 | 403 | 503,
+  status: 401 | 403 | 429 | 503,
   code: number,
   message: string,
   challenge?: string,
+  retryAfterSeconds = status === 503 ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined,
 ): void {
   if (challenge !== undefined) res.set("WWW-Authenticate", challenge);
-  if (status === 503) res.set("Retry-After", "30");
+  if (retryAfterSeconds !== undefined) res.set("Retry-After", String(retryAfterSeconds));
   res.status(status).json({ jsonrpc: "2.0", error: { code, message }, id: null });
 }

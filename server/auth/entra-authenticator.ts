@@ -1,6 +1,6 @@
 import type { EntraAuthConfig } from "./config";
 import type { Authenticator } from "./authenticator";
-import { queryCredential, readBearer } from "./authenticator";
+import { presentedCredential } from "./authenticator";
 import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
 import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
 import type { JwksCache } from "./jwks-cache";
@@ -27,29 +27,30 @@ export function createEntraAuthenticator(
   const scope = fullScopes(config).join(" ");
   return async (req) => {
     const resource_metadata = resourceMetadataUrl(req, publicUrl);
-    const unauthorized = (message: string, reason: string, error?: string) => ({
+    const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
       ok: false as const,
       status: 401 as const,
       code: UNAUTHORIZED_CODE,
       message: `Unauthorized: ${message}`,
       challenge: bearerChallenge({ resource_metadata, scope, error, error_description: error && message }),
       reason,
+      presented,
     });
 
-    const inQuery = queryCredential(req);
-    if (inQuery !== undefined) {
+    const credential = presentedCredential(req, ["authorization"]);
+    if (credential?.in === "query") {
       return unauthorized(
         "send the token in the Authorization header, not the URL",
-        `credential in query parameter '${inQuery}'`,
+        `credential in query parameter '${credential.name}'`,
         "invalid_request",
       );
     }
-    const bearer = readBearer(req);
-    if (!bearer.sent) return unauthorized("a bearer token is required", "no bearer token");
-    if (bearer.token === undefined)
+    if (credential === undefined)
+      return unauthorized("a bearer token is required", "no bearer token", undefined, false);
+    if (credential.value === undefined)
       return unauthorized("malformed Authorization header", "malformed bearer header", "invalid_token");
 
-    const verdict = await verify(bearer.token);
+    const verdict = await verify(credential.value);
     switch (verdict.outcome) {
       case "ok":
         return {
@@ -73,6 +74,7 @@ export function createEntraAuthenticator(
             error_description: verdict.reason,
           }),
           reason: verdict.reason,
+          presented: true,
         };
       case "keys_unavailable":
         return {
@@ -81,6 +83,7 @@ export function createEntraAuthenticator(
           code: UNAVAILABLE_CODE,
           message: "Service unavailable: token signing keys could not be fetched",
           reason: verdict.reason,
+          presented: true,
         };
     }
   };

@@ -1,8 +1,5 @@
-import { createHash } from "node:crypto";
-import type { Request, RequestHandler } from "express";
+import type { Request } from "express";
 import { addressKey } from "../http/caller-key";
-import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
-import { API_KEY_HEADERS } from "./api-key-authenticator";
 
 export interface FailedAuthThrottleOptions {
   /** The window failures are counted over; tests shorten it. @default 60000 */
@@ -11,74 +8,59 @@ export interface FailedAuthThrottleOptions {
   readonly now?: () => number;
 }
 
-/** Credentials that authenticated recently, remembered by hash (never the value) for one window or more. */
-const MAX_REMEMBERED = 10_000;
+/** What to answer instead of a 401 once an address is over its limit. */
+export interface ThrottleRefusal {
+  readonly retryAfterSeconds: number;
+  readonly message: string;
+}
 
-function credentialHash(req: Request): string | undefined {
-  const presented = req.get("authorization") ?? req.get(API_KEY_HEADERS[0]) ?? req.get(API_KEY_HEADERS[1]);
-  return presented === undefined ? undefined : createHash("sha256").update(presented).digest("base64url");
+export interface FailedAuthThrottle {
+  /**
+   * Counts one credential that failed to verify, against the request's client address (caller-key.ts).
+   * Returns the refusal to answer (429) instead of the 401 when the address already had `limit` failures
+   * in this window.
+   */
+  failed(req: Request): ThrottleRefusal | undefined;
 }
 
 /**
- * Wraps the auth layer with a per-address throttle on failed authentication (MCP_AUTH_FAILURES_PER_MINUTE):
- * once an address has had `limit` 401/403 answers in the current window, its requests get 429 with
- * Retry-After before any key comparison or token signature check. Fixed windows: all counts reset together,
- * so memory holds at most one window's addresses.
- *
- * Behind a proxy every client can share one address (trust proxy is off). So that an attacker's failures
- * cannot lock out everyone else there, a request whose credential authenticated in this or the previous
- * window still goes through: it costs a hash, not a signature check.
+ * Failed authentications per client address (MCP_AUTH_FAILURES_PER_MINUTE), in fixed windows: all counts
+ * reset together, so memory holds at most one window's addresses. It only ever sees verdicts: the auth
+ * layer checks every credential first and consults the throttle only for one that failed, so a credential
+ * that verifies is never refused here, and a request without any credential (discovery) is not a failure.
+ * Why, and what that leaves to key strength: docs/authentication.md, "Failed sign-ins".
+ * Undefined when `limit` is 0 (off).
  */
-export function throttleFailedAuth(
-  auth: RequestHandler,
+export function createFailedAuthThrottle(
   limit: number,
   options: FailedAuthThrottleOptions = {},
-): RequestHandler {
-  if (limit === 0) return auth;
+): FailedAuthThrottle | undefined {
+  if (limit === 0) return undefined;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
   let windowStart = now();
   let failures = new Map<string, number>();
-  let knownGood = new Set<string>();
-  let previousKnownGood = new Set<string>();
-  const roll = (): void => {
-    const elapsed = now() - windowStart;
-    if (elapsed < windowMs) return;
-    windowStart += Math.floor(elapsed / windowMs) * windowMs;
-    failures = new Map();
-    previousKnownGood = elapsed < 2 * windowMs ? knownGood : new Set();
-    knownGood = new Set();
-  };
-
-  return (req, res, next) => {
-    roll();
-    const address = addressKey(req);
-    const credential = credentialHash(req);
-    const trusted =
-      credential !== undefined && (knownGood.has(credential) || previousKnownGood.has(credential));
-    if ((failures.get(address) ?? 0) >= limit && !trusted) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000));
-      sendJsonRpcError(
-        res,
-        429,
-        JsonRpcCode.ServerError,
-        `Too Many Requests: ${limit} failed authentications from this address in ${windowMs / 1000} s ` +
-          `(MCP_AUTH_FAILURES_PER_MINUTE=${limit}); retry after ${retryAfter} s`,
-        { "Retry-After": String(retryAfter) },
-      );
-      return;
-    }
-    let authenticated = false;
-    res.once("finish", () => {
-      if (authenticated || (res.statusCode !== 401 && res.statusCode !== 403)) return;
-      roll();
-      failures.set(address, (failures.get(address) ?? 0) + 1);
-    });
-    void auth(req, res, (error?: unknown) => {
-      authenticated = error === undefined;
-      if (authenticated && credential !== undefined && knownGood.size < MAX_REMEMBERED)
-        knownGood.add(credential);
-      next(error);
-    });
+  return {
+    failed(req) {
+      const address = addressKey(req);
+      const at = now();
+      if (at - windowStart >= windowMs) {
+        // The window that contains `at`: boundaries stay on the grid of the first one.
+        windowStart = at - ((at - windowStart) % windowMs);
+        failures = new Map();
+      }
+      const count = failures.get(address) ?? 0;
+      if (count < limit) {
+        failures.set(address, count + 1);
+        return undefined;
+      }
+      const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000));
+      return {
+        retryAfterSeconds,
+        message:
+          `Too Many Requests: ${limit} failed authentications from this address in ${windowMs / 1000} s ` +
+          `(MCP_AUTH_FAILURES_PER_MINUTE=${limit}); retry after ${retryAfterSeconds} s`,
+      };
+    },
   };
 }

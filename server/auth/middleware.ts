@@ -1,9 +1,11 @@
 import type { RequestHandler } from "express";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import "../http/request-auth";
+import { JsonRpcCode } from "../http/json-rpc-error";
 import { createApiKeyAuthenticator } from "./api-key-authenticator";
 import type { Authenticator } from "./authenticator";
 import { sendAuthError } from "./challenge";
+import type { FailedAuthThrottle } from "./failed-auth-throttle";
 import type { AuthConfig } from "./config";
 import { createEntraAuthenticator } from "./entra-authenticator";
 import { createJwksCache, type JwksCacheOptions } from "./jwks-cache";
@@ -31,6 +33,8 @@ export interface AuthMiddlewareOptions {
   readonly jwks?: JwksCacheOptions;
   /** Cache of verified tokens (entra mode). @default - see VerifiedTokenCacheOptions */
   readonly verifiedTokens?: VerifiedTokenCacheOptions;
+  /** Counts credentials that failed to verify per client address (MCP_AUTH_FAILURES_PER_MINUTE). @default - off */
+  readonly failedAuthThrottle?: FailedAuthThrottle;
 }
 
 /** An express handler that authenticates, plus the readiness check of what it depends on. */
@@ -74,10 +78,30 @@ export function createAuthMiddleware(auth: AuthConfig, options: AuthMiddlewareOp
   const handler: RequestHandler = async (req, res, next) => {
     const result = await authenticate(req);
     if (!result.ok) {
+      // Only a credential that failed to verify counts: not a request without one (a client discovering
+      // how to sign in), not a verified token lacking a scope (403), not an outage of the keys (503).
+      const refusal =
+        result.status === 401 && result.presented ? options.failedAuthThrottle?.failed(req) : undefined;
       logger?.info(
-        { authMode: auth.mode, status: result.status, reason: result.reason, path: req.baseUrl + req.path },
+        {
+          authMode: auth.mode,
+          status: refusal === undefined ? result.status : 429,
+          reason: result.reason,
+          path: req.baseUrl + req.path,
+        },
         "request not authenticated",
       );
+      if (refusal !== undefined) {
+        sendAuthError(
+          res,
+          429,
+          JsonRpcCode.ServerError,
+          refusal.message,
+          result.challenge,
+          refusal.retryAfterSeconds,
+        );
+        return;
+      }
       sendAuthError(res, result.status, result.code, result.message, result.challenge);
       return;
     }

@@ -5,9 +5,11 @@ import "./request-auth";
 
 /**
  * The client address as a limit key. IPv6 clients are grouped by /56, or one client could rotate addresses
- * past a limit. The socket's address: trust proxy is off, so X-Forwarded-For never chooses the key.
+ * past a limit. `req.ip`: the socket's address, or with MCP_TRUSTED_PROXY_HOPS=n (express's trust proxy)
+ * the X-Forwarded-For entry n hops back, the one the outermost trusted proxy saw; entries a client wrote
+ * itself sit further left and are never used.
  */
-export function addressKey(req: Request, address = req.socket.remoteAddress): string {
+export function addressKey(req: Request, address = req.ip ?? req.socket.remoteAddress): string {
   return `address:${ipKeyGenerator(address ?? "unknown")}`;
 }
 

@@ -1,34 +1,48 @@
 import express, { ErrorRequestHandler, RequestHandler } from "express";
 import { checkEnvelope } from "./json-rpc-envelope";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
+import { exceededJsonLimit, type JsonShapeExcess, type JsonShapeLimits } from "./json-shape";
 import { accepts, parseContentType } from "./media-type";
 
 /** Deeper JSON than any MCP message needs; the SDK re-serializes bodies recursively and would overflow. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Nesting depth of a JSON text, counted without parsing (brackets inside strings do not count). */
-function jsonDepth(bytes: Buffer): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (inString) {
-      if (byte === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x5b || byte === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if (byte === 0x5d || byte === 0x7d) depth--;
-  }
-  return deepest;
+/** What a POST body may be: its size in bytes and the shape of its JSON, checked before it is parsed. */
+export interface JsonBodyLimits {
+  /** MCP_MAX_BODY_BYTES */
+  readonly maxBodyBytes: number;
+  /** MCP_MAX_JSON_VALUES */
+  readonly maxJsonValues: number;
+  /** MCP_MAX_JSON_OBJECT_KEYS */
+  readonly maxJsonObjectKeys: number;
 }
 
-function refuseDeepJson(_req: unknown, _res: unknown, bytes: Buffer): void {
-  if (jsonDepth(bytes) > MAX_JSON_DEPTH) {
-    throw Object.assign(new Error("too deep"), { type: "entity.too.deep", status: 400 });
+/** The answer to a body past one of the shape limits, naming the limit and its variable. */
+function shapeMessage(excess: JsonShapeExcess, limits: JsonShapeLimits): string {
+  switch (excess) {
+    case "maxDepth":
+      return `Invalid Request: JSON nested deeper than ${limits.maxDepth} levels`;
+    case "maxValues":
+      return `Invalid Request: the body holds more than ${limits.maxValues} JSON values (MCP_MAX_JSON_VALUES=${limits.maxValues})`;
+    case "maxObjectKeys":
+      return `Invalid Request: a JSON object in the body has more than ${limits.maxObjectKeys} keys (MCP_MAX_JSON_OBJECT_KEYS=${limits.maxObjectKeys})`;
   }
 }
+
+/**
+ * body-parser's `verify` hook: the raw bytes are scanned once (json-shape.ts) before JSON.parse, so a body
+ * too deep, too wide or with too many values costs one linear pass, never a parse or the SDK's validation.
+ */
+function refuseOversizedJson(limits: JsonShapeLimits) {
+  return (_req: unknown, _res: unknown, bytes: Buffer): void => {
+    const excess = exceededJsonLimit(bytes, limits);
+    if (excess !== undefined) {
+      throw Object.assign(new Error(shapeMessage(excess, limits)), { type: JSON_SHAPE_ERROR, status: 400 });
+    }
+  };
+}
+
+const JSON_SHAPE_ERROR = "entity.json.shape";
 
 /** Streamable HTTP clients must accept both JSON and SSE answers (406 otherwise). */
 export const requireStreamableAccept: RequestHandler = (req, res, next) => {
@@ -49,9 +63,10 @@ export const requireStreamableAccept: RequestHandler = (req, res, next) => {
  * Reads a JSON-RPC POST body: 415 for another content type, 413 over `maxBodyBytes`, -32700 for malformed
  * JSON, -32600 for JSON that is not a JSON-RPC message (answered with the message's own id when it has one),
  * and for a batch where batches are gone (protocol 2025-06-18 and later) or whose requests repeat an id
- * (json-rpc-envelope.ts), and for JSON nested deeper than MAX_JSON_DEPTH. `req.body` is the parsed value.
+ * (json-rpc-envelope.ts), and for JSON nested deeper than MAX_JSON_DEPTH, with more values than
+ * MCP_MAX_JSON_VALUES or an object with more keys than MCP_MAX_JSON_OBJECT_KEYS. `req.body` is the parsed value.
  */
-export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
+export function jsonRpcBody(limits: JsonBodyLimits): RequestHandler[] {
   const requireJson: RequestHandler = (req, res, next) => {
     const contentType = parseContentType(req.headers["content-type"]);
     if (contentType?.type !== "application/json") {
@@ -76,10 +91,14 @@ export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
     next();
   };
   const parse = express.json({
-    limit: maxBodyBytes,
+    limit: limits.maxBodyBytes,
     strict: false,
     type: () => true,
-    verify: refuseDeepJson,
+    verify: refuseOversizedJson({
+      maxDepth: MAX_JSON_DEPTH,
+      maxValues: limits.maxJsonValues,
+      maxObjectKeys: limits.maxJsonObjectKeys,
+    }),
   });
   const requireJsonRpc: RequestHandler = (req, res, next) => {
     const version = req.headers["mcp-protocol-version"];
@@ -96,6 +115,7 @@ export function jsonRpcBody(maxBodyBytes: number): RequestHandler[] {
 interface BodyParserError {
   type?: string;
   status?: number;
+  message?: string;
 }
 
 /** Turns body-parser failures into JSON-RPC errors; anything else becomes a 500 without internals. */
@@ -108,13 +128,8 @@ export function jsonRpcErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
         JsonRpcCode.ServerError,
         `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES)`,
       );
-    } else if (err.type === "entity.too.deep") {
-      sendJsonRpcError(
-        res,
-        400,
-        JsonRpcCode.InvalidRequest,
-        `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
-      );
+    } else if (err.type === JSON_SHAPE_ERROR) {
+      sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, String(err.message));
     } else if (err.type === "entity.parse.failed") {
       sendJsonRpcError(res, 400, JsonRpcCode.ParseError, "Parse error: the body is not valid JSON");
     } else if (err.status !== undefined && err.status >= 400 && err.status < 500) {

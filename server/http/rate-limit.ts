@@ -40,7 +40,8 @@ export function perCallerRateLimit(
         `Too Many Requests: more than ${limit} requests in ${WINDOW_MS / 1000} s from this caller; ` +
           `retry after ${res.get("Retry-After") ?? "a while"} s`,
       ),
-    // The key never depends on X-Forwarded-For (trust proxy is off), so its presence behind an ingress is fine.
+    // X-Forwarded-For counts only across MCP_TRUSTED_PROXY_HOPS (caller-key.ts); with 0 it is ignored, so
+    // its presence behind an ingress is fine.
     validate: { xForwardedForHeader: false },
     logger,
   });

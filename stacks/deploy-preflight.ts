@@ -144,9 +144,9 @@ export function bootstrapProblems(
   env: NodeJS.ProcessEnv,
 ): string[] {
   if (command !== "deploy" || !stackNames(args).includes(BOOTSTRAP_STACK)) return [];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PLACEHOLDER_GITHUB_REPOSITORY } =
-    require("./bootstrap-config") as typeof import("./bootstrap-config");
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, as loadEnvironments explains */
+  const bootstrap = require("./bootstrap-config") as typeof import("./bootstrap-config");
+  const { PLACEHOLDER_GITHUB_REPOSITORY } = bootstrap;
   const repository = env.GITHUB_REPOSITORY || PLACEHOLDER_GITHUB_REPOSITORY;
   if (repository !== PLACEHOLDER_GITHUB_REPOSITORY) return [];
   return [

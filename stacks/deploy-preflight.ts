@@ -34,7 +34,9 @@ export function deployProblems(
   return [
     ...terraformProblems(terraform),
     ...subscriptionProblems(env),
-    ...(request ? [...deployerProblems(env, request), ...lockProblems(request)] : []),
+    ...(request
+      ? [...deployerProblems(env, request), ...repositoryProblems(env, request), ...lockProblems(request)]
+      : []),
   ];
 }
 
@@ -53,6 +55,20 @@ function deployerProblems(env: NodeJS.ProcessEnv, request: DeployRequest): strin
       `applying ${hosting.join(", ")} would remove the pipeline's deployer as owner of the Entra registrations ` +
       "and its Mcp.Invoke grant; export MCP_DEPLOYER_PRINCIPAL_ID from the mcp-bootstrap output for that " +
       "environment (docs/deploy-github.md), or unset TFSTATE_STORAGE_ACCOUNT for local state",
+  ];
+}
+
+/**
+ * The bootstrap's federated credentials and state account name follow GITHUB_REPOSITORY; without it the stack
+ * holds the placeholder, which Terraform refuses anyway. Said here first, before cdktf synthesizes.
+ */
+function repositoryProblems(env: NodeJS.ProcessEnv, request: DeployRequest): string[] {
+  const stacks = request.stacks.length > 0 ? request.stacks : request.allStacks;
+  if (request.command !== "deploy" || !stacks.includes(BOOTSTRAP_STACK) || env.GITHUB_REPOSITORY?.trim())
+    return [];
+  return [
+    "GITHUB_REPOSITORY is not set: mcp-bootstrap trusts that repository's workflows and names the state " +
+      "account after it; export GITHUB_REPOSITORY=<owner>/<repo> (docs/deploy-github.md)",
   ];
 }
 
@@ -132,26 +148,6 @@ export function stackProblems(command: PreflightCommand, args: readonly string[]
     return [`no stack named: run npm run ${command} -- <stack>, one of ${known.join(", ")}`];
   }
   return [`'${names.join(" ")}' names no stack of this app: expected one of ${known.join(", ")}`];
-}
-
-/**
- * The bootstrap trusts GitHub tokens of one repository: deploying it with the placeholder synth warns about
- * would trust `your-org/your-repo`.
- */
-export function bootstrapProblems(
-  command: PreflightCommand,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): string[] {
-  if (command !== "deploy" || !stackNames(args).includes(BOOTSTRAP_STACK)) return [];
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late, as loadEnvironments explains */
-  const bootstrap = require("./bootstrap-config") as typeof import("./bootstrap-config");
-  const { PLACEHOLDER_GITHUB_REPOSITORY } = bootstrap;
-  const repository = env.GITHUB_REPOSITORY || PLACEHOLDER_GITHUB_REPOSITORY;
-  if (repository !== PLACEHOLDER_GITHUB_REPOSITORY) return [];
-  return [
-    `GITHUB_REPOSITORY is not set (the bootstrap would trust the placeholder '${PLACEHOLDER_GITHUB_REPOSITORY}'): export GITHUB_REPOSITORY=<owner>/<repo>`,
-  ];
 }
 
 /** Whether a command answered at all: the Azure CLI, and a Docker engine (`docker version` reaches it). */
@@ -263,7 +259,6 @@ if (require.main === module) {
   } as const;
   const problems = [
     ...stackProblems(command, args),
-    ...bootstrapProblems(command, args, process.env),
     ...deployProblems(process.env, probeTerraform(), request),
     ...toolProblems(command, args, process.env, {
       az: answers("az", ["version", "--output", "none"]),

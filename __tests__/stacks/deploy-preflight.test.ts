@@ -4,7 +4,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import {
   allStacks,
-  bootstrapProblems,
   cdktfEnvironment,
   compareVersions,
   deployProblems,
@@ -98,7 +97,31 @@ describe("deploy preflight", () => {
       expect(deployProblems({ ...remote, ...principal }, terraform("1.9.8"), request())).toEqual([]);
       expect(deployProblems(subscription, terraform("1.9.8"), request())).toEqual([]);
       expect(deployProblems(remote, terraform("1.9.8"), request({ command: "diff" }))).toEqual([]);
-      expect(deployProblems(remote, terraform("1.9.8"), request({ stacks: ["mcp-bootstrap"] }))).toEqual([]);
+      expect(
+        deployProblems(
+          { ...remote, GITHUB_REPOSITORY: "contoso/mcp" },
+          terraform("1.9.8"),
+          request({ stacks: ["mcp-bootstrap"] }),
+        ),
+      ).toEqual([]);
+    });
+
+    it("refuses to deploy mcp-bootstrap without GITHUB_REPOSITORY (the placeholder would be refused by Terraform)", () => {
+      expect(
+        deployProblems(subscription, terraform("1.9.8"), request({ stacks: ["mcp-bootstrap"] })),
+      ).toEqual([
+        expect.stringMatching(
+          /^GITHUB_REPOSITORY is not set: mcp-bootstrap trusts that repository's workflows/,
+        ),
+      ]);
+      expect(
+        deployProblems(
+          subscription,
+          terraform("1.9.8"),
+          request({ stacks: ["mcp-bootstrap"], command: "diff" }),
+        ),
+      ).toEqual([]);
+      expect(deployProblems(subscription, terraform("1.9.8"), request({ stacks: ["mcp-dev"] }))).toEqual([]);
     });
 
     it("refuses a stack without a lock file once any is committed, and inits read-only then", () => {
@@ -137,17 +160,6 @@ describe("deploy preflight", () => {
     expect(stackProblems("deploy", ["mcp-test"])).toEqual([
       "'mcp-test' names no stack of this app: expected one of mcp-dev, mcp-prod, mcp-bootstrap",
     ]);
-  });
-
-  it("refuses to deploy the bootstrap for the placeholder repository", () => {
-    expect(bootstrapProblems("deploy", ["mcp-bootstrap"], {})).toEqual([
-      expect.stringMatching(
-        /^GITHUB_REPOSITORY is not set .*'your-org\/your-repo'.*export GITHUB_REPOSITORY=<owner>\/<repo>$/,
-      ),
-    ]);
-    expect(bootstrapProblems("deploy", ["mcp-bootstrap"], { GITHUB_REPOSITORY: "contoso/mcp" })).toEqual([]);
-    expect(bootstrapProblems("deploy", ["mcp-dev"], {})).toEqual([]);
-    expect(bootstrapProblems("diff", ["mcp-bootstrap"], {})).toEqual([]);
   });
 
   it("needs the Azure CLI, and a Docker engine only for a deploy that builds with Docker", () => {

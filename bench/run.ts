@@ -10,6 +10,7 @@ import { runB7 } from "./b7-front";
 import { runB8 } from "./b8-front-stdio";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
+import { stopLoadProcess } from "./lib/load";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B1: () => runB1(() => startOurs()),
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   writeResults(figures, join(__dirname, "results"));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(stopLoadProcess);

@@ -17,7 +17,7 @@ describe("parseContentType: type and parameters of a Content-Type", () => {
   });
 
   it("a parameter without '=' is ignored, one with an empty name is kept under ''", () => {
-    expect(parseContentType("application/json; broken; =v")).toEqual({
+    expect(parseContentType("application/json; broken;=v")).toEqual({
       type: "application/json",
       params: { "": "v" },
     });

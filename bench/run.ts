@@ -7,6 +7,7 @@ import { runB3 } from "./b3-memory";
 import { runB4 } from "./b4-startup";
 import { runB5 } from "./b5-synth";
 import { runB7 } from "./b7-front";
+import { runB8 } from "./b8-json-flood";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
 
@@ -18,6 +19,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B5: runB5,
   B6: runB6,
   B7: runB7,
+  B8: runB8,
 };
 
 async function main(): Promise<void> {

@@ -119,11 +119,13 @@ export function createApp(
   app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
   // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
   const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.now);
-  if (rateLimit) app.use(mcpPaths, rateLimit);
+  if (rateLimit) app.use(mcpPaths, rateLimit.perRequest);
 
+  // Every transport's POST goes through this: legacy /messages, /mcp in both session modes, the front.
   const body = [
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
+    ...(rateLimit ? [rateLimit.perToolCall] : []),
     perCallerToolCalls(config.maxToolCallsPerCaller),
   ];
   if (config.front) {

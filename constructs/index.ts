@@ -15,6 +15,7 @@ export * from "./mcp-entra-app";
 export * from "./mcp-easy-auth";
 export * from "./infrastructure-subnet";
 export * from "./azapi/update-resource";
+export * from "./azapi/resource-action";
 export * from "./monitoring-queries";
 export * from "./mcp-alerts";
 export * from "./mcp-availability-test";

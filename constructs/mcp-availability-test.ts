@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
 import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
@@ -29,6 +29,12 @@ export interface McpAvailabilityTestProps {
   readonly failedLocationCount?: number;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * What must exist before the test starts probing `url`, e.g. `McpCustomDomain.binding` when `url` is a
+   * custom host, whose TLS check fails until its certificate is bound.
+   * @default - nothing beyond the resources the props refer to
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 const CLASS = "McpAvailabilityTest";
@@ -81,6 +87,7 @@ export class McpAvailabilityTest extends Construct {
       request: { url: `${props.url}/healthz`, httpVerb: "GET", followRedirectsEnabled: false },
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
       tags,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.alert = new MonitorMetricAlert(this, "Alert", {
       name: `alert-${props.name}-availability`,

@@ -2,9 +2,11 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
 import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { GUID_PATTERN, stableUuid } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
 
@@ -14,6 +16,8 @@ export const VSCODE_CLIENT_ID = "aebc6443-996d-45c2-90f0-388ff96faa56";
 export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /** The app role app-only callers need (`roles` claim); the server checks it (`MCP_REQUIRED_ROLES`). */
 export const MCP_INVOKE_ROLE = "Mcp.Invoke";
+/** The audience Entra expects in a managed identity's token used as a federated client assertion. */
+export const FEDERATED_CREDENTIAL_AUDIENCE = "api://AzureADTokenExchange";
 /** Entra's "default access" role: assigns a user or group to an app that has no role for them. */
 const DEFAULT_ACCESS_ROLE_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -77,10 +81,25 @@ export interface McpEntraAppProps {
   readonly ownerObjectIds?: string[];
 }
 
+/** What the server's authorization front needs on the API registration, its confidential client at Entra. */
+export interface McpEntraAppOauthFrontProps {
+  /**
+   * The front's callback on the server, registered on the web platform: `McpContainerApp.oauthFrontRedirectUri`,
+   * `https://<host>/oauth/callback`. Entra redirects only to registered URIs, exactly.
+   */
+  readonly redirectUri: string;
+  /**
+   * The user-assigned identity the server runs as. It becomes a federated credential of the registration, so
+   * the front authenticates to Entra with the identity's token and no client secret exists.
+   */
+  readonly identity: UserAssignedIdentity;
+}
+
 const SCOPE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const IDENTIFIER_URI_PATTERN = /^(api|https):\/\/[^\s*/]+(\/[^\s*]*)?$/;
 const ASSIGNMENT_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
+const FRONT_REDIRECT_PATTERN = /^(https:\/\/[^\s#]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s#]*)?)$/;
 const PUBLIC_CLIENT_REDIRECT_PATTERN =
   /^(https:\/\/[^\s]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s]*)?)$/;
 
@@ -112,6 +131,8 @@ export class McpEntraApp extends Construct {
   public readonly scope: string;
   /** GUID of the delegated scope. */
   public readonly scopeId: string;
+  /** The managed identity trusted by `addOauthFront` (`OauthFrontCredential`); undefined until it is called. */
+  public oauthFrontCredential?: ApplicationFederatedIdentityCredential;
   /** Value of the app role for app-only callers: `Mcp.Invoke`. */
   public readonly appRoleValue: string = MCP_INVOKE_ROLE;
   /** GUID of the `Mcp.Invoke` app role. */
@@ -259,6 +280,35 @@ export class McpEntraApp extends Construct {
       principalObjectId,
       resourceObjectId: this.servicePrincipal.objectId,
     });
+  }
+
+  /**
+   * Makes this registration the confidential client of the server's authorization front (`MCP_OAUTH_FRONT=on`,
+   * `MCP_OAUTH_FRONT_CLIENT_ID` = `clientId`): registers the front's callback as a web redirect URI and trusts
+   * the server's managed identity as a federated credential (issuer `https://login.microsoftonline.com/<tenant>/v2.0`,
+   * subject its principal id, audience `api://AzureADTokenExchange`), so sign-in needs no client secret.
+   */
+  public addOauthFront(props: McpEntraAppOauthFrontProps): ApplicationFederatedIdentityCredential {
+    if (this.oauthFrontCredential) {
+      this.fail("addOauthFront was called already; a registration serves one authorization front");
+    }
+    const { redirectUri } = props;
+    if (!Token.isUnresolved(redirectUri) && !FRONT_REDIRECT_PATTERN.test(redirectUri)) {
+      this.fail(
+        `addOauthFront redirectUri must be an https URL, or http://localhost / http://127.0.0.1 for a local ` +
+          `server, without a fragment (got "${redirectUri}")`,
+      );
+    }
+    this.application.putWeb({ redirectUris: [redirectUri] });
+    this.oauthFrontCredential = new ApplicationFederatedIdentityCredential(this, "OauthFrontCredential", {
+      applicationId: this.application.id,
+      displayName: "mcp-oauth-front-managed-identity",
+      description: "The MCP server's managed identity signs the authorization front in to Entra (no secret).",
+      issuer: `https://login.microsoftonline.com/${this.servicePrincipal.applicationTenantId}/v2.0`,
+      subject: props.identity.principalId,
+      audiences: [FEDERATED_CREDENTIAL_AUDIENCE],
+    });
+    return this.oauthFrontCredential;
   }
 
   private preAuthorize(id: string, clientId: string): ApplicationPreAuthorized {

@@ -27,7 +27,8 @@ interface EnvEntry {
  * escape-hatch overrides included, and add error annotations, which make `cdktf synth` and `deploy` fail,
  * for: ACR admin user enabled, insecure ingress, wildcard CORS with credentials, plain secret values,
  * stateful sessions or legacy SSE on several replicas (no session affinity). They warn on `AUTH_MODE=none`
- * and on a container app without Easy Auth (`Microsoft.App/containerApps/authConfigs`) in its stack.
+ * and on a container app without Easy Auth (`Microsoft.App/containerApps/authConfigs`) in its stack, unless it
+ * serves the authorization front (`MCP_OAUTH_FRONT=on`), whose tokens Easy Auth cannot validate.
  */
 export class McpPolicyChecks implements IAspect {
   public visit(node: IConstruct): void {
@@ -112,7 +113,9 @@ function checkContainerApp(node: TerraformResource, config: Json): void {
       "McpPolicyChecks: AUTH_MODE is none: anyone who reaches the URL can call the tools",
     );
   }
-  if (!hasEasyAuth(node)) {
+  // With the authorization front the server issues its own tokens, which Easy Auth would refuse: no Easy Auth
+  // is the intended setup then.
+  if (valueOf("MCP_OAUTH_FRONT") !== "on" && !hasEasyAuth(node)) {
     annotations.addWarning(
       "McpPolicyChecks: no Easy Auth (Microsoft.App/containerApps/authConfigs) for this container app; only the server checks tokens",
     );

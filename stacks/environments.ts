@@ -73,6 +73,14 @@ export interface EnvironmentConfig {
    * @default "AllowAnonymous"
    */
   readonly easyAuthUnauthenticatedClientAction?: EasyAuthUnauthenticatedAction;
+  /**
+   * entra mode: the server's authorization front (`MCP_OAUTH_FRONT=on`), so MCP clients that register
+   * themselves (Claude, ChatGPT, Cursor, the SDKs) sign in too; VS Code and `az` tokens keep working. The
+   * server API registration becomes the front's Entra client, authenticated by the app's managed identity (no
+   * secret). Easy Auth is left out then: it would refuse the front's tokens. See docs/connect-clients.md.
+   * @default false
+   */
+  readonly oauthFrontEnabled?: boolean;
   readonly image: ImageSource;
   readonly registrySku: "Basic" | "Standard" | "Premium";
   readonly logRetentionInDays: number;
@@ -101,6 +109,8 @@ export const environments: readonly EnvironmentConfig[] = [
     // The MCP Inspector's default local address.
     corsOrigins: ["http://localhost:6274"],
     authMode: "entra",
+    // Every client in docs/connect-clients.md signs in, not only VS Code and the Azure CLI.
+    oauthFrontEnabled: true,
     image: { source: "bundled" },
     registrySku: "Basic",
     logRetentionInDays: 30,

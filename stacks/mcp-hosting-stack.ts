@@ -14,6 +14,7 @@ import { McpEntraApp } from "../constructs/mcp-entra-app";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpPolicyChecks } from "../constructs/mcp-policy-checks";
 import { IServerImage, ServerImage } from "../constructs/server-image";
+import { ValidationError } from "../constructs/validation-error";
 import { EnvironmentConfig } from "./environments";
 import { addMonitoring, Monitoring } from "./monitoring";
 import { RemoteStateConfig } from "./remote-state";
@@ -64,6 +65,15 @@ export class McpHostingStack extends TerraformStack {
       new AzurermBackend(this, { ...props.remoteState, key: `${id}.tfstate`, useAzureadAuth: true });
     }
     Aspects.of(this).add(new McpPolicyChecks());
+    if (config.oauthFrontEnabled && config.easyAuthUnauthenticatedClientAction !== undefined) {
+      throw new ValidationError(
+        this,
+        "McpHostingStack",
+        `easyAuthUnauthenticatedClientAction has no effect with oauthFrontEnabled (got ` +
+          `'${config.easyAuthUnauthenticatedClientAction}'): the stack has no Easy Auth then, because Easy Auth ` +
+          `would refuse the front's tokens; remove one of the two`,
+      );
+    }
     const client = new DataAzurermClientConfig(this, "ClientConfig");
 
     this.resourceGroup = new ResourceGroup(this, "ResourceGroup", {
@@ -123,6 +133,9 @@ export class McpHostingStack extends TerraformStack {
       this.entraApp = new McpEntraApp(this, "EntraApp", {
         displayName: `${baseName}-server`,
         ownerObjectIds: owners.length > 0 ? owners : undefined,
+        // The canonical MCP URL, so a spec-following client's RFC 8707 `resource` is what Entra expects
+        // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
+        identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
       });
       if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
     }
@@ -141,6 +154,8 @@ export class McpHostingStack extends TerraformStack {
       concurrentRequests: config.scaling.concurrentRequests,
       corsAllowedOrigins: config.corsOrigins,
       customDomainHostName: config.customDomainHostName,
+      oauthFrontEnabled: config.oauthFrontEnabled,
+      oauthFrontClientId: config.oauthFrontEnabled ? this.entraApp?.clientId : undefined,
       ...(config.authMode === "apikey"
         ? {
             secrets: { "mcp-api-keys": { keyVaultSecretId: config.apiKeysKeyVaultSecretId ?? "" } },
@@ -149,7 +164,15 @@ export class McpHostingStack extends TerraformStack {
         : {}),
     });
     this.environment.grantLogsRead(this.app.identity);
-    if (this.entraApp) {
+    if (this.entraApp && this.app.oauthFrontEnabled) {
+      this.entraApp.addOauthFront({
+        redirectUri: this.app.oauthFrontRedirectUri,
+        identity: this.app.identity,
+      });
+    }
+    // Easy Auth validates every presented bearer token as an Entra token, so it would refuse the front's own
+    // tokens: with the front on, the server alone checks tokens (both kinds).
+    if (this.entraApp && !this.app.oauthFrontEnabled) {
       // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
       // every token again itself.
       this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
@@ -164,12 +187,6 @@ export class McpHostingStack extends TerraformStack {
       });
     }
 
-    this.monitoring = addMonitoring(this, config, {
-      baseName,
-      placement,
-      environment: this.environment,
-      app: this.app,
-    });
     if (config.customDomainHostName) {
       this.customDomain = new McpCustomDomain(this, "CustomDomain", {
         hostName: config.customDomainHostName,
@@ -182,6 +199,13 @@ export class McpHostingStack extends TerraformStack {
         value: this.customDomain.dnsRecords,
       });
     }
+    this.monitoring = addMonitoring(this, config, {
+      baseName,
+      placement,
+      environment: this.environment,
+      app: this.app,
+      customDomain: this.customDomain,
+    });
 
     new TerraformOutput(this, "mcp_url", { value: `${this.app.url}/mcp` });
     new TerraformOutput(this, "sse_url", {
@@ -191,9 +215,30 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "prm_url", {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
+    this.addClientOutputs(id);
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
     if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+  }
+
+  /** Ready connection instructions per client (docs/connect-clients.md explains each). */
+  private addClientOutputs(stackId: string): void {
+    const mcpUrl = `${this.app.url}/mcp`;
+    new TerraformOutput(this, "claude_code_command", {
+      description: "Adds the server to Claude Code; then /mcp in a session signs you in",
+      value: `claude mcp add --transport http ${stackId} ${mcpUrl}`,
+    });
+    new TerraformOutput(this, "cursor_mcp_json", {
+      description: "Paste into .cursor/mcp.json (or ~/.cursor/mcp.json); Cursor signs you in",
+      value: Fn.jsonencode({ mcpServers: { [stackId]: { url: mcpUrl } } }),
+    });
+    new TerraformOutput(this, "connector_url", {
+      description:
+        "Remote MCP server URL for a Claude Desktop / claude.ai custom connector or a ChatGPT connector; empty " +
+        "without the authorization front (oauthFrontEnabled): those clients register themselves (CIMD or DCR), " +
+        "which Entra ID alone does not offer",
+      value: this.app.oauthFrontEnabled ? mcpUrl : "",
+    });
   }
 
   private addEntraOutputs(entraApp: McpEntraApp, stackId: string): void {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { McpAlerts } from "../constructs/mcp-alerts";
 import { McpAvailabilityTest } from "../constructs/mcp-availability-test";
 import { McpContainerApp } from "../constructs/mcp-container-app";
+import { McpCustomDomain } from "../constructs/mcp-custom-domain";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpWorkbook } from "../constructs/mcp-workbook";
 import { EnvironmentConfig } from "./environments";
@@ -24,9 +25,11 @@ export function addMonitoring(
     readonly placement: { resourceGroupName: string; location: string; tags: Record<string, string> };
     readonly environment: McpEnvironment;
     readonly app: McpContainerApp;
+    /** The app's custom domain, when it has one: the availability test waits for its certificate binding. */
+    readonly customDomain?: McpCustomDomain;
   },
 ): Monitoring {
-  const { baseName, placement, environment, app } = parts;
+  const { baseName, placement, environment, app, customDomain } = parts;
   const workbook = new McpWorkbook(scope, "Workbook", {
     ...placement,
     displayName: baseName,
@@ -51,6 +54,8 @@ export function addMonitoring(
           applicationInsights: insights,
           url: app.url,
           actionGroup: alerts.actionGroup,
+          // The test checks TLS on app.url, the custom host: before the binding it would fail and alert.
+          dependsOn: customDomain ? [customDomain.binding] : undefined,
         })
       : undefined;
   return { workbook, alerts, availabilityTest };

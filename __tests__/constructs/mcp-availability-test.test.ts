@@ -39,6 +39,29 @@ describe("McpAvailabilityTest", () => {
     );
   });
 
+  it("starts probing only after what it depends on, and depends on nothing extra by default", () => {
+    const synth = Testing.synthScope((scope) => {
+      const { environment, app } = monitoredApp(scope);
+      const actionGroup = new MonitorActionGroup(scope, "Group", {
+        name: "ag",
+        resourceGroupName: "rg-test",
+        shortName: "ag",
+      });
+      new McpAvailabilityTest(scope, "Availability", {
+        ...placement,
+        name: "mcp-test",
+        applicationInsights: environment.applicationInsights!,
+        url: app.url,
+        actionGroup,
+        dependsOn: [actionGroup],
+      });
+    });
+    const [test] = resources(synth, "azurerm_application_insights_standard_web_test");
+    expect(test.depends_on).toEqual([expect.stringMatching(/^azurerm_monitor_action_group\.\w+$/)]);
+    const [plain] = resources(synthTest(), "azurerm_application_insights_standard_web_test");
+    expect(plain).not.toHaveProperty("depends_on");
+  });
+
   it("alerts the action group when two locations fail", () => {
     const [alert] = resources(synthTest(), "azurerm_monitor_metric_alert");
     expect(alert).toMatchObject({

@@ -1,6 +1,10 @@
 import { TerraformOutput, Testing } from "cdktf";
 import { ContainerAppCustomDomain } from "@cdktf/provider-azurerm/lib/container-app-custom-domain";
 import { McpCustomDomain, McpCustomDomainProps } from "../../constructs/mcp-custom-domain";
+import {
+  MANAGED_CERTIFICATE_NAME_PATTERN,
+  managedCertificateName,
+} from "../../constructs/private/certificate-name";
 import schemaFixture from "./fixtures/custom-domain-2025-01-01.json";
 import { placement, referenceTo, resources } from "./fixtures";
 import { monitoredApp } from "./monitoring-fixtures";
@@ -32,7 +36,7 @@ function azapi(synth: string, type: string): Record<string, unknown> {
 }
 
 describe("McpCustomDomain", () => {
-  it("adds the hostname to the app without a certificate, leaving the binding to the azapi update", () => {
+  it("adds the hostname to the app without a certificate, leaving the binding to the azapi patch", () => {
     const synth = synthDomain();
     expect(synth).toHaveResourceWithProperties(ContainerAppCustomDomain, {
       name: HOST,
@@ -58,11 +62,14 @@ describe("McpCustomDomain", () => {
     expect(schemaProblems({ root: "ManagedCertificate", definitions }, body)).toEqual([]);
   });
 
-  it("binds the certificate with SNI through an update of the app's ingress, with a schema-valid body", () => {
-    const binding = azapi(synthDomain(), "azapi_update_resource");
+  it("binds the certificate with SNI by a PATCH of only the ingress's customDomains, so no secret is sent", () => {
+    const synth = synthDomain();
+    expect(resources(synth, "azapi_update_resource")).toEqual([]);
+    const [binding, unbinding] = resources(synth, "azapi_resource_action");
     expect(binding).toMatchObject({
       type: "Microsoft.App/containerApps@2025-01-01",
       resource_id: referenceTo("azurerm_container_app", "id"),
+      method: "PATCH",
       body: {
         properties: {
           configuration: {
@@ -76,6 +83,39 @@ describe("McpCustomDomain", () => {
       },
     });
     expect(schemaProblems({ root: "ContainerApp", definitions }, binding.body)).toEqual([]);
+    expect(JSON.stringify(binding.body)).not.toMatch(/secrets|template|registries/);
+    expect(unbinding).toBeDefined();
+  });
+
+  it("binds again whenever azurerm rewrites the app's ingress block, which drops customDomains", () => {
+    const synth = synthDomain();
+    const [appKey] = Object.keys(
+      (JSON.parse(synth) as { resource: Record<string, object> }).resource.azurerm_container_app,
+    );
+    const binding = resources(synth, "azapi_resource_action").find((action) => action.when === undefined);
+    expect(binding?.lifecycle).toEqual({ replace_triggered_by: [`azurerm_container_app.${appKey}.ingress`] });
+  });
+
+  it("unbinds the hostname on destroy before the certificate is deleted, with a schema-valid body", () => {
+    const synth = synthDomain();
+    const [certificateKey] = Object.keys(
+      (JSON.parse(synth) as { resource: Record<string, object> }).resource.azapi_resource,
+    );
+    const unbinding = resources(synth, "azapi_resource_action").find((action) => action.when === "destroy");
+    expect(unbinding).toEqual({
+      type: "Microsoft.App/containerApps@2025-01-01",
+      resource_id: referenceTo("azurerm_container_app", "id"),
+      method: "PATCH",
+      when: "destroy",
+      body: {
+        properties: {
+          configuration: { ingress: { customDomains: [{ name: HOST, bindingType: "Disabled" }] } },
+        },
+      },
+      // Terraform destroys dependents first: the patch runs while the certificate still exists.
+      depends_on: [`azapi_resource.${certificateKey}`],
+    });
+    expect(schemaProblems({ root: "ContainerApp", definitions }, unbinding!.body)).toEqual([]);
   });
 
   it("the schema check catches a misspelled key", () => {
@@ -111,6 +151,59 @@ describe("McpCustomDomain", () => {
     expect(value("MCP_PUBLIC_URL")).toBe(`https://${HOST}`);
     expect(value("MCP_ALLOWED_HOSTS")).toMatch(
       new RegExp(`^ca-test\\.\\$\\{[^}]+\\},${HOST.replace(/\./g, "\\.")}$`),
+    );
+  });
+
+  it.each([
+    ["a short host", "mcp.example.com", "mc-mcp-example-com"],
+    ["a punycode label (no '--')", "xn--bcher-kva.example.com", "mc-xn-bcher-kva-example-com"],
+    [
+      "a host whose cut lands on a hyphen (hash suffix, no trailing '-')",
+      "a234567890.b234567890.c234567890.d234567890.e23.f234567890.example.com",
+      expect.stringMatching(/^mc-a234567890-b234567890-c234567890-d234567890-e23-[0-9a-f]{8}$/),
+    ],
+  ])("derives a certificate name Azure accepts from %s", (_label, host, expected) => {
+    const name = managedCertificateName(host);
+    expect(name).toEqual(expected);
+    expect(name).toMatch(MANAGED_CERTIFICATE_NAME_PATTERN);
+    expect(name.length).toBeLessThanOrEqual(60);
+  });
+
+  it("gives two long hosts that share a 60-character prefix different certificate names", () => {
+    const prefix = "a234567890.b234567890.c234567890.d234567890.e234567890.";
+    expect(managedCertificateName(`${prefix}one.example.com`)).not.toBe(
+      managedCertificateName(`${prefix}two.example.com`),
+    );
+  });
+
+  it("names the certificate as asked, to adopt one made elsewhere", () => {
+    const [certificate] = resources(
+      synthDomain({ certificateName: "mc-env-mcp-example-com-1234" }),
+      "azapi_resource",
+    );
+    expect(certificate.name).toBe("mc-env-mcp-example-com-1234");
+  });
+
+  it.each(["mc-mcp-example-com-", "mc--mcp", "MC-mcp", "x".repeat(61)])(
+    "fails when certificateName is %s",
+    (certificateName) => {
+      expect(() => synthDomain({ certificateName })).toThrow(
+        `McpCustomDomain 'stack/Domain': certificateName must be 2 to 60 lowercase letters, digits, '-' or '.', ` +
+          `start and end with a letter or digit and have no '--' (got '${certificateName}')`,
+      );
+    },
+  );
+
+  it("fails when the app already has a custom domain: the binding patch replaces the whole list", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const { environment, app } = monitoredApp(scope, { customDomainHostName: HOST });
+        const props = { hostName: HOST, app, environment, location: placement.location };
+        new McpCustomDomain(scope, "Domain", props);
+        new McpCustomDomain(scope, "Second", props);
+      }),
+    ).toThrow(
+      "McpCustomDomain 'stack/Second': app already has a custom domain (stack/Domain); give each app one McpCustomDomain",
     );
   });
 

@@ -277,4 +277,11 @@ describe("McpPolicyChecks", () => {
     });
     expect(annotations(stack, "warning")).toEqual([expect.stringContaining("no Easy Auth")]);
   });
+
+  it("does not warn about Easy Auth for an app serving the authorization front, which Easy Auth would break", () => {
+    const stack = stackWith((s) => {
+      appIn(s, { oauthFrontEnabled: true, oauthFrontClientId: CLIENT });
+    });
+    expect(annotations(stack, "warning")).toEqual([]);
+  });
 });

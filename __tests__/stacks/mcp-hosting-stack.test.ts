@@ -357,6 +357,10 @@ describe("synthesized stacks hold no secret values", () => {
       "apikey mode",
       { ...base, authMode: "apikey", apiKeysKeyVaultSecretId: "https://kv.vault.azure.net/secrets/k" },
     ],
+    [
+      "authorization front with a custom domain",
+      { ...base, oauthFrontEnabled: true, customDomainHostName: "mcp.example.com" },
+    ],
   ];
 
   it.each(variants)("%s", (_name, environment) => {

@@ -127,7 +127,11 @@ describe("production posture of the stacks", () => {
     expect(all(synth, "azurerm_container_app_custom_domain")).toEqual([
       expect.objectContaining({ name: "mcp.example.com" }),
     ]);
-    expect(all(synth, "azapi_update_resource")).toHaveLength(1);
+    expect(all(synth, "azapi_update_resource")).toEqual([]);
+    expect(all(synth, "azapi_resource_action").map((action) => [action.method, action.when])).toEqual([
+      ["PATCH", undefined],
+      ["PATCH", "destroy"],
+    ]);
     expect(synth.output.mcp_url).toEqual({ value: "https://mcp.example.com/mcp" });
     expect(synth.output).toHaveProperty("custom_domain_dns_records");
   });

@@ -13,7 +13,10 @@ export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
 
 /**
  * `azapi_update_resource`: changes properties of a resource that something else created (reads it, merges
- * `body`, writes it back). Destroying it leaves the resource as it is.
+ * `body`, writes it back with PUT). Destroying it leaves the resource as it is.
+ * Not for resources whose reads hide secret values, such as container apps: the PUT sends their secrets back
+ * without values and Azure refuses it (`ContainerAppSecretNull`). Patch those with `AzapiResourceAction`
+ * (`method: "PATCH"`, a body of only the properties to change).
  */
 export class AzapiUpdateResource extends TerraformResource {
   public static readonly tfResourceType = "azapi_update_resource";

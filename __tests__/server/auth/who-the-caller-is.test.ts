@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseAuthConfig } from "../../../server/auth/config";
+import { createFailedAuthThrottle } from "../../../server/auth/failed-auth-throttle";
 import { ConfigError } from "../../../server/config-error";
 import { JwksServer } from "./support/jwks-server";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -39,7 +40,10 @@ describe("entra: scopes, roles and the object id", () => {
     await jwks.start();
     app = await startTestApp(
       parseAuthConfig(
-        entraEnv(jwks.uri, { MCP_REQUIRED_SCOPES: "user_impersonation,Mcp.Use", MCP_REQUIRED_ROLES: "Mcp.Invoke" }),
+        entraEnv(jwks.uri, {
+          MCP_REQUIRED_SCOPES: "user_impersonation,Mcp.Use",
+          MCP_REQUIRED_ROLES: "Mcp.Invoke",
+        }),
       ),
     );
   });
@@ -77,6 +81,35 @@ describe("entra: scopes, roles and the object id", () => {
   });
 });
 
+describe("entra: what the failed-auth throttle counts", () => {
+  it("counts tokens that fail to verify, not verified tokens lacking a scope, and its 429 keeps the entra challenge", async () => {
+    const key = await newSigningKey("k1");
+    const jwks = new JwksServer([key.jwk]);
+    await jwks.start();
+    const app = await startTestApp(parseAuthConfig(entraEnv(jwks.uri)), {
+      failedAuthThrottle: createFailedAuthThrottle(1),
+    });
+    try {
+      const bearer = async (claims: Record<string, unknown>, signingKey = key) => ({
+        authorization: `Bearer ${await signToken(delegatedClaims(claims), signingKey)}`,
+      });
+      for (let i = 0; i < 3; i++)
+        expect((await post(app, await bearer({ scp: "Files.Read" }))).status).toBe(403);
+      const forged = await newSigningKey("k1");
+      const first = await post(app, await bearer({}, forged));
+      expect(first.status).toBe(401);
+      const second = await post(app, await bearer({}, forged));
+      expect(second.status).toBe(429);
+      expect(second.headers.get("www-authenticate")).toBe(first.headers.get("www-authenticate"));
+      expect(second.headers.get("www-authenticate")).toContain("resource_metadata=");
+      expect((await post(app, await bearer({}))).status).toBe(200);
+    } finally {
+      await app.close();
+      await jwks.stop();
+    }
+  });
+});
+
 /** A JWKS endpoint that fails the way a tenant's can: HTTP 500, or no answer at all. */
 async function failingJwks(mode: "500" | "hang"): Promise<{ uri: string; close: () => Promise<void> }> {
   const server: Server = createServer((_req, res) => {
@@ -103,8 +136,10 @@ describe("entra: signing keys unavailable before any were cached", () => {
     async (mode) => {
       const key = await newSigningKey("k1");
       const endpoint = await failingJwks(mode);
+      // A throttle of 1: an outage of the keys is not the caller's failure, so both attempts stay 503.
       const app = await startTestApp(parseAuthConfig(entraEnv(endpoint.uri)), {
         jwks: { fetchTimeoutMs: 200 },
+        failedAuthThrottle: createFailedAuthThrottle(1),
       });
       try {
         for (let attempt = 0; attempt < 2; attempt++) {

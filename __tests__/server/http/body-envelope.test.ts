@@ -52,7 +52,8 @@ describe("the body layer answers every id", () => {
   });
 
   it("takes a batch of 100 messages and refuses 101 (issue 21, item 8)", async () => {
-    const pings = (n: number) => Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
+    const pings = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
     const headers = { "mcp-protocol-version": "2025-03-26" };
     const hundred = await postRpc(server.mcpUrl, pings(100), headers);
     expect(hundred.status).toBe(200);

@@ -81,9 +81,13 @@ describe("the tool-call cap over legacy SSE", () => {
     const client = await sseClient(server, ALICE);
     const cancel = new AbortController();
     const cancelled = client
-      .callTool({ name: "wait_with_progress", arguments: { seconds: 60 } }, undefined, { signal: cancel.signal })
+      .callTool({ name: "wait_with_progress", arguments: { seconds: 60 } }, undefined, {
+        signal: cancel.signal,
+      })
       .catch((error: unknown) => error);
-    const running = client.callTool({ name: "wait_with_progress", arguments: { seconds: 60 } }).catch(() => 0);
+    const running = client
+      .callTool({ name: "wait_with_progress", arguments: { seconds: 60 } })
+      .catch(() => 0);
     await eventually(() => server.app.mcp.lifecycle.requestsInFlight === 2);
     await expect(client.callTool({ name: "echo", arguments: { message: "3rd" } })).rejects.toThrow(/429/);
     cancel.abort("test");

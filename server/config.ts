@@ -141,7 +141,7 @@ function origins(env: Env, url: URL | undefined): string[] {
 }
 
 /**
- * Sized from the SDK's cost per value (bench B8, b8-json-flood.ts): every real MCP request is far below, and
+ * Sized from the SDK's cost per value (bench B9, b9-json-flood.ts): every real MCP request is far below, and
  * the costliest body within both limits takes about 13 ms of CPU, so a caller at the rate limit needs about a
  * quarter of a 0.5 vCPU replica and cannot starve /healthz.
  */

@@ -136,6 +136,11 @@ export function createApp(
       logger,
       heartbeatMs: config.sseHeartbeatMs,
       body,
+      sessionLimits: {
+        maxSessions: config.maxSessions,
+        maxSessionsPerCaller: config.maxSessionsPerCaller,
+        idleMs: config.sessionIdleMs,
+      },
     });
     app.use(notFound());
     app.use(jsonRpcErrorHandler(config.maxBodyBytes));

@@ -27,7 +27,7 @@ export class Lifecycle {
   private drainingSince?: number;
   private connections = 0;
   private requests = 0;
-  private readonly streamClosers = new Set<() => void>();
+  private readonly streamClosers = new Set<() => void | Promise<void>>();
   private readonly idleWaiters = new Set<() => void>();
   private readonly tracked = new Set<TrackedTransport>();
 
@@ -68,8 +68,11 @@ export class Lifecycle {
     };
   }
 
-  /** Registers how to close a long-lived stream or session when draining ends; returns the unregister function. */
-  onDrainClose(close: () => void): () => void {
+  /**
+   * Registers how to close a long-lived stream or session when draining ends (a promise, e.g. processes
+   * being stopped, is waited for); returns the unregister function.
+   */
+  onDrainClose(close: () => void | Promise<void>): () => void {
     this.streamClosers.add(close);
     return () => this.streamClosers.delete(close);
   }
@@ -135,8 +138,9 @@ export class Lifecycle {
       this.idleWaiters.add(done);
     });
     if (!finished) await this.abortPending();
-    for (const close of [...this.streamClosers]) close();
+    const closing = [...this.streamClosers].map((close) => close());
     this.streamClosers.clear();
+    await Promise.all(closing);
     return finished;
   }
 

@@ -23,6 +23,8 @@ export interface StdioUpstreamConfig {
   readonly maxChildren: number;
   /** A child without requests for this long is stopped (MCP_UPSTREAM_IDLE_SECONDS). */
   readonly idleMs: number;
+  /** Longest line (one JSON-RPC message) a child may write to stdout (MCP_UPSTREAM_MAX_LINE_BYTES). */
+  readonly maxLineBytes: number;
 }
 
 export type FrontConfig = HttpUpstreamConfig | StdioUpstreamConfig;
@@ -98,6 +100,7 @@ export function parseFrontConfig(env: Env): FrontConfig | undefined {
     timeoutMs,
     maxChildren: integer(env, "MCP_UPSTREAM_MAX_CHILDREN", 20, 1, 1000),
     idleMs: integer(env, "MCP_UPSTREAM_IDLE_SECONDS", 300, 1, 86_400) * 1000,
+    maxLineBytes: integer(env, "MCP_UPSTREAM_MAX_LINE_BYTES", 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }
 

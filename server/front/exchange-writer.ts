@@ -3,13 +3,22 @@ import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
 import { SseRelay } from "./sse-relay";
 
 /**
+ * Bytes of a batch's answers held back to send them as one JSON array; past this, the answer becomes an
+ * SSE stream so they go out (with backpressure) as they come instead of piling up in the front's memory.
+ */
+export const BATCH_BUFFER_BYTES = 256 * 1024;
+
+/**
  * The answer to one POST whose requests the front answers from messages it gets one by one (stdio
  * upstream). Plain JSON when only responses come; an SSE stream with heartbeats as soon as anything else
- * (progress) comes first. `onDone` runs once, when every request is answered or the exchange is cut.
+ * (progress) comes first, or a batch's answers outgrow BATCH_BUFFER_BYTES. Every request gets an answer:
+ * what ends one early (timeout, cancel, crash, drain) delivers a JSON-RPC error for it. `onDone` runs once,
+ * when every request is answered or the client went away.
  */
 export class ExchangeWriter {
   private readonly waiting: Set<RequestId>;
-  private readonly responses: JSONRPCMessage[] = [];
+  private readonly responses: string[] = [];
+  private bufferedBytes = 0;
   private relay?: SseRelay;
   private ended = false;
 
@@ -31,30 +40,37 @@ export class ExchangeWriter {
     return this.ended;
   }
 
-  /** A response to one of the requests, or a notification about one (already mapped back to client ids). */
-  deliver(message: JSONRPCMessage): void {
-    if (this.ended) return;
+  /**
+   * A response to one of the requests, or a notification about one (already mapped back to client ids).
+   * Returns false when the client is not taking bytes as fast as they come: the sender should wait for
+   * the response's `drain` (StdioChild.holdUntilDrained).
+   */
+  deliver(message: JSONRPCMessage): boolean {
+    if (this.ended) return true;
     const id = "id" in message && ("result" in message || "error" in message) ? message.id : undefined;
     if (id !== undefined) {
-      if (!this.waiting.delete(id)) return;
-      if (this.relay) this.writeEvent(message);
-      else this.responses.push(message);
+      if (!this.waiting.delete(id)) return true;
+      const json = JSON.stringify(message);
+      let flowing = true;
+      if (this.relay) flowing = this.writeEvent(json);
+      else {
+        this.responses.push(json);
+        this.bufferedBytes += json.length;
+        if (this.bufferedBytes > BATCH_BUFFER_BYTES && this.waiting.size > 0) flowing = this.startStream();
+      }
       if (this.waiting.size === 0) this.finish();
-      return;
+      return flowing && this.res.writableLength <= this.res.writableHighWaterMark;
     }
     if (!this.relay) this.startStream();
-    this.writeEvent(message);
+    return this.writeEvent(JSON.stringify(message));
   }
 
-  /** A request that was cancelled gets no answer (per the spec); the exchange ends when nothing else waits. */
-  drop(id: RequestId): void {
-    if (this.ended || !this.waiting.delete(id)) return;
-    if (this.waiting.size > 0) return;
-    if (this.responses.length > 0) this.finish();
-    else this.cut();
+  /** Answers every request still waiting with `error` (the exchange then ends). */
+  failPending(error: { code: number; message: string }): void {
+    for (const id of this.pendingIds) this.deliver({ jsonrpc: "2.0", id, error: { ...error } });
   }
 
-  /** Ends without waiting any longer (the client left, or draining is over). */
+  /** Ends without answering: only for a client that went away (nobody is left to read an answer). */
   cut(): void {
     if (this.ended) return;
     this.ended = true;
@@ -63,7 +79,7 @@ export class ExchangeWriter {
     this.onDone();
   }
 
-  private startStream(): void {
+  private startStream(): boolean {
     this.res.writeHead(200, {
       "Content-Type": "text/event-stream",
       "Cache-Control": "no-cache, no-transform",
@@ -71,16 +87,19 @@ export class ExchangeWriter {
     });
     this.res.flushHeaders();
     this.relay = new SseRelay(this.res, this.heartbeatMs);
-    for (const response of this.responses.splice(0)) this.writeEvent(response);
+    let flowing = true;
+    for (const json of this.responses.splice(0)) flowing = this.writeEvent(json) && flowing;
+    this.bufferedBytes = 0;
+    return flowing;
   }
 
-  private writeEvent(message: JSONRPCMessage): void {
-    this.relay?.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  private writeEvent(json: string): boolean {
+    return this.relay?.write(`event: message\ndata: ${json}\n\n`) ?? true;
   }
 
   private finish(): void {
     if (!this.relay) {
-      const body = JSON.stringify(this.batch ? this.responses : this.responses[0]);
+      const body = this.batch ? `[${this.responses.join(",")}]` : this.responses[0];
       this.res.writeHead(200, {
         "Content-Type": "application/json",
         "Content-Length": Buffer.byteLength(body),

@@ -2,18 +2,20 @@ import http, { type ClientRequest, type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { isJSONRPCNotification, type RequestId } from "@modelcontextprotocol/server";
+import { isJSONRPCNotification, isJSONRPCRequest, type RequestId } from "@modelcontextprotocol/server";
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";
-import type { Lifecycle } from "../lifecycle";
+import { sendJsonRpcError } from "../http/json-rpc-error";
+import { DRAIN_ABORT_ERROR, type Lifecycle } from "../lifecycle";
 import { sendSessionNotFound, sessionOwner } from "../transports/session-owner";
+import { SESSION_RETRY_AFTER_SECONDS, type SessionLimits } from "../transports/session-store";
 import type { HttpUpstreamConfig } from "./config";
 import { callerHeaders } from "./caller-headers";
 import { forwardedRequestHeaders, RESPONSE_HEADERS } from "./forwarded-headers";
 import { SseRelay } from "./sse-relay";
-import { UpstreamSessions } from "./upstream-sessions";
-import { failExchange, requestIdsOf } from "./upstream-error";
+import { UpstreamSessions, UpstreamSessionsFullError } from "./upstream-sessions";
+import { answerWithErrors, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "./upstream-error";
 
 const READINESS_TIMEOUT_MS = 2000;
 const CANCEL_TIMEOUT_MS = 5000;
@@ -43,15 +45,16 @@ export function httpUpstream(
   lifecycle: Lifecycle,
   heartbeatMs: number,
   logger: Logger,
+  sessionLimits: SessionLimits,
 ): HttpUpstream {
   const url = new URL(config.url);
   const name = upstreamName(url);
   const client = url.protocol === "https:" ? https : http;
   const agent = new client.Agent({ keepAlive: true });
-  const sessions = new UpstreamSessions();
+  const sessions = new UpstreamSessions(sessionLimits);
 
   /** Open exchanges by caller, session and request id: a client's notifications/cancelled ends its one. */
-  const open = new Map<string, () => void>();
+  const open = new Map<string, (reason: string) => void>();
   const keyOf = (req: Request, id: RequestId): string => {
     const caller = callerOf(req.auth) ?? ANONYMOUS_CALLER;
     return JSON.stringify([caller.kind, caller.id, req.headers["mcp-session-id"] ?? "", id]);
@@ -65,8 +68,26 @@ export function httpUpstream(
     const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
     for (const message of messages) {
       if (!isJSONRPCNotification(message) || message.method !== "notifications/cancelled") continue;
-      const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId !== undefined) open.get(keyOf(req, requestId))?.();
+      const params = message.params as { requestId?: RequestId; reason?: string } | undefined;
+      if (params?.requestId !== undefined)
+        open.get(keyOf(req, params.requestId))?.(params.reason ?? "cancelled by the client");
+    }
+  }
+
+  /** An initialize outside a session opens one upstream: refused (503) when its caller may not. */
+  function admitSession(req: Request, res: Response): boolean {
+    const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
+    const initializing = messages.some((m) => isJSONRPCRequest(m) && m.method === "initialize");
+    if (!initializing || req.headers["mcp-session-id"] !== undefined) return true;
+    try {
+      sessions.admit(sessionOwner(req));
+      return true;
+    } catch (error) {
+      if (!(error instanceof UpstreamSessionsFullError)) throw error;
+      sendJsonRpcError(res, 503, UPSTREAM_ERROR_CODE, error.message, {
+        "Retry-After": String(SESSION_RETRY_AFTER_SECONDS),
+      });
+      return false;
     }
   }
 
@@ -145,14 +166,26 @@ export function httpUpstream(
         cancelUpstream(ids, headers);
       }, config.timeoutMs);
     };
-    const unregisterDrain = lifecycle.onDrainClose(() => cut());
-
-    const cut = (): void => {
+    // Still running when the drain's grace period ends: each request gets the drain's error, then the end.
+    const unregisterDrain = lifecycle.onDrainClose(() => {
       if (done) return;
       complete();
       upstreamResponse?.destroy();
       upstream.destroy();
-      res.end();
+      cancelUpstream(ids, headers);
+      answerWithErrors(res, ids, Array.isArray(req.body), DRAIN_ABORT_ERROR);
+    });
+
+    /** The client cancelled a request of this exchange: closing it is the upstream's signal. */
+    const cut = (reason: string): void => {
+      if (done) return;
+      complete();
+      upstreamResponse?.destroy();
+      upstream.destroy();
+      answerWithErrors(res, ids, Array.isArray(req.body), {
+        code: UPSTREAM_ERROR_CODE,
+        message: `Request cancelled: ${reason}`,
+      });
     };
     for (const key of keys) open.set(key, cut);
 
@@ -223,8 +256,10 @@ export function httpUpstream(
 
   return {
     post: (req, res) => {
-      cutCancelled(req);
+      if (!admitSession(req, res)) return;
       exchange(req, res, Buffer.from(JSON.stringify(req.body)));
+      // After the exchange is open: a batch may cancel one of its own requests.
+      cutCancelled(req);
     },
     relay: (req, res) => exchange(req, res, undefined),
     ready: () =>

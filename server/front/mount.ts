@@ -5,6 +5,7 @@ import { requireStreamableAccept } from "../http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import type { Lifecycle } from "../lifecycle";
+import type { SessionLimits } from "../transports/session-store";
 import type { FrontConfig } from "./config";
 import { httpUpstream } from "./http-upstream";
 import { stdioUpstream } from "./stdio-upstream";
@@ -17,6 +18,8 @@ export interface FrontDeps {
   readonly heartbeatMs: number;
   /** The JSON-RPC body checks every POST passes (size, content type, envelope). */
   readonly body: RequestHandler[];
+  /** Bounds on an HTTP upstream's 2025-era sessions: the stateful sessions' settings. */
+  readonly sessionLimits: SessionLimits;
 }
 
 /** What tests and metrics see of front mode. */
@@ -35,7 +38,7 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
   const { lifecycle, readiness, logger, heartbeatMs, body } = deps;
   let controls: FrontControls;
   if (config.kind === "http") {
-    const upstream = httpUpstream(config, lifecycle, heartbeatMs, logger);
+    const upstream = httpUpstream(config, lifecycle, heartbeatMs, logger, deps.sessionLimits);
     readiness.add("upstream", upstream.ready);
     app.post("/mcp", ...body, upstream.post);
     app.get("/mcp", upstream.relay);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { Writable } from "node:stream";
 import { basename } from "node:path";
-import { createInterface } from "node:readline";
 import type { Logger } from "pino";
 import {
   isJSONRPCErrorResponse,
@@ -16,9 +16,15 @@ import {
 import type { CallerIdentity } from "../auth/types";
 import { SERVER_VERSION } from "../version";
 import type { StdioUpstreamConfig } from "./config";
+import { LineSplitter, LineTooLongError } from "./line-splitter";
+import { LogBudget } from "./log-budget";
+import { killGroup, trackGroup } from "./process-groups";
 import { errorResponse } from "./upstream-error";
 
-const KILL_GRACE_MS = 2000;
+/** How long a stopped child has between SIGTERM and SIGKILL (its whole process group). */
+export const KILL_GRACE_MS = 2000;
+/** A stderr line is logged up to this many bytes; the rest of it is dropped. */
+const STDERR_LINE_MAX_BYTES = 4096;
 
 /** Where the messages about one forwarded request go (ids and progress tokens already mapped back). */
 type Deliver = (message: JSONRPCMessage) => void;
@@ -27,8 +33,8 @@ interface Pending {
   readonly clientId: RequestId;
   readonly progressToken?: string | number;
   readonly deliver: Deliver;
-  /** Runs when the request is cancelled: no answer will come. */
-  readonly onCancel?: () => void;
+  /** Runs when the request is cancelled: the child will not answer it. */
+  readonly onCancel?: (reason: string) => void;
 }
 
 /** The upstream command as messages name it: the executable's base name (arguments may hold secrets). */
@@ -38,55 +44,93 @@ export function stdioUpstreamName(config: StdioUpstreamConfig): string {
 
 /**
  * One stdio MCP server process serving one caller. The front does the 2025-era handshake itself
- * (initialize at LATEST_PROTOCOL_VERSION, then notifications/initialized) and answers the caller's own
+ * (initialize at `protocolVersion`, then notifications/initialized) and answers the caller's own
  * `initialize` with the child's result. Requests from many HTTP exchanges share the process, so every
  * request id and progress token is replaced by one unique to the child and mapped back on the way out.
  * When the process exits, every pending request is answered with an error naming the upstream.
+ *
+ * Bounds: a line of stdout is at most MCP_UPSTREAM_MAX_LINE_BYTES (beyond, pending calls get an error and
+ * the process is stopped); stdout is not read while a caller's response is not taking bytes
+ * (`holdUntilDrained`), so the child blocks instead of the front's memory growing; stderr reaches the
+ * logs through a byte budget. The process runs in its own process group, which is what gets signalled.
  */
 export class StdioChild {
   readonly ready: Promise<Record<string, unknown>>;
+  /** The version the front asked for in its handshake (the caller's, when its initialize started the child). */
+  readonly protocolVersion: string;
   lastUsed = Date.now();
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private exited = false;
+  private stopping = false;
+  private broken = false;
+  private readonly closed: Promise<void>;
   private readonly name: string;
+  private readonly log: Logger;
+  private readonly lines: LineSplitter;
+  /** Complete stdout lines not handed on yet: the caller is not reading (at most one chunk's worth). */
+  private readonly queue: Buffer[] = [];
+  /** Responses whose unsent bytes are over their high-water mark; stdout waits until they drain. */
+  private readonly blockers = new Set<Writable>();
+  private readonly logBudget = new LogBudget();
 
   constructor(
-    config: StdioUpstreamConfig,
+    private readonly config: StdioUpstreamConfig,
     caller: CallerIdentity,
     logger: Logger,
-    onExit: (child: StdioChild) => void,
+    private readonly onExit: (child: StdioChild) => void,
+    protocolVersion: string = LATEST_PROTOCOL_VERSION,
   ) {
     this.name = stdioUpstreamName(config);
+    this.protocolVersion = protocolVersion;
+    this.lines = new LineSplitter(config.maxLineBytes, "fail");
+    // Its own process group: a wrapper (`bash -c`, npx) and whatever it started are stopped together.
     this.process = spawn(config.command, [...config.args], {
       env: { ...config.env, MCP_CALLER_ID: caller.id, MCP_CALLER_NAME: caller.name ?? "" },
       stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
     });
-    const log = logger.child({ upstream: this.name, pid: this.process.pid, callerId: caller.id });
-    createInterface({ input: this.process.stderr }).on("line", (line) =>
-      log.info({ stream: "stderr" }, line),
-    );
-    createInterface({ input: this.process.stdout }).on("line", (line) => this.receive(line, log));
+    const pid = this.process.pid;
+    const untrack = pid === undefined ? () => undefined : trackGroup(pid);
+    this.log = logger.child({ upstream: this.name, pid, callerId: caller.id });
+    const stderrLines = new LineSplitter(STDERR_LINE_MAX_BYTES, "truncate");
+    this.process.stderr.on("data", (chunk: Buffer) => {
+      for (const line of stderrLines.push(chunk))
+        this.logOutput("stderr", line.toString("utf8"), line.length);
+    });
+    this.process.stdout.on("data", (chunk: Buffer) => this.read(chunk));
     this.process.stdin.on("error", () => undefined);
     let exitReason = "";
     this.process.on("error", (error) => (exitReason = error.message));
+    // What the child left running in its group would otherwise hold the pipes open, orphaned.
+    this.process.on("exit", () => {
+      this.exited = true;
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+    });
     this.ready = this.handshake(config.timeoutMs);
     this.ready.catch(() => undefined);
-    this.process.on("close", (code, signal) => {
-      this.exited = true;
-      const why = exitReason || (signal ? `signal ${signal}` : `code ${code}`);
-      log.warn({ code, signal, pending: this.pending.size }, "upstream child exited");
-      for (const [childId, entry] of this.pending) {
-        this.pending.delete(childId);
-        entry.deliver(errorResponse(entry.clientId, `${this.name} exited (${why}) before answering`));
-      }
-      onExit(this);
+    this.closed = new Promise((resolve) => {
+      this.process.on("close", (code, signal) => {
+        this.exited = true;
+        untrack();
+        const why = exitReason || (signal ? `signal ${signal}` : `code ${code}`);
+        const dropped = this.logBudget.flush();
+        if (dropped)
+          this.log.warn(
+            { stream: "stderr", dropped },
+            "upstream child output over the log budget was dropped",
+          );
+        this.log.warn({ code, signal, pending: this.pending.size }, "upstream child exited");
+        this.failPending(`${this.name} exited (${why}) before answering`);
+        this.onExit(this);
+        resolve();
+      });
     });
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.broken && !this.stopping;
   }
 
   get inFlight(): number {
@@ -97,10 +141,20 @@ export class StdioChild {
     return this.process.pid;
   }
 
+  /** Whether stdout is paused because a caller's response is not taking bytes (tests and metrics). */
+  get held(): boolean {
+    return this.blockers.size > 0;
+  }
+
   /** Sends a request; its response and progress go to `deliver`. Returns the child-side id (for cancel). */
-  request(message: JSONRPCRequest, deliver: Deliver, onCancel?: () => void): number {
+  request(message: JSONRPCRequest, deliver: Deliver, onCancel?: (reason: string) => void): number {
     this.lastUsed = Date.now();
     const childId = this.nextId++;
+    if (this.broken || this.exited || this.stopping) {
+      // Handed out just before it went (a line over the limit, a crash, a stop): nothing will answer here.
+      deliver(errorResponse(message.id, `${this.name} stopped before the request reached it; retry it`));
+      return childId;
+    }
     const meta = message.params?._meta as Record<string, unknown> | undefined;
     const progressToken = meta?.progressToken as string | number | undefined;
     const params =
@@ -119,13 +173,13 @@ export class StdioChild {
     return found;
   }
 
-  /** Cancels a pending request: the child is told, nothing more is delivered for it. */
+  /** Cancels a pending request: the child is told, and the request's `onCancel` says what its caller gets. */
   cancel(childId: number, reason: string): void {
     const entry = this.pending.get(childId);
     if (!entry) return;
     this.pending.delete(childId);
-    entry.onCancel?.();
     this.write({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: childId, reason } });
+    entry.onCancel?.(reason);
   }
 
   notify(message: JSONRPCNotification): void {
@@ -133,19 +187,47 @@ export class StdioChild {
     this.write(message);
   }
 
-  /** Stops the process: SIGTERM, then SIGKILL if it lingers. */
-  stop(): void {
-    if (this.exited) return;
-    this.process.stdin.end();
-    this.process.kill("SIGTERM");
-    setTimeout(() => this.process.kill("SIGKILL"), KILL_GRACE_MS).unref();
+  /**
+   * Stops reading stdout until `sink` (a caller's response) drains, finishes or closes: a caller who does
+   * not read makes the child wait on its pipe instead of the front buffering what it writes.
+   */
+  holdUntilDrained(sink: Writable): void {
+    // A response already over (finished, or its client gone) will never drain: nothing to wait for.
+    if (this.blockers.has(sink) || sink.destroyed || sink.writableFinished) return;
+    this.blockers.add(sink);
+    this.process.stdout.pause();
+    const release = (): void => {
+      for (const event of ["drain", "finish", "close"]) sink.off(event, release);
+      this.blockers.delete(sink);
+      this.flow();
+    };
+    for (const event of ["drain", "finish", "close"]) sink.on(event, release);
+  }
+
+  /**
+   * Stops the process group: SIGTERM, then SIGKILL after KILL_GRACE_MS if anything of it is still
+   * running. Resolves once the child's pipes are closed, so a drain can wait for it.
+   */
+  stop(): Promise<void> {
+    if (!this.stopping && !this.exited) {
+      this.stopping = true;
+      this.process.stdin.end();
+      const pid = this.process.pid;
+      if (pid !== undefined) {
+        killGroup(pid, "SIGTERM");
+        const timer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+        void this.closed.then(() => clearTimeout(timer));
+      }
+    }
+    this.stopping = true;
+    return this.closed;
   }
 
   private async handshake(timeoutMs: number): Promise<Record<string, unknown>> {
     const result = await new Promise<JSONRPCMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`${this.name} did not answer initialize within ${timeoutMs / 1000} s`));
-        this.stop();
+        void this.stop();
       }, timeoutMs);
       this.request(
         {
@@ -153,7 +235,7 @@ export class StdioChild {
           id: 0,
           method: "initialize",
           params: {
-            protocolVersion: LATEST_PROTOCOL_VERSION,
+            protocolVersion: this.protocolVersion,
             capabilities: {},
             clientInfo: { name: "cdktf-azure-mcp-front", version: SERVER_VERSION },
           },
@@ -172,12 +254,59 @@ export class StdioChild {
     return result.result;
   }
 
-  private receive(line: string, log: Logger): void {
+  private read(chunk: Buffer): void {
+    if (this.broken) return;
+    try {
+      for (const line of this.lines.push(chunk)) this.queue.push(line);
+    } catch (error) {
+      if (!(error instanceof LineTooLongError)) throw error;
+      this.breakOff();
+      return;
+    }
+    this.flow();
+  }
+
+  /** Hands queued lines on while no caller is behind; resumes stdout when the queue is empty. */
+  private flow(): void {
+    while (this.blockers.size === 0 && !this.broken) {
+      const line = this.queue.shift();
+      if (line === undefined) break;
+      this.receive(line);
+    }
+    if (this.blockers.size === 0 && !this.broken && !this.process.stdout.destroyed)
+      this.process.stdout.resume();
+  }
+
+  /** A line past MCP_UPSTREAM_MAX_LINE_BYTES: the stream can no longer be trusted, so the child goes. */
+  private breakOff(): void {
+    const max = this.config.maxLineBytes;
+    this.broken = true;
+    this.queue.length = 0;
+    this.log.warn(
+      { stream: "stdout", maxLineBytes: max },
+      "upstream child wrote a line over the limit; stopping it",
+    );
+    this.failPending(
+      `${this.name} wrote a message longer than ${max} bytes (MCP_UPSTREAM_MAX_LINE_BYTES); the process is restarted on the next call`,
+    );
+    this.process.stdout.destroy();
+    this.onExit(this);
+    void this.stop();
+  }
+
+  private failPending(message: string): void {
+    for (const [childId, entry] of this.pending) {
+      this.pending.delete(childId);
+      entry.deliver(errorResponse(entry.clientId, message));
+    }
+  }
+
+  private receive(line: Buffer): void {
     let message: JSONRPCMessage;
     try {
-      message = JSON.parse(line) as JSONRPCMessage;
+      message = JSON.parse(line.toString("utf8")) as JSONRPCMessage;
     } catch {
-      log.warn({ stream: "stdout", length: line.length }, "upstream child wrote a line that is not JSON");
+      this.logOutput("stdout", "upstream child wrote a line that is not JSON", line.length);
       return;
     }
     if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
@@ -200,6 +329,15 @@ export class StdioChild {
     } else if (isJSONRPCNotification(message)) {
       this.routeNotification(message);
     }
+  }
+
+  /** A line of the child's own output for the logs, within the child's log budget. */
+  private logOutput(stream: "stderr" | "stdout", text: string, bytes: number): void {
+    const { admitted, dropped } = this.logBudget.admit(bytes);
+    if (!admitted) return;
+    if (dropped) this.log.warn({ stream, dropped }, "upstream child output over the log budget was dropped");
+    if (stream === "stderr") this.log.info({ stream }, text);
+    else this.log.warn({ stream, length: bytes }, text);
   }
 
   /** Progress goes to the request it belongs to; other notifications have no session to go to. */

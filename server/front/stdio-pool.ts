@@ -52,15 +52,32 @@ export class StdioPool {
     return this.children.size;
   }
 
-  /** The caller's child, started (and handshaken) if it has none. Throws ChildrenExhaustedError when full. */
-  acquire(caller: CallerIdentity): StdioChild {
+  /**
+   * The caller's child, started (and handshaken) if it has none. `protocolVersion` is the version the
+   * caller asked for (in its initialize, or its MCP-Protocol-Version header): a new child handshakes at it.
+   * A caller initializing at another version than its idle child speaks gets a fresh child at that version;
+   * a busy child is kept (the caller then gets the child's version in its answer). Throws
+   * ChildrenExhaustedError when full.
+   */
+  acquire(caller: CallerIdentity, protocolVersion?: string, initializing = false): StdioChild {
     const key = `${caller.kind}:${caller.id}`;
     const existing = this.children.get(key);
-    if (existing?.alive) return existing;
+    if (existing?.alive) {
+      const mismatch = protocolVersion !== undefined && existing.protocolVersion !== protocolVersion;
+      if (!(initializing && mismatch && existing.inFlight === 0)) return existing;
+      this.children.delete(key);
+      void existing.stop();
+    }
     if (this.children.size >= this.config.maxChildren) this.evictOneIdle();
-    const child = new StdioChild(this.config, caller, this.logger, (gone) => {
-      if (this.children.get(key) === gone) this.children.delete(key);
-    });
+    const child = new StdioChild(
+      this.config,
+      caller,
+      this.logger,
+      (gone) => {
+        if (this.children.get(key) === gone) this.children.delete(key);
+      },
+      protocolVersion,
+    );
     this.children.set(key, child);
     child.ready.then(
       () => (this.lastStartFailed = false),
@@ -82,10 +99,12 @@ export class StdioPool {
     return this.children.get(`${caller.kind}:${caller.id}`);
   }
 
-  stopAll(): void {
+  /** Stops every child (their process groups, SIGKILL after the grace); resolves once all are gone. */
+  async stopAll(): Promise<void> {
     clearInterval(this.reaper);
-    for (const child of this.children.values()) child.stop();
+    const stopping = [...this.children.values()].map((child) => child.stop());
     this.children.clear();
+    await Promise.all(stopping);
   }
 
   private evictOneIdle(): void {
@@ -95,7 +114,7 @@ export class StdioPool {
     }
     if (!oldest) throw new ChildrenExhaustedError(this.config.maxChildren);
     this.children.delete(oldest[0]);
-    oldest[1].stop();
+    void oldest[1].stop();
   }
 
   private reapIdle(): void {
@@ -103,7 +122,7 @@ export class StdioPool {
     for (const [key, child] of this.children) {
       if (child.inFlight === 0 && child.lastUsed < cutoff) {
         this.children.delete(key);
-        child.stop();
+        void child.stop();
         this.logger.info({ callerId: key }, "upstream child stopped after being idle");
       }
     }

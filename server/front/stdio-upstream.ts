@@ -11,12 +11,12 @@ import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";
 import { sendJsonRpcError } from "../http/json-rpc-error";
-import type { Lifecycle } from "../lifecycle";
+import { DRAIN_ABORT_ERROR, type Lifecycle } from "../lifecycle";
 import type { StdioUpstreamConfig } from "./config";
 import { ExchangeWriter } from "./exchange-writer";
 import { stdioUpstreamName, type StdioChild } from "./stdio-child";
 import { ChildrenExhaustedError, StdioPool } from "./stdio-pool";
-import { errorResponse, failExchange, requestIdsOf } from "./upstream-error";
+import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "./upstream-error";
 
 /** JSON-RPC code of UnsupportedProtocolVersionError (2026-07-28 basic/versioning). */
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
@@ -40,6 +40,20 @@ function modernVersion(header: string | string[] | undefined, body: unknown): st
 }
 
 /**
+ * The 2025-era version a request asks for: its initialize's protocolVersion, else its MCP-Protocol-Version
+ * header; undefined when it names none the SDK supports (the child then speaks the latest).
+ */
+function askedVersion(
+  initialize: JSONRPCMessage | undefined,
+  header: string | string[] | undefined,
+): string | undefined {
+  const params =
+    initialize && "params" in initialize ? (initialize.params as { protocolVersion?: unknown }) : undefined;
+  const asked = initialize ? params?.protocolVersion : header;
+  return typeof asked === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : undefined;
+}
+
+/**
  * POST /mcp in front of a stdio server: each caller gets its own child (stdio-pool.ts), whose messages
  * are answered as JSON or SSE. The caller's `initialize` is answered with the child's handshake result and
  * `notifications/initialized` goes no further, since the front did both when the child started.
@@ -57,10 +71,16 @@ export function stdioUpstream(
   const post: RequestHandler = async (req, res) => {
     const requested = modernVersion(req.headers["mcp-protocol-version"], req.body);
     const ids = requestIdsOf(req.body);
+    const messages = (Array.isArray(req.body) ? req.body : [req.body]) as JSONRPCMessage[];
+    const initialize = messages.find((m) => isJSONRPCRequest(m) && m.method === "initialize");
     let child: StdioChild;
     let initializeResult: Record<string, unknown>;
     try {
-      child = pool.acquire(callerOf(req.auth) ?? ANONYMOUS_CALLER);
+      child = pool.acquire(
+        callerOf(req.auth) ?? ANONYMOUS_CALLER,
+        askedVersion(initialize, req.headers["mcp-protocol-version"]),
+        initialize !== undefined,
+      );
       initializeResult = await child.ready;
     } catch (error) {
       if (error instanceof ChildrenExhaustedError) {
@@ -84,7 +104,6 @@ export function stdioUpstream(
       return;
     }
 
-    const messages = (Array.isArray(req.body) ? req.body : [req.body]) as JSONRPCMessage[];
     const finishRequest = ids.length > 0 ? lifecycle.beginRequest() : () => undefined;
     const forwarded = new Map<RequestId, number>();
     let timer: NodeJS.Timeout | undefined;
@@ -93,17 +112,26 @@ export function stdioUpstream(
       finishRequest();
       unregisterDrain();
     });
-    const unregisterDrain = lifecycle.onDrainClose(() => writer.cut());
+    /** Ends the requests still waiting with `error`, and tells the child to stop working on them. */
+    const abandon = (error: { code: number; message: string }): void => {
+      const waiting = writer.pendingIds;
+      writer.failPending(error);
+      for (const id of waiting) {
+        const childId = forwarded.get(id);
+        if (childId !== undefined) child.cancel(childId, error.message);
+      }
+    };
+    const unregisterDrain = lifecycle.onDrainClose(() => abandon(DRAIN_ABORT_ERROR));
     const arm = (): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        const message = `${name} did not answer within ${config.timeoutMs / 1000} s (MCP_UPSTREAM_TIMEOUT_SECONDS)`;
-        for (const id of writer.pendingIds) {
-          const childId = forwarded.get(id);
-          if (childId !== undefined) child.cancel(childId, "timed out at the front");
-          writer.deliver(errorResponse(id, message));
-        }
-      }, config.timeoutMs);
+      timer = setTimeout(
+        () =>
+          abandon({
+            code: UPSTREAM_ERROR_CODE,
+            message: `${name} did not answer within ${config.timeoutMs / 1000} s (MCP_UPSTREAM_TIMEOUT_SECONDS)`,
+          }),
+        config.timeoutMs,
+      );
     };
     res.once("close", () => {
       if (writer.done) return;
@@ -112,8 +140,10 @@ export function stdioUpstream(
       writer.cut();
     });
     const deliver = (message: JSONRPCMessage): void => {
+      if (writer.done) return;
       arm();
-      writer.deliver(message);
+      // A caller who does not read holds the child's stdout, not the front's memory.
+      if (!writer.deliver(message)) child.holdUntilDrained(res);
     };
 
     if (ids.length === 0) res.status(202).end();
@@ -125,7 +155,9 @@ export function stdioUpstream(
         else
           forwarded.set(
             message.id,
-            child.request(message, deliver, () => writer.drop(message.id)),
+            child.request(message, deliver, (reason) =>
+              deliver(errorResponse(message.id, `Request cancelled: ${reason}`)),
+            ),
           );
       } else if (isJSONRPCNotification(message)) {
         forwardNotification(child, message);

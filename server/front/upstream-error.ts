@@ -35,3 +35,27 @@ export function failExchange(
     res.write(`event: message\ndata: ${JSON.stringify(errorResponse(id, message))}\n\n`);
   res.end();
 }
+
+/**
+ * Ends an exchange by answering each request in `ids` with `error` in the body (what the drain promises a
+ * call it cuts off): as JSON before any byte went out (a batch as an array), as one SSE event each on an
+ * open stream. A JSON answer already under way can only be ended.
+ */
+export function answerWithErrors(
+  res: Response,
+  ids: readonly RequestId[],
+  batch: boolean,
+  error: { code: number; message: string },
+): void {
+  if (res.writableEnded) return;
+  const messages = ids.map((id) => ({ jsonrpc: "2.0", id, error: { ...error } }));
+  if (!res.headersSent) {
+    if (messages.length === 0) sendJsonRpcError(res, 503, error.code, error.message);
+    else res.status(200).json(batch ? messages : messages[0]);
+    return;
+  }
+  if (String(res.getHeader("content-type")).startsWith("text/event-stream")) {
+    for (const message of messages) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  }
+  res.end();
+}

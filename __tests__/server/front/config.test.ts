@@ -21,6 +21,7 @@ describe("front mode configuration", () => {
       MCP_UPSTREAM_MAX_CHILDREN: "7",
       MCP_UPSTREAM_IDLE_SECONDS: "90",
       MCP_UPSTREAM_TIMEOUT_SECONDS: "15",
+      MCP_UPSTREAM_MAX_LINE_BYTES: "65536",
       MCP_UPSTREAM_ENV_ACME_TOKEN: "from-key-vault",
       MCP_API_KEYS: "ours:do-not-pass",
       PATH: "/usr/bin",
@@ -33,6 +34,13 @@ describe("front mode configuration", () => {
       timeoutMs: 15_000,
       maxChildren: 7,
       idleMs: 90_000,
+      maxLineBytes: 65_536,
+    });
+  });
+
+  it("defaults MCP_UPSTREAM_MAX_LINE_BYTES to 16 MiB", () => {
+    expect(parseFrontConfig({ MCP_UPSTREAM_COMMAND: "node x.js" })).toMatchObject({
+      maxLineBytes: 16_777_216,
     });
   });
 
@@ -67,6 +75,7 @@ describe("front mode configuration", () => {
     ["MCP_UPSTREAM_TIMEOUT_SECONDS", "0"],
     ["MCP_UPSTREAM_MAX_CHILDREN", "0"],
     ["MCP_UPSTREAM_IDLE_SECONDS", "abc"],
+    ["MCP_UPSTREAM_MAX_LINE_BYTES", "1023"],
   ])("fails when %s is %s", (variable, value) => {
     expect(() => parseFrontConfig({ MCP_UPSTREAM_COMMAND: "node x.js", [variable]: value })).toThrow(
       new RegExp(`^${variable}=.* is not valid: expected a whole number`),

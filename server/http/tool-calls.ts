@@ -7,9 +7,8 @@ export function toolCallsIn(body: unknown): { ids: RequestId[]; answerId: Reques
   for (const message of messages) {
     if (typeof message !== "object" || message === null) continue;
     const { method, id } = message as { method?: unknown; id?: unknown };
-    if (method !== "tools/call") continue;
-    // The envelope check (json-rpc-envelope.ts) let only string or integer ids through.
-    ids.push(typeof id === "string" || typeof id === "number" ? id : "");
+    // Without an id it is a notification: nothing runs. The envelope check let only string or integer ids in.
+    if (method === "tools/call" && (typeof id === "string" || typeof id === "number")) ids.push(id);
   }
   return { ids, answerId: !Array.isArray(body) && ids.length === 1 ? ids[0] : null };
 }

@@ -112,7 +112,10 @@ async function bigCall(
     }
   })();
   const started = performance.now();
-  const answer = await callTool(front, tool, args).catch((error: Error) => `failed: ${error.message}`);
+  const answer = await streamedCall(front, tool, args).catch((error: Error) => ({
+    head: `failed: ${error.message}`,
+    bytes: 0,
+  }));
   const seconds = (performance.now() - started) / 1000;
   calling = false;
   await probing;
@@ -120,12 +123,9 @@ async function bigCall(
     (r) => r.ok,
     () => false,
   );
-  const outcome = answer.includes('"error"')
-    ? "JSON-RPC error"
-    : answer.startsWith("failed")
-      ? answer
-      : "result";
-  process.stderr.write(`B8 ${label}: ${outcome} (${answer.length} bytes), alive ${alive}\n`);
+  const { head } = answer;
+  const outcome = head.includes('"error"') ? "JSON-RPC error" : head.startsWith("failed") ? head : "result";
+  process.stderr.write(`B8 ${label}: ${outcome} (${answer.bytes} bytes), alive ${alive}\n`);
   return [
     reported("B8", `${label}: peak RSS growth`, (peakRss(front) - before) / MB, "MB"),
     reported("B8", `${label}: longest /healthz during the call`, longestHealthz, "ms"),
@@ -147,6 +147,41 @@ async function callTool(front: ChildServer, name: string, args: Record<string, u
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
   });
   return response.text();
+}
+
+/**
+ * A tools/call whose answer is counted as it streams in, keeping only its first bytes: decoding 100 MB
+ * here would block this process's loop and make the /healthz probe measure us instead of the front.
+ */
+function streamedCall(
+  front: ChildServer,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ head: string; bytes: number }> {
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name, arguments: args },
+  });
+  return new Promise((resolve, reject) => {
+    const req = request(`${front.url}/mcp`, {
+      method: "POST",
+      headers: { ...MCP_HEADERS, "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (res) => {
+      let head = "";
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (head.length < 400) head += chunk.subarray(0, 400).toString("utf8");
+        bytes += chunk.length;
+      });
+      res.on("end", () => resolve({ head, bytes }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** The process's peak resident set so far (VmHWM). */

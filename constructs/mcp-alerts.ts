@@ -26,16 +26,34 @@ export interface McpAlertsProps {
    * @default []
    */
   readonly emailReceivers?: readonly string[];
+  /**
+   * Webhooks the action group calls with the common alert schema. Each URL must be https with no user info
+   * and no query string: it is stored in the Terraform JSON and state, so it must not carry a secret.
+   * @default []
+   */
+  readonly webhookReceivers?: readonly McpAlertWebhookReceiver[];
   /** Alert when more than this percentage of non-probe requests get a 5xx in 15 minutes (at least 20 requests). @default 5 */
   readonly http5xxPercentThreshold?: number;
   /** Alert when a tool's 95th percentile call duration exceeds this over 15 minutes (at least 10 calls). @default 5000 */
   readonly toolLatencyP95ThresholdMs?: number;
   /** Alert when more than this percentage of a tool's calls fail in 15 minutes (at least 10 calls). @default 10 */
   readonly toolErrorPercentThreshold?: number;
+  /**
+   * Alert when the ingress answers more than this many 5xx in 15 minutes, from the platform's `Requests`
+   * metric: it counts what never reached a replica (502/503/504 with no ready replica), which server logs miss.
+   * @default 10
+   */
+  readonly ingress5xxCountThreshold?: number;
   /** Alert when replicas restart more than this many times in 15 minutes. @default 2 */
   readonly replicaRestartsThreshold?: number;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A webhook receiver of the action group. */
+export interface McpAlertWebhookReceiver {
+  readonly name: string;
+  readonly serviceUri: string;
 }
 
 const CLASS = "McpAlerts";
@@ -52,15 +70,19 @@ export class McpAlerts extends Construct {
   public readonly toolLatencyAlert: MonitorScheduledQueryRulesAlertV2;
   public readonly toolErrorAlert: MonitorScheduledQueryRulesAlertV2;
   public readonly replicaRestartAlert: MonitorMetricAlert;
+  /** Ingress 5xx from the platform metric (`Requests` split by `statusCodeCategory`). */
+  public readonly ingress5xxAlert: MonitorMetricAlert;
 
   constructor(scope: Construct, id: string, props: McpAlertsProps) {
     super(scope, id);
     const emails = props.emailReceivers ?? [];
+    const webhooks = props.webhookReceivers ?? [];
     const thresholds = {
       http5xxPercentThreshold: props.http5xxPercentThreshold ?? 5,
       toolLatencyP95ThresholdMs: props.toolLatencyP95ThresholdMs ?? 5000,
       toolErrorPercentThreshold: props.toolErrorPercentThreshold ?? 10,
       replicaRestartsThreshold: props.replicaRestartsThreshold ?? 2,
+      ingress5xxCountThreshold: props.ingress5xxCountThreshold ?? 10,
     };
     const fail = (message: string): never => {
       throw new ValidationError(this, CLASS, message);
@@ -81,6 +103,10 @@ export class McpAlerts extends Construct {
         fail(`emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`);
       }
     });
+    webhooks.forEach((webhook, i) => {
+      const problem = Token.isUnresolved(webhook.serviceUri) ? undefined : webhookProblem(webhook.serviceUri);
+      if (problem) fail(`webhookReceivers[${i}].serviceUri ${problem} (got '${webhook.serviceUri}')`);
+    });
     for (const [field, value] of Object.entries(thresholds)) {
       if (!Token.isUnresolved(value) && !(Number.isFinite(value) && value >= 0)) {
         fail(`${field} must be a number >= 0 (got ${value})`);
@@ -97,6 +123,11 @@ export class McpAlerts extends Construct {
       emailReceiver: emails.map((emailAddress, i) => ({
         name: `email-${i}`,
         emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceiver: webhooks.map((webhook) => ({
+        name: webhook.name,
+        serviceUri: webhook.serviceUri,
         useCommonAlertSchema: true,
       })),
       tags,
@@ -171,6 +202,27 @@ export class McpAlerts extends Construct {
         splitByTool: true,
       },
     );
+    this.ingress5xxAlert = new MonitorMetricAlert(this, "Ingress5xx", {
+      name: `alert-${props.name}-ingress5xx`,
+      resourceGroupName: props.resourceGroupName,
+      description: `The ingress answered more than ${thresholds.ingress5xxCountThreshold} requests with 5xx in 15 minutes`,
+      severity: 1,
+      scopes: [props.app.containerAppId],
+      frequency: "PT5M",
+      windowSize: "PT15M",
+      criteria: [
+        {
+          metricNamespace: "Microsoft.App/containerApps",
+          metricName: "Requests",
+          aggregation: "Total",
+          operator: "GreaterThan",
+          threshold: thresholds.ingress5xxCountThreshold,
+          dimension: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
+        },
+      ],
+      action: [{ actionGroupId: this.actionGroup.id }],
+      tags,
+    });
     this.replicaRestartAlert = new MonitorMetricAlert(this, "ReplicaRestarts", {
       name: `alert-${props.name}-replicarestarts`,
       resourceGroupName: props.resourceGroupName,
@@ -192,4 +244,18 @@ export class McpAlerts extends Construct {
       tags,
     });
   }
+}
+
+/** Why a webhook URL may not go into Terraform JSON, or undefined when it may. */
+function webhookProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return "must be an absolute https URL";
+  }
+  if (url.protocol !== "https:") return "must be an https URL";
+  if (url.username || url.password) return "must not carry credentials (user info)";
+  if (url.search || url.hash) return "must have no query string or fragment (they often carry a secret)";
+  return undefined;
 }

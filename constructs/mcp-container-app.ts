@@ -89,6 +89,12 @@ export interface McpContainerAppProps {
   /** @default 10 */
   readonly maxReplicas?: number;
   /**
+   * The workload profile the app runs on, in a workload-profiles environment (`Consumption` for its
+   * consumption profile). Set it there: Azure fills it in otherwise, and every plan shows a change.
+   * @default - none (a Consumption-only environment has no profiles)
+   */
+  readonly workloadProfileName?: string;
+  /**
    * Concurrent requests per replica before the HTTP scale rule adds one.
    * @default 50
    */
@@ -494,6 +500,7 @@ export class McpContainerApp extends Construct {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       containerAppEnvironmentId: props.environment.environmentId,
+      workloadProfileName: props.workloadProfileName,
       revisionMode: "Single",
       tags,
       identity: { type: "UserAssigned", identityIds: [this.identity.id] },

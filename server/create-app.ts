@@ -6,6 +6,7 @@ import { createFailedAuthThrottle, FailedAuthThrottleOptions } from "./auth/fail
 import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middleware";
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { PRM_PATH } from "./auth/public-url";
+import { oauthFrontRouter, type OAuthFrontOptions } from "./auth/front/router";
 import { createServer } from "./create-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
@@ -50,6 +51,8 @@ export interface CreateAppOptions {
   readonly authThrottle?: FailedAuthThrottleOptions;
   /** @default - pino JSON to stdout at config.logLevel */
   readonly logger?: Logger;
+  /** Authorization front tuning (MCP_OAUTH_FRONT=on); tests pass their CIMD server's CA. @default - none */
+  readonly oauthFront?: Pick<OAuthFrontOptions, "clientMetadata" | "jwks">;
 }
 
 /** What main.ts (and tests) need besides the express app itself. */
@@ -95,6 +98,15 @@ export function createApp(
       legacySseEnabled: config.legacySseEnabled,
     }),
   );
+  if (config.auth.mode === "entra" && config.auth.front) {
+    app.use(
+      oauthFrontRouter(config.auth, {
+        ...options.oauthFront,
+        logger,
+        managedIdentityClientId: config.azureClientId,
+      }),
+    );
+  }
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
-import { environments } from "./environments";
+import { environments, resourceGroupNameOf } from "./environments";
 import { McpBootstrapStackProps, PLACEHOLDER_GITHUB_REPOSITORY } from "./bootstrap-stack";
 
 export { PLACEHOLDER_GITHUB_REPOSITORY };
 
 /**
  * The checked-in bootstrap configuration. The repository comes from `GITHUB_REPOSITORY` (set by GitHub
- * Actions; export it on a laptop before `cdktf deploy mcp-bootstrap`), the GitHub environments from the
- * hosting environments in `environments.ts`.
+ * Actions; export it on a laptop before `npm run deploy -- mcp-bootstrap`), the environments from
+ * `environments.ts`.
  */
 export function bootstrapConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -16,7 +16,13 @@ export function bootstrapConfig(
   const prefix = "mcp";
   return {
     githubRepository,
-    githubEnvironments: environments.map((environment) => environment.name),
+    environments: environments.map((environment) => ({
+      name: environment.name,
+      stackName: environment.stackName,
+      resourceGroupName: resourceGroupNameOf(environment),
+      location: environment.location,
+      promotesFrom: environment.promotesFrom,
+    })),
     location: "swedencentral",
     prefix,
     // Storage account names are global: a short hash of the repository keeps two forks apart.

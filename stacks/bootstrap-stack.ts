@@ -1,4 +1,4 @@
-import { Annotations, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
@@ -6,6 +6,7 @@ import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federat
 import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
@@ -13,6 +14,10 @@ import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { DataAzureadServicePrincipal } from "@cdktf/provider-azuread/lib/data-azuread-service-principal";
 import { ValidationError } from "../constructs/validation-error";
+import { refuseToPlan } from "./refuse-to-plan";
+import { blobPathCondition, constrainRoleAssignmentsCondition } from "./role-conditions";
+
+export { constrainRoleAssignmentsCondition };
 
 /** Built-in Azure role definition ids (the same in every tenant). */
 export const BuiltInRoles = {
@@ -24,15 +29,48 @@ export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
 const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
-/** Synthesizes (so `npm run synth` needs no configuration) but warns: nothing could deploy from it. */
+/**
+ * What `npm run synth` uses without `GITHUB_REPOSITORY`. The stack still synthesizes (synth needs no
+ * configuration), but Terraform refuses to plan it: federated credentials for it would trust nobody's
+ * workflows, and the state account name derived from it would change on the next real run.
+ */
 export const PLACEHOLDER_GITHUB_REPOSITORY = "your-org/your-repo";
+
+/** The GitHub environment the read-only plan identity of environment `name` trusts. */
+export const planEnvironmentName = (name: string): string => `${name}-plan`;
+
+/**
+ * Actions Terraform's refresh calls that Reader lacks: azurerm reads a container app's secrets and a
+ * workspace's shared keys with them. The state the plan identity reads already holds these values.
+ */
+export const PLAN_READER_ACTIONS: readonly string[] = [
+  "Microsoft.App/containerApps/listSecrets/action",
+  "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
+];
+
+/** One deployable environment: its GitHub environments, resource group and state blob. */
+export interface BootstrapEnvironment {
+  /** GitHub environment of the deployer, e.g. `prod`; the plan identity's is `<name>-plan`. */
+  readonly name: string;
+  /** Stack name: the state blob is `<stackName>.tfstate`, saved plans go under `<stackName>/`. */
+  readonly stackName: string;
+  /** The resource group the environment's stack deploys into; created here, the deployer's only scope. */
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /**
+   * The environment whose registry this one copies tested images from (prod: `dev`): the deployer gets
+   * AcrPull on that environment's resource group.
+   * @default - builds its own images
+   */
+  readonly promotesFrom?: string;
+}
 
 export interface McpBootstrapStackProps {
   /** The GitHub repository allowed to deploy, `owner/repo`. */
   readonly githubRepository: string;
-  /** GitHub environments whose deployment jobs may sign in, e.g. `["dev", "prod"]`. */
-  readonly githubEnvironments: readonly string[];
-  /** Azure region of the state storage and the deployer identity. */
+  /** One deployer and one plan identity per environment. */
+  readonly environments: readonly BootstrapEnvironment[];
+  /** Azure region of the state storage and the identities. */
   readonly location: string;
   /** Prefix for resource names. */
   readonly prefix: string;
@@ -42,24 +80,22 @@ export interface McpBootstrapStackProps {
   readonly resourceGroupName?: string;
   /** @default "tfstate" */
   readonly stateContainerName?: string;
+  /** Container of the saved plans the deploy workflow applies. @default "tfplan" */
+  readonly planContainerName?: string;
   /** @default "ZRS" */
   readonly storageReplicationType?: string;
   /** Days deleted blobs, overwritten versions' blobs and deleted containers stay recoverable. @default 30 */
   readonly softDeleteRetentionDays?: number;
   /**
-   * Where the deployer may create resources (Contributor) and assign the allowed roles.
-   * @default - the current subscription: the hosting stacks create their own resource groups
-   */
-  readonly deployerScopeResourceId?: string;
-  /**
-   * The only roles the deployer may assign or remove (by role definition GUID).
+   * The only roles a deployer may assign or remove (by role definition GUID), and only to service principals,
+   * only in its environment's resource group.
    * @default - AcrPull and Log Analytics Reader, the two roles the hosting stack assigns
    */
   readonly assignableRoleDefinitionIds?: readonly string[];
   /**
-   * Grant the deployer the Microsoft Graph application permissions Application.ReadWrite.OwnedBy (create app
-   * registrations and manage the ones it owns) and Application.Read.All (read service principals and their
-   * app role assignments on refresh). Needs a Privileged Role Administrator running the bootstrap.
+   * Grant each deployer the Microsoft Graph application permissions Application.ReadWrite.OwnedBy (create app
+   * registrations and manage the ones it owns) and Application.Read.All, and each plan identity
+   * Application.Read.All (refresh reads the registrations). Needs a Privileged Role Administrator.
    * @default false
    */
   readonly applicationReadWriteOwnedByEnabled?: boolean;
@@ -67,28 +103,51 @@ export interface McpBootstrapStackProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The identities of one environment. */
+export interface EnvironmentIdentities {
+  /** Applies the reviewed plan; trusted only from the GitHub environment `<name>`. */
+  readonly deployer: UserAssignedIdentity;
+  /** Plans; read-only; trusted only from the GitHub environment `<name>-plan`. */
+  readonly planner: UserAssignedIdentity;
+  readonly resourceGroup: ResourceGroup;
+}
+
 /**
- * Run once from a laptop: Terraform state storage for the hosting stacks and the identity GitHub Actions
- * deploys with (a user-assigned managed identity with federated credentials: no secret can exist).
+ * Run once from a laptop: Terraform state storage for the hosting stacks, each environment's resource group,
+ * and per environment two identities GitHub Actions signs in as (user-assigned managed identities with
+ * federated credentials: no secret can exist) — a deployer that can change only that environment's resource
+ * group and state blob, and a read-only plan identity.
  */
 export class McpBootstrapStack extends TerraformStack {
   public readonly resourceGroup: ResourceGroup;
   public readonly storageAccount: StorageAccount;
   public readonly stateContainer: StorageContainer;
-  public readonly deployer: UserAssignedIdentity;
+  public readonly planContainer: StorageContainer;
+  /** Per environment name. */
+  public readonly environments: Readonly<Record<string, EnvironmentIdentities>>;
+
+  private readonly props: McpBootstrapStackProps;
 
   constructor(scope: Construct, id: string, props: McpBootstrapStackProps) {
     super(scope, id);
     this.validate(props);
+    this.props = props;
     const tags = { ...props.tags };
     const retentionDays = props.softDeleteRetentionDays ?? 30;
-    const containerName = props.stateContainerName ?? "tfstate";
 
     // The state account accepts Entra ID only (sharedAccessKeyEnabled: false), so the provider must not fall
     // back to account keys for its data-plane calls on it.
     new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
     const subscription = new DataAzurermSubscription(this, "Subscription", {});
-    const deployerScope = props.deployerScopeResourceId ?? subscription.id;
+    if (props.githubRepository === PLACEHOLDER_GITHUB_REPOSITORY) {
+      refuseToPlan(
+        this,
+        "refused_placeholder_repository",
+        `githubRepository is the placeholder '${PLACEHOLDER_GITHUB_REPOSITORY}': export ` +
+          "GITHUB_REPOSITORY=<owner>/<repo> before deploying mcp-bootstrap (federated credentials for the " +
+          "placeholder trust no workflow, and the state account name would change).",
+      );
+    }
 
     this.resourceGroup = new ResourceGroup(this, "ResourceGroup", {
       name: props.resourceGroupName ?? `rg-${props.prefix}-tfstate`,
@@ -118,8 +177,8 @@ export class McpBootstrapStack extends TerraformStack {
       tags,
     });
 
-    // The deployer is Contributor on the subscription; only an Owner or User Access Administrator can lift
-    // this lock, so a pipeline mistake cannot delete every environment's state.
+    // No deployer has any role on this resource group; only an Owner or User Access Administrator can lift
+    // this lock.
     new ManagementLock(this, "StateStorageLock", {
       name: "protect-terraform-state",
       scope: this.storageAccount.id,
@@ -128,94 +187,224 @@ export class McpBootstrapStack extends TerraformStack {
     });
 
     this.stateContainer = new StorageContainer(this, "StateContainer", {
-      name: containerName,
+      name: props.stateContainerName ?? "tfstate",
+      storageAccountId: this.storageAccount.id,
+      containerAccessType: "private",
+    });
+    this.planContainer = new StorageContainer(this, "PlanContainer", {
+      name: props.planContainerName ?? "tfplan",
       storageAccountId: this.storageAccount.id,
       containerAccessType: "private",
     });
 
-    this.deployer = new UserAssignedIdentity(this, "Deployer", {
-      name: `id-${props.prefix}-github-deployer`,
-      resourceGroupName: this.resourceGroup.name,
-      location: props.location,
-      tags,
+    const resourceGroups = Object.fromEntries(
+      props.environments.map((environment) => [
+        environment.name,
+        new ResourceGroup(this, `ResourceGroup-${environment.name}`, {
+          name: environment.resourceGroupName,
+          location: environment.location,
+          tags: { ...tags, environment: environment.name },
+        }),
+      ]),
+    );
+    const planReader = new RoleDefinition(this, "PlanReaderRole", {
+      name: `${props.prefix} Terraform plan reader`,
+      scope: subscription.id,
+      description: "What Terraform's refresh reads beyond Reader (container app secrets, workspace keys)",
+      permissions: [{ actions: [...PLAN_READER_ACTIONS] }],
+      assignableScopes: Object.values(resourceGroups).map((group) => group.id),
     });
 
-    const subjects: Record<string, string> = {
-      "github-main": `repo:${props.githubRepository}:ref:refs/heads/main`,
-    };
-    for (const environment of props.githubEnvironments) {
-      subjects[`github-environment-${environment}`] =
-        `repo:${props.githubRepository}:environment:${environment}`;
-    }
-    for (const [name, subject] of Object.entries(subjects)) {
-      new FederatedIdentityCredential(this, `FederatedCredential-${name}`, {
-        name,
+    this.environments = Object.fromEntries(
+      props.environments.map((environment) => [
+        environment.name,
+        this.addEnvironment(environment, resourceGroups, planReader, tags),
+      ]),
+    );
+    if (props.applicationReadWriteOwnedByEnabled) this.grantGraph();
+    this.addOutputs(subscription);
+  }
+
+  private addEnvironment(
+    environment: BootstrapEnvironment,
+    resourceGroups: Record<string, ResourceGroup>,
+    planReader: RoleDefinition,
+    tags: Record<string, string>,
+  ): EnvironmentIdentities {
+    const name = environment.name;
+    const resourceGroup = resourceGroups[name];
+    const identity = (constructId: string, identityName: string, githubEnvironment: string) => {
+      const created = new UserAssignedIdentity(this, constructId, {
+        name: identityName,
         resourceGroupName: this.resourceGroup.name,
-        parentId: this.deployer.id,
+        location: this.props.location,
+        tags: { ...tags, environment: name },
+      });
+      new FederatedIdentityCredential(this, `${constructId}-github`, {
+        name: `github-environment-${githubEnvironment}`,
+        resourceGroupName: this.resourceGroup.name,
+        parentId: created.id,
         issuer: GITHUB_OIDC_ISSUER,
         audience: [GITHUB_OIDC_AUDIENCE],
-        subject,
+        subject: `repo:${this.props.githubRepository}:environment:${githubEnvironment}`,
       });
-    }
-
-    const principal = { principalId: this.deployer.principalId, principalType: "ServicePrincipal" };
-    new RoleAssignment(this, "DeployerContributor", {
-      ...principal,
-      scope: deployerScope,
-      roleDefinitionName: "Contributor",
-      description: "GitHub Actions deployer: creates the MCP hosting resources",
-    });
-    new RoleAssignment(this, "DeployerRoleAssignments", {
-      ...principal,
-      scope: deployerScope,
-      roleDefinitionName: "Role Based Access Control Administrator",
-      description: "GitHub Actions deployer: may assign and remove only the roles named in the condition",
-      condition: constrainRolesCondition(
-        props.assignableRoleDefinitionIds ?? [BuiltInRoles.acrPull, BuiltInRoles.logAnalyticsReader],
-      ),
-      conditionVersion: "2.0",
-    });
-    new RoleAssignment(this, "DeployerStateAccess", {
-      ...principal,
-      // Through the container resource, not a string built from the account id: the assignment then waits
-      // for the container (ARM answers ResourceNotFound when the assignment wins the race).
-      scope: this.stateContainer.resourceManagerId,
-      roleDefinitionName: "Storage Blob Data Contributor",
-      description: "GitHub Actions deployer: reads and writes Terraform state (Entra auth, no account keys)",
-    });
-
-    if (props.applicationReadWriteOwnedByEnabled) {
-      new AzureadProvider(this, "azuread", {});
-      const graph = new DataAzureadServicePrincipal(this, "MicrosoftGraph", {
-        clientId: MICROSOFT_GRAPH_APP_ID,
-      });
-      const permissions = {
-        DeployerGraphApplicationOwnedBy: "Application.ReadWrite.OwnedBy",
-        DeployerGraphApplicationRead: "Application.Read.All",
-      };
-      for (const [constructId, permission] of Object.entries(permissions)) {
-        new AppRoleAssignment(this, constructId, {
-          appRoleId: graph.appRoleIds.lookup(permission),
-          principalObjectId: this.deployer.principalId,
-          resourceObjectId: graph.objectId,
-        });
-      }
-    }
-
-    const variables: Record<string, string> = {
-      AZURE_CLIENT_ID: this.deployer.clientId,
-      AZURE_TENANT_ID: this.deployer.tenantId,
-      AZURE_SUBSCRIPTION_ID: subscription.subscriptionId,
-      TFSTATE_RESOURCE_GROUP: this.resourceGroup.name,
-      TFSTATE_STORAGE_ACCOUNT: this.storageAccount.name,
-      TFSTATE_CONTAINER: this.stateContainer.name,
-      // The hosting stacks make this principal an owner of their app registrations and grant it Mcp.Invoke
-      // (for the smoke test); the laptop and the pipeline must pass the same value.
-      MCP_DEPLOYER_PRINCIPAL_ID: this.deployer.principalId,
+      return created;
     };
-    for (const [name, value] of Object.entries(variables)) {
-      new TerraformOutput(this, name, { value, description: `GitHub repository variable ${name}` });
+    const deployer = identity(`Deployer-${name}`, `id-${this.props.prefix}-${name}-deployer`, name);
+    const planner = identity(
+      `Planner-${name}`,
+      `id-${this.props.prefix}-${name}-plan`,
+      planEnvironmentName(name),
+    );
+    const stateBlob = `${environment.stackName}.tfstate`;
+    const planBlobs = `${environment.stackName}/*`;
+
+    const grant = (
+      constructId: string,
+      principal: UserAssignedIdentity,
+      role: { scope: string; roleDefinitionName?: string; roleDefinitionId?: string; condition?: string },
+      description: string,
+    ) =>
+      new RoleAssignment(this, constructId, {
+        principalId: principal.principalId,
+        principalType: "ServicePrincipal",
+        ...role,
+        conditionVersion: role.condition ? "2.0" : undefined,
+        description,
+      });
+
+    grant(
+      `Deployer-${name}-Contributor`,
+      deployer,
+      { scope: resourceGroup.id, roleDefinitionName: "Contributor" },
+      `GitHub environment ${name}: creates the hosting resources in this resource group only`,
+    );
+    grant(
+      `Deployer-${name}-RoleAssignments`,
+      deployer,
+      {
+        scope: resourceGroup.id,
+        roleDefinitionName: "Role Based Access Control Administrator",
+        condition: constrainRoleAssignmentsCondition(
+          this.props.assignableRoleDefinitionIds ?? [BuiltInRoles.acrPull, BuiltInRoles.logAnalyticsReader],
+          ["ServicePrincipal"],
+        ),
+      },
+      `GitHub environment ${name}: assigns only the roles in the condition, only to service principals, only here`,
+    );
+    grant(
+      `Deployer-${name}-State`,
+      deployer,
+      {
+        // Through the container resource: the assignment then waits for the container.
+        scope: this.stateContainer.resourceManagerId,
+        roleDefinitionName: "Storage Blob Data Contributor",
+        condition: blobPathCondition(stateBlob, "write"),
+      },
+      `GitHub environment ${name}: reads and writes ${stateBlob} only`,
+    );
+    grant(
+      `Deployer-${name}-Plans`,
+      deployer,
+      {
+        scope: this.planContainer.resourceManagerId,
+        roleDefinitionName: "Storage Blob Data Reader",
+        condition: blobPathCondition(planBlobs, "read"),
+      },
+      `GitHub environment ${name}: reads the saved plans of ${environment.stackName}`,
+    );
+    if (environment.promotesFrom) {
+      grant(
+        `Deployer-${name}-PromotionSource`,
+        deployer,
+        { scope: resourceGroups[environment.promotesFrom].id, roleDefinitionName: "AcrPull" },
+        `GitHub environment ${name}: copies the images ${environment.promotesFrom} tested (az acr import)`,
+      );
     }
+
+    grant(
+      `Planner-${name}-Reader`,
+      planner,
+      { scope: resourceGroup.id, roleDefinitionName: "Reader" },
+      `GitHub environment ${planEnvironmentName(name)}: refreshes the resources to plan`,
+    );
+    grant(
+      `Planner-${name}-PlanReader`,
+      planner,
+      { scope: resourceGroup.id, roleDefinitionId: planReader.roleDefinitionResourceId },
+      `GitHub environment ${planEnvironmentName(name)}: the secrets refresh reads (already in the state)`,
+    );
+    grant(
+      `Planner-${name}-State`,
+      planner,
+      {
+        scope: this.stateContainer.resourceManagerId,
+        roleDefinitionName: "Storage Blob Data Reader",
+        condition: blobPathCondition(stateBlob, "read"),
+      },
+      `GitHub environment ${planEnvironmentName(name)}: reads ${stateBlob} (plans with -lock=false)`,
+    );
+    grant(
+      `Planner-${name}-Plans`,
+      planner,
+      {
+        scope: this.planContainer.resourceManagerId,
+        roleDefinitionName: "Storage Blob Data Contributor",
+        condition: blobPathCondition(planBlobs, "write"),
+      },
+      `GitHub environment ${planEnvironmentName(name)}: uploads the saved plans of ${environment.stackName}`,
+    );
+    return { deployer, planner, resourceGroup };
+  }
+
+  private grantGraph(): void {
+    new AzureadProvider(this, "azuread", {});
+    const graph = new DataAzureadServicePrincipal(this, "MicrosoftGraph", {
+      clientId: MICROSOFT_GRAPH_APP_ID,
+    });
+    const assign = (constructId: string, principal: UserAssignedIdentity, permission: string) =>
+      new AppRoleAssignment(this, constructId, {
+        appRoleId: graph.appRoleIds.lookup(permission),
+        principalObjectId: principal.principalId,
+        resourceObjectId: graph.objectId,
+      });
+    for (const [name, { deployer, planner }] of Object.entries(this.environments)) {
+      assign(`Deployer-${name}-GraphApplicationOwnedBy`, deployer, "Application.ReadWrite.OwnedBy");
+      assign(`Deployer-${name}-GraphApplicationRead`, deployer, "Application.Read.All");
+      assign(`Planner-${name}-GraphApplicationRead`, planner, "Application.Read.All");
+    }
+  }
+
+  /** The GitHub variables, as `docs/deploy-github.md` sets them: repository-wide, then per GitHub environment. */
+  private addOutputs(subscription: DataAzurermSubscription): void {
+    const tenantId = Object.values(this.environments)[0].deployer.tenantId;
+    new TerraformOutput(this, "github_repository_variables", {
+      description: "GitHub repository variables (gh variable set NAME --body VALUE)",
+      value: {
+        AZURE_TENANT_ID: tenantId,
+        AZURE_SUBSCRIPTION_ID: subscription.subscriptionId,
+        TFSTATE_RESOURCE_GROUP: this.resourceGroup.name,
+        TFSTATE_STORAGE_ACCOUNT: this.storageAccount.name,
+        TFSTATE_CONTAINER: this.stateContainer.name,
+        TFPLAN_CONTAINER: this.planContainer.name,
+      },
+    });
+    const perEnvironment: Record<string, Record<string, string>> = {};
+    for (const [name, { deployer, planner, resourceGroup }] of Object.entries(this.environments)) {
+      // The hosting stack makes the deployer an owner of its app registrations and grants it Mcp.Invoke (for
+      // the smoke test); synth in both GitHub environments, and a laptop apply, must pass the deployer's id.
+      const shared = {
+        MCP_DEPLOYER_PRINCIPAL_ID: deployer.principalId,
+        AZURE_RESOURCE_GROUP: resourceGroup.name,
+      };
+      perEnvironment[name] = { AZURE_CLIENT_ID: deployer.clientId, ...shared };
+      perEnvironment[planEnvironmentName(name)] = { AZURE_CLIENT_ID: planner.clientId, ...shared };
+    }
+    new TerraformOutput(this, "github_environment_variables", {
+      description:
+        "GitHub environment variables per environment (gh variable set NAME --env ENV --body VALUE)",
+      value: perEnvironment,
+    });
     new TerraformOutput(this, "backend_settings", {
       description: "azurerm backend settings for the hosting stacks (key: <stack>.tfstate)",
       value: {
@@ -234,18 +423,20 @@ export class McpBootstrapStack extends TerraformStack {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(props.githubRepository)) {
       fail(`githubRepository must be 'owner/repo' (got '${props.githubRepository}')`);
     }
-    if (props.githubRepository === PLACEHOLDER_GITHUB_REPOSITORY) {
-      Annotations.of(this).addWarning(
-        `githubRepository is the placeholder '${PLACEHOLDER_GITHUB_REPOSITORY}': export GITHUB_REPOSITORY=<owner>/<repo> before deploying mcp-bootstrap`,
-      );
-    }
-    if (props.githubEnvironments.length === 0)
-      fail("githubEnvironments must name at least one environment (got [])");
-    for (const environment of props.githubEnvironments) {
-      if (!/^[A-Za-z0-9._-]{1,255}$/.test(environment)) {
-        fail(`githubEnvironments entries must be letters, digits, '.', '_' or '-' (got '${environment}')`);
+    if (props.environments.length === 0) fail("environments must name at least one environment (got [])");
+    const names = props.environments.map((environment) => environment.name);
+    for (const environment of props.environments) {
+      if (!/^[A-Za-z0-9._-]{1,250}$/.test(environment.name)) {
+        fail(`environments[].name must be letters, digits, '.', '_' or '-' (got '${environment.name}')`);
+      }
+      if (environment.promotesFrom !== undefined && !names.includes(environment.promotesFrom)) {
+        fail(
+          `environments '${environment.name}': promotesFrom must name another environment (got '${environment.promotesFrom}', have ${names.join(", ")})`,
+        );
       }
     }
+    if (new Set(names).size !== names.length)
+      fail(`environments names must be unique (got ${names.join(", ")})`);
     if (!Token.isUnresolved(props.storageAccountName) && !/^[a-z0-9]{3,24}$/.test(props.storageAccountName)) {
       fail(
         `storageAccountName must be 3-24 lowercase letters and digits (got '${props.storageAccountName}')`,
@@ -264,34 +455,4 @@ export class McpBootstrapStack extends TerraformStack {
       fail("assignableRoleDefinitionIds must name at least one role (got []); omit it for the default");
     }
   }
-}
-
-/**
- * An Azure ABAC condition (version 2.0) for a role that can write role assignments: creating or deleting a
- * role assignment is allowed only for the given role definitions. Shape from Microsoft's "Constrain roles"
- * example for delegating role assignment management.
- */
-export function constrainRolesCondition(roleDefinitionIds: readonly string[]): string {
-  const roles = roleDefinitionIds.join(", ");
-  return [
-    "(",
-    " (",
-    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
-    " )",
-    " OR",
-    " (",
-    `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${roles}}`,
-    " )",
-    ")",
-    "AND",
-    "(",
-    " (",
-    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
-    " )",
-    " OR",
-    " (",
-    `  @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${roles}}`,
-    " )",
-    ")",
-  ].join("\n");
 }

@@ -12,6 +12,12 @@ export interface DeploymentInputs {
    */
   readonly serverImage?: string;
   /**
+   * `MCP_SERVER_IMAGE_DIGEST`: `sha256:<64 hex>` of the scanned image the pipeline copied into this
+   * environment's registry; the stack runs `<its registry>/mcp-server@<digest>`. Conflicts with
+   * `MCP_SERVER_IMAGE`.
+   */
+  readonly serverImageDigest?: string;
+  /**
    * `MCP_DEPLOYER_PRINCIPAL_ID`: object id of the CI identity (the `mcp-bootstrap` output). It co-owns the
    * Entra registrations and holds the `Mcp.Invoke` role for the post-deploy smoke test.
    */
@@ -25,8 +31,21 @@ export interface DeploymentInputs {
 
 const IMAGE_BUILDERS: readonly string[] = ["acr", "docker"];
 
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
 export function deploymentInputsFromEnvironment(env: Env): DeploymentInputs {
   const serverImage = env.MCP_SERVER_IMAGE || undefined;
+  const serverImageDigest = env.MCP_SERVER_IMAGE_DIGEST || undefined;
+  if (serverImageDigest !== undefined && !DIGEST.test(serverImageDigest)) {
+    throw new Error(
+      `MCP_SERVER_IMAGE_DIGEST=${JSON.stringify(serverImageDigest)} is not valid: expected sha256:<64 lowercase hex digits>`,
+    );
+  }
+  if (serverImage && serverImageDigest) {
+    throw new Error(
+      "MCP_SERVER_IMAGE and MCP_SERVER_IMAGE_DIGEST are both set: set one (a full reference, or a digest in the stack's own registry)",
+    );
+  }
   const deployerPrincipalId = env.MCP_DEPLOYER_PRINCIPAL_ID || undefined;
   if (deployerPrincipalId !== undefined && !GUID_PATTERN.test(deployerPrincipalId)) {
     throw new Error(
@@ -40,7 +59,12 @@ export function deploymentInputsFromEnvironment(env: Env): DeploymentInputs {
         "(docker builds locally where ACR Tasks are not allowed)",
     );
   }
-  return { serverImage, deployerPrincipalId, imageBuild: imageBuild as ImageBuilder | undefined };
+  return {
+    serverImage,
+    serverImageDigest,
+    deployerPrincipalId,
+    imageBuild: imageBuild as ImageBuilder | undefined,
+  };
 }
 
 /** The environment as this run deploys it: a prebuilt image replaces the build; MCP_IMAGE_BUILD picks the builder. */
@@ -50,6 +74,9 @@ export function applyDeploymentInputs(
 ): EnvironmentConfig {
   if (inputs.serverImage) {
     return { ...config, image: { source: "existing", imageReference: inputs.serverImage } };
+  }
+  if (inputs.serverImageDigest) {
+    return { ...config, image: { source: "registry", digest: inputs.serverImageDigest } };
   }
   if (inputs.imageBuild && config.image.source === "bundled") {
     return { ...config, image: { ...config.image, build: inputs.imageBuild } };

@@ -10,7 +10,12 @@ export type ImageSource =
    */
   | { readonly source: "bundled"; readonly build?: ImageBuilder }
   /** Run an image a pipeline built elsewhere; it needs an explicit tag or digest. */
-  | { readonly source: "existing"; readonly imageReference: string };
+  | { readonly source: "existing"; readonly imageReference: string }
+  /**
+   * Run `<this stack's registry>/mcp-server@<digest>`: the pipeline built (dev) or copied (prod) that digest
+   * into the registry before applying.
+   */
+  | { readonly source: "registry"; readonly digest: string };
 
 /** The environment's own virtual network; without one Azure manages the network (the cheapest). */
 export interface NetworkConfig {
@@ -24,12 +29,29 @@ export interface NetworkConfig {
   readonly internalLoadBalancerEnabled: boolean;
 }
 
+/** A webhook the action group calls (common alert schema). */
+export interface AlertWebhookReceiver {
+  readonly name: string;
+  /**
+   * An https URL with no credentials in it (no user info, no query string): it is stored in the Terraform
+   * JSON and state. Use an endpoint that authenticates otherwise (e.g. an Entra-protected Logic App).
+   */
+  readonly serviceUri: string;
+}
+
 /** Alerts, availability test and diagnostic settings; the workbook is always there (it is free). */
 export interface MonitoringConfig {
   /** Log and metric alerts to an action group (docs/operations.md lists them and their thresholds). */
   readonly alertsEnabled: boolean;
   /** Who the action group mails; empty: the group exists with no receivers, alerts show in the portal only. */
   readonly alertEmailReceivers: readonly string[];
+  /** @default [] */
+  readonly alertWebhookReceivers?: readonly AlertWebhookReceiver[];
+  /**
+   * Refuse to deploy (Terraform refuses to plan) while the action group would have no receiver.
+   * @default false
+   */
+  readonly alertReceiversRequired?: boolean;
   /** Standard web test on `/healthz` from three locations, with an alert; needs Application Insights. */
   readonly availabilityTestEnabled: boolean;
   /** Registry login/repository events and environment metrics to the workspace. */
@@ -74,6 +96,22 @@ export interface EnvironmentConfig {
    */
   readonly easyAuthUnauthenticatedClientAction?: EasyAuthUnauthenticatedAction;
   /**
+   * entra mode: only principals assigned to the server API get tokens for it
+   * (`app_role_assignment_required`); the groups below are assigned (their members call with delegated
+   * tokens), and the deployer keeps its Mcp.Invoke assignment for the smoke test. With no group, Terraform
+   * refuses to plan: nobody but the deployer could call the server.
+   * @default false - every user of the tenant, guests included, can get a token for the API
+   */
+  readonly entraAppRoleAssignmentRequired?: boolean;
+  /** entra mode: object ids of the Entra groups whose members may call the server. @default [] */
+  readonly entraCallerGroupObjectIds?: readonly string[];
+  /**
+   * The environment whose registry this one copies tested images from (the deploy workflow promotes dev's
+   * digest to prod); its deployer may pull from that environment's resource group.
+   * @default - none: the pipeline builds into this environment's registry
+   */
+  readonly promotesFrom?: string;
+  /**
    * entra mode: the server's authorization front (`MCP_OAUTH_FRONT=on`), so MCP clients that register
    * themselves (Claude, ChatGPT, Cursor, the SDKs) sign in too; VS Code and `az` tokens keep working. The
    * server API registration becomes the front's Entra client, authenticated by the app's managed identity (no
@@ -95,6 +133,11 @@ export interface EnvironmentConfig {
    * @default - only the environment's `<app>.<defaultDomain>`
    */
   readonly customDomainHostName?: string;
+}
+
+/** The resource group an environment deploys into (created by mcp-bootstrap for the pipeline). */
+export function resourceGroupNameOf(config: Pick<EnvironmentConfig, "prefix" | "name">): string {
+  return `rg-${config.prefix}-${config.name}`;
 }
 
 export const environments: readonly EnvironmentConfig[] = [
@@ -122,11 +165,17 @@ export const environments: readonly EnvironmentConfig[] = [
     location: "westeurope",
     prefix: "mcp",
     tags: { project: "cdktf-azure-mcp", environment: "prod" },
-    scaling: { minReplicas: 2, maxReplicas: 20, concurrentRequests: 50 },
+    // One replica per availability zone (the environment is zone redundant).
+    scaling: { minReplicas: 3, maxReplicas: 20, concurrentRequests: 50 },
     corsOrigins: [],
     authMode: "entra",
     image: { source: "bundled" },
     registrySku: "Standard",
+    // Name the Entra group whose members may call prod here, e.g. the object id of "mcp-prod-callers";
+    // Terraform refuses to plan mcp-prod until there is one.
+    entraAppRoleAssignmentRequired: true,
+    entraCallerGroupObjectIds: [],
+    promotesFrom: "dev",
     logRetentionInDays: 90,
     applicationInsightsEnabled: true,
     network: {
@@ -137,8 +186,10 @@ export const environments: readonly EnvironmentConfig[] = [
     },
     monitoring: {
       alertsEnabled: true,
-      // Add the on-call addresses here; none means alerts show only in the portal (Monitor > Alerts).
+      // Add the on-call addresses (or webhooks) here: Terraform refuses to plan mcp-prod without one.
       alertEmailReceivers: [],
+      alertWebhookReceivers: [],
+      alertReceiversRequired: true,
       availabilityTestEnabled: true,
       diagnosticSettingsEnabled: true,
     },

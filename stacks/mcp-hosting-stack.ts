@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzapiProvider } from "../constructs/azapi/provider";
 import { BundledServerImage } from "../constructs/bundled-server-image";
@@ -15,8 +16,9 @@ import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpPolicyChecks } from "../constructs/mcp-policy-checks";
 import { IServerImage, ServerImage } from "../constructs/server-image";
 import { ValidationError } from "../constructs/validation-error";
-import { EnvironmentConfig } from "./environments";
+import { EnvironmentConfig, resourceGroupNameOf } from "./environments";
 import { addMonitoring, Monitoring } from "./monitoring";
+import { refuseToPlan } from "./refuse-to-plan";
 import { RemoteStateConfig } from "./remote-state";
 
 export interface McpHostingStackProps {
@@ -35,11 +37,23 @@ export interface McpHostingStackProps {
    * @default - owners are `entraOwnerObjectIds` alone; nobody is granted Mcp.Invoke
    */
   readonly deployerPrincipalId?: string;
+  /**
+   * The resource group exists already: mcp-bootstrap created it (the deployer's only scope). The stack reads
+   * it, and forgets (without destroying) a group an earlier laptop deploy created in its state.
+   * @default false - the stack creates `rg-<prefix>-<name>` (laptop deploys with local state)
+   */
+  readonly existingResourceGroup?: boolean;
 }
+
+/** The profile of a workload-profiles environment (virtual network): Consumption, still billed per use. */
+const WORKLOAD_PROFILE = "Consumption";
+
+/** The repository the deploy workflow builds and copies the server image into. */
+export const PIPELINE_IMAGE_REPOSITORY = "mcp-server";
 
 /** Hosts the MCP server on Azure Container Apps for one environment. */
 export class McpHostingStack extends TerraformStack {
-  public readonly resourceGroup: ResourceGroup;
+  public readonly resourceGroup: ResourceGroup | DataAzurermResourceGroup;
   public readonly environment: McpEnvironment;
   public readonly registry: ContainerRegistry;
   public readonly image: IServerImage;
@@ -58,7 +72,12 @@ export class McpHostingStack extends TerraformStack {
     const config = props.environment;
     const baseName = `${config.prefix}-${config.name}`;
     const tags = { ...config.tags };
-    new AzurermProvider(this, "azurerm", { features: [{}] });
+    // Destroying the stack deletes its own resource group even though Application Insights filled it with a
+    // resource of its own (the Failure Anomalies smart detector rule, which no stack manages). Only this
+    // stack's provider: the group holds nothing else.
+    new AzurermProvider(this, "azurerm", {
+      features: [{ resourceGroup: [{ preventDeletionIfContainsResources: false }] }],
+    });
     new AzureadProvider(this, "azuread");
     new AzapiProvider(this, "azapi");
     if (props.remoteState) {
@@ -76,11 +95,13 @@ export class McpHostingStack extends TerraformStack {
     }
     const client = new DataAzurermClientConfig(this, "ClientConfig");
 
-    this.resourceGroup = new ResourceGroup(this, "ResourceGroup", {
-      name: `rg-${baseName}`,
-      location: config.location,
-      tags,
-    });
+    this.resourceGroup = props.existingResourceGroup
+      ? this.adoptResourceGroup(resourceGroupNameOf(config))
+      : new ResourceGroup(this, "ResourceGroup", {
+          name: resourceGroupNameOf(config),
+          location: config.location,
+          tags,
+        });
     const placement = { resourceGroupName: this.resourceGroup.name, location: config.location, tags };
 
     this.environment = new McpEnvironment(this, "Environment", {
@@ -92,7 +113,7 @@ export class McpHostingStack extends TerraformStack {
       ...(config.network
         ? {
             ...config.network,
-            workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+            workloadProfiles: [{ name: WORKLOAD_PROFILE, workloadProfileType: "Consumption" }],
           }
         : {}),
       diagnosticSettingsEnabled: config.monitoring?.diagnosticSettingsEnabled,
@@ -105,14 +126,7 @@ export class McpHostingStack extends TerraformStack {
         ? this.environment.workspace?.id
         : undefined,
     });
-    this.image =
-      config.image.source === "bundled"
-        ? new BundledServerImage(this, "Image", {
-            registry: this.registry,
-            contextDirectory: props.imageContextDirectory,
-            builder: config.image.build,
-          })
-        : ServerImage.fromReference(config.image.imageReference);
+    this.image = this.serverImage(config, props.imageContextDirectory);
 
     if (config.authMode === "entra") {
       // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
@@ -133,11 +147,26 @@ export class McpHostingStack extends TerraformStack {
       this.entraApp = new McpEntraApp(this, "EntraApp", {
         displayName: `${baseName}-server`,
         ownerObjectIds: owners.length > 0 ? owners : undefined,
+        appRoleAssignmentRequired: config.entraAppRoleAssignmentRequired,
+        assignments: Object.fromEntries(
+          (config.entraCallerGroupObjectIds ?? []).map((objectId) => [
+            `CallerGroup-${objectId}`,
+            { principalObjectId: objectId, principalType: "Group" as const },
+          ]),
+        ),
         // The canonical MCP URL, so a spec-following client's RFC 8707 `resource` is what Entra expects
         // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
         identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
       });
       if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
+      if (config.entraAppRoleAssignmentRequired && !config.entraCallerGroupObjectIds?.length) {
+        refuseToPlan(
+          this,
+          "refused_no_caller_group",
+          `${config.stackName} requires an app role assignment to call the server but names no group: add the ` +
+            "object id of the Entra group whose members may call it to entraCallerGroupObjectIds in stacks/environments.ts",
+        );
+      }
     }
 
     this.app = new McpContainerApp(this, "Server", {
@@ -152,6 +181,7 @@ export class McpHostingStack extends TerraformStack {
       minReplicas: config.scaling.minReplicas,
       maxReplicas: config.scaling.maxReplicas,
       concurrentRequests: config.scaling.concurrentRequests,
+      workloadProfileName: config.network ? WORKLOAD_PROFILE : undefined,
       corsAllowedOrigins: config.corsOrigins,
       customDomainHostName: config.customDomainHostName,
       oauthFrontEnabled: config.oauthFrontEnabled,
@@ -215,10 +245,41 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "prm_url", {
       value: `${this.app.url}/.well-known/oauth-protected-resource/mcp`,
     });
-    this.addClientOutputs(id);
     new TerraformOutput(this, "resource_group", { value: this.resourceGroup.name });
+    // Read by the deploy workflow before it applies: the image a failed smoke test rolls back to.
+    new TerraformOutput(this, "container_app_name", { value: this.app.name });
+    new TerraformOutput(this, "server_image", { value: this.image.imageReference });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
-    if (this.entraApp) this.addEntraOutputs(this.entraApp, id);
+    if (this.entraApp) {
+      this.addEntraOutputs(this.entraApp, id);
+      // The instructions rely on OAuth sign-in; an API-key client sends its key itself.
+      this.addClientOutputs(id);
+    }
+  }
+
+  private adoptResourceGroup(name: string): DataAzurermResourceGroup {
+    // A group earlier laptop deploys created in this state leaves it without being destroyed (Terraform 1.7+).
+    this.addOverride("removed", [
+      { from: "azurerm_resource_group.ResourceGroup", lifecycle: [{ destroy: false }] },
+    ]);
+    return new DataAzurermResourceGroup(this, "ResourceGroup", { name });
+  }
+
+  private serverImage(config: EnvironmentConfig, contextDirectory: string | undefined): IServerImage {
+    switch (config.image.source) {
+      case "bundled":
+        return new BundledServerImage(this, "Image", {
+          registry: this.registry,
+          contextDirectory,
+          builder: config.image.build,
+        });
+      case "existing":
+        return ServerImage.fromReference(config.image.imageReference);
+      case "registry":
+        return ServerImage.fromReference(
+          `${this.registry.loginServer}/${PIPELINE_IMAGE_REPOSITORY}@${config.image.digest}`,
+        );
+    }
   }
 
   /** Ready connection instructions per client (docs/connect-clients.md explains each). */

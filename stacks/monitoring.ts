@@ -1,3 +1,4 @@
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { McpAlerts } from "../constructs/mcp-alerts";
 import { McpAvailabilityTest } from "../constructs/mcp-availability-test";
@@ -6,6 +7,7 @@ import { McpCustomDomain } from "../constructs/mcp-custom-domain";
 import { McpEnvironment } from "../constructs/mcp-environment";
 import { McpWorkbook } from "../constructs/mcp-workbook";
 import { EnvironmentConfig } from "./environments";
+import { refuseToPlan } from "./refuse-to-plan";
 
 export interface Monitoring {
   readonly workbook: McpWorkbook;
@@ -43,8 +45,20 @@ export function addMonitoring(
         environment,
         app,
         emailReceivers: config.monitoring.alertEmailReceivers,
+        webhookReceivers: config.monitoring.alertWebhookReceivers,
       })
     : undefined;
+  const monitoring = config.monitoring;
+  const receivers =
+    (monitoring?.alertEmailReceivers ?? []).length + (monitoring?.alertWebhookReceivers ?? []).length;
+  if (alerts && monitoring?.alertReceiversRequired && receivers === 0) {
+    refuseToPlan(
+      TerraformStack.of(scope),
+      "refused_no_alert_receivers",
+      `${config.stackName} requires alert receivers but names none: add alertEmailReceivers or ` +
+        "alertWebhookReceivers to its monitoring in stacks/environments.ts",
+    );
+  }
   const insights = environment.applicationInsights;
   const availabilityTest =
     config.monitoring?.availabilityTestEnabled && alerts && insights

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the server image into the deployment's registry and writes `ref=<login server>/<repository>@<digest>`
-// to $GITHUB_OUTPUT (to stdout when it is unset). Plain Node 22, no dependencies.
+// and `digest=<digest>` to $GITHUB_OUTPUT (to stdout when it is unset). Plain Node 22, no dependencies.
 //
 //   REGISTRY_NAME=<acr name> LOGIN_SERVER=<acr>.azurecr.io IMAGE_REPOSITORY=mcp-server IMAGE_TAG=<sha> \
 //   DOCKERFILE=server/Dockerfile BUILD_CONTEXT=<dir> node .github/scripts/build-image.mjs
@@ -111,10 +111,13 @@ function main(env) {
   }
   try {
     const { image, builder } = build(env);
-    const ref = `${env.LOGIN_SERVER}/${env.IMAGE_REPOSITORY}@${digestOf(env, image)}`;
+    const digest = digestOf(env, image);
+    const ref = `${env.LOGIN_SERVER}/${env.IMAGE_REPOSITORY}@${digest}`;
     console.log(`ok  ${image} built with ${builder}: ${ref}`);
-    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `ref=${ref}\n`);
-    else console.log(`ref=${ref}`);
+    // The digest alone is what later environments deploy: they copy it into their own registry by digest.
+    const outputs = `ref=${ref}\ndigest=${digest}\n`;
+    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, outputs);
+    else process.stdout.write(outputs);
     return 0;
   } catch (error) {
     console.error(`build-image failed: ${error instanceof BuildFailure ? error.message : error.stack}`);

@@ -63,7 +63,7 @@ describe("image build (.github/scripts/build-image.mjs)", () => {
       `az acr build --registry acrmcpdev1a2b3c4d --image mcp-server:0123abc --file server/Dockerfile ${result.context}`,
       "az acr repository show --name acrmcpdev1a2b3c4d --image mcp-server:0123abc --query digest -o tsv",
     ]);
-    expect(result.output).toBe(`ref=acrmcpdev1a2b3c4d.azurecr.io/mcp-server@${DIGEST}\n`);
+    expect(result.output).toBe(`ref=acrmcpdev1a2b3c4d.azurecr.io/mcp-server@${DIGEST}\ndigest=${DIGEST}\n`);
   });
 
   it("builds with Docker on the runner and pushes after az acr login when ACR Tasks are not allowed", async () => {
@@ -82,7 +82,7 @@ describe("image build (.github/scripts/build-image.mjs)", () => {
     expect(result.stdout).toContain(
       "::notice::ACR Tasks are not allowed in this subscription (TasksOperationsNotAllowed)",
     );
-    expect(result.output).toBe(`ref=acrmcpdev1a2b3c4d.azurecr.io/mcp-server@${DIGEST}\n`);
+    expect(result.output).toBe(`ref=acrmcpdev1a2b3c4d.azurecr.io/mcp-server@${DIGEST}\ndigest=${DIGEST}\n`);
   });
 
   it("fails without falling back when az acr build fails for another reason", async () => {

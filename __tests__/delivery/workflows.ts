@@ -23,12 +23,16 @@ export interface Job {
   readonly "continue-on-error"?: boolean | string;
   /** A reusable workflow this job calls; such a job has no steps (allSteps skips it). */
   readonly uses?: string;
+  /** Inputs of the reusable workflow this job calls. */
+  readonly with?: Readonly<Record<string, string>>;
+  readonly outputs?: Readonly<Record<string, string>>;
   readonly steps: readonly Step[];
 }
 
 export interface WorkflowDocument {
   readonly on: Readonly<Record<string, unknown>>;
   readonly permissions?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
   readonly jobs: Readonly<Record<string, Job>>;
 }
 

@@ -1,9 +1,13 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import {
+  cdktfEnvironment,
   compareVersions,
   deployProblems,
   MINIMUM_TERRAFORM_VERSION,
+  DeployRequest,
   terraformVersion,
 } from "../../stacks/deploy-preflight";
 import { pathWithoutTerraform } from "./path-without-terraform";
@@ -25,14 +29,14 @@ describe("deploy preflight", () => {
   it("fails when terraform is not on PATH, naming where to get it", () => {
     expect(deployProblems(subscription, { found: false })).toEqual([
       expect.stringMatching(
-        /^terraform was not found on PATH: .*Terraform 1\.6 or later .*terraform\/install/,
+        /^terraform was not found on PATH: .*Terraform 1\.7 or later .*terraform\/install/,
       ),
     ]);
   });
 
   it("fails when terraform is older than the minimum, naming both versions", () => {
     expect(deployProblems(subscription, terraform("1.5.7"))).toEqual([
-      expect.stringMatching(/^terraform 1\.5\.7 is older than 1\.6\.0, the minimum for deploys/),
+      expect.stringMatching(/^terraform 1\.5\.7 is older than 1\.7\.0, the minimum for deploys/),
     ]);
   });
 
@@ -64,6 +68,56 @@ describe("deploy preflight", () => {
     expect(compareVersions("1.10.0", "1.6.0")).toBeGreaterThan(0);
     expect(compareVersions("1.6.0", "1.6.0")).toBe(0);
     expect(compareVersions("0.15.5", "1.6.0")).toBeLessThan(0);
+  });
+
+  describe("with a deploy request", () => {
+    const noLocks = mkdtempSync(path.join(tmpdir(), "locks-"));
+    const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
+      command: "deploy",
+      stacks: ["mcp-prod"],
+      allStacks: ["mcp-dev", "mcp-prod", "mcp-bootstrap"],
+      locksDirectory: noLocks,
+      ...overrides,
+    });
+    const remote = { ...subscription, TFSTATE_STORAGE_ACCOUNT: "stmcptfstate1a2b3c4d" };
+
+    it("refuses an apply on the pipeline's remote state without MCP_DEPLOYER_PRINCIPAL_ID, naming the stack", () => {
+      expect(deployProblems(remote, terraform("1.9.8"), request())).toEqual([
+        expect.stringMatching(
+          /^MCP_DEPLOYER_PRINCIPAL_ID is not set while TFSTATE_STORAGE_ACCOUNT points at the pipeline's remote state: applying mcp-prod would remove the pipeline's deployer as owner/,
+        ),
+      ]);
+    });
+
+    it("allows it with the principal, on local state, for a diff, and for the bootstrap alone", () => {
+      const principal = { MCP_DEPLOYER_PRINCIPAL_ID: "66666666-7777-8888-9999-000000000000" };
+      expect(deployProblems({ ...remote, ...principal }, terraform("1.9.8"), request())).toEqual([]);
+      expect(deployProblems(subscription, terraform("1.9.8"), request())).toEqual([]);
+      expect(deployProblems(remote, terraform("1.9.8"), request({ command: "diff" }))).toEqual([]);
+      expect(deployProblems(remote, terraform("1.9.8"), request({ stacks: ["mcp-bootstrap"] }))).toEqual([]);
+    });
+
+    it("refuses a stack without a lock file once any is committed, and inits read-only then", () => {
+      const locks = mkdtempSync(path.join(tmpdir(), "locks-"));
+      writeFileSync(path.join(locks, "mcp-dev.terraform.lock.hcl"), "# lock\n");
+      expect(deployProblems(subscription, terraform("1.9.8"), request({ locksDirectory: locks }))).toEqual([
+        expect.stringMatching(
+          /^mcp-prod has no provider lock file \(stacks\/locks\/mcp-prod\.terraform\.lock\.hcl\) while mcp-dev has one: run the provider-locks workflow/,
+        ),
+      ]);
+      expect(
+        deployProblems(
+          subscription,
+          terraform("1.9.8"),
+          request({ locksDirectory: locks, stacks: ["mcp-dev"] }),
+        ),
+      ).toEqual([]);
+      expect(cdktfEnvironment({}, locks).TF_CLI_ARGS_init).toBe("-lockfile=readonly");
+      expect(cdktfEnvironment({}, noLocks).TF_CLI_ARGS_init).toBeUndefined();
+      expect(cdktfEnvironment({ TF_CLI_ARGS_init: "-upgrade=false" }, locks).TF_CLI_ARGS_init).toBe(
+        "-upgrade=false -lockfile=readonly",
+      );
+    });
   });
 
   it("npm run deploy stops before cdktf with both problems when Terraform and the subscription are missing", () => {

@@ -1,3 +1,5 @@
+import { App, Testing } from "cdktf";
+import { McpHostingStack } from "../../stacks/mcp-hosting-stack";
 import { applyDeploymentInputs, deploymentInputsFromEnvironment } from "../../stacks/deployment-inputs";
 import { environments } from "../../stacks/environments";
 
@@ -31,6 +33,39 @@ describe("deploymentInputsFromEnvironment", () => {
     expect(() => deploymentInputsFromEnvironment({ MCP_IMAGE_BUILD: "local" })).toThrow(
       'MCP_IMAGE_BUILD="local" is not valid: expected acr or docker (docker builds locally where ACR Tasks are not allowed)',
     );
+  });
+});
+
+describe("MCP_SERVER_IMAGE_DIGEST (the pipeline's promoted image)", () => {
+  const digest = "sha256:" + "c".repeat(64);
+
+  it("reads a sha256 digest and makes the stack run <its own registry>/mcp-server@<digest>", () => {
+    const inputs = deploymentInputsFromEnvironment({ MCP_SERVER_IMAGE_DIGEST: digest });
+    expect(inputs.serverImageDigest).toBe(digest);
+    const prod = environments[1];
+    const config = applyDeploymentInputs(prod, inputs);
+    expect(config.image).toEqual({ source: "registry", digest });
+    const json = JSON.parse(
+      Testing.synth(new McpHostingStack(Testing.app() as App, prod.stackName, { environment: config })),
+    ) as { resource: Record<string, Record<string, { template: { container: { image: string }[] } }>> };
+    const [app] = Object.values(json.resource.azurerm_container_app);
+    expect(app.template.container[0].image).toMatch(
+      new RegExp(`^\\$\\{azurerm_container_registry\\.[\\w-]+\\.login_server\\}/mcp-server@${digest}$`),
+    );
+    // Nothing is built in the stack: the pipeline built (dev) or copied (prod) the digest.
+    expect(json.resource.terraform_data ?? {}).toEqual({});
+  });
+
+  it("fails when it is not a sha256 digest, or when MCP_SERVER_IMAGE is set too", () => {
+    expect(() => deploymentInputsFromEnvironment({ MCP_SERVER_IMAGE_DIGEST: "latest" })).toThrow(
+      'MCP_SERVER_IMAGE_DIGEST="latest" is not valid: expected sha256:<64 lowercase hex digits>',
+    );
+    expect(() =>
+      deploymentInputsFromEnvironment({
+        MCP_SERVER_IMAGE_DIGEST: digest,
+        MCP_SERVER_IMAGE: "acr.azurecr.io/mcp-server@" + digest,
+      }),
+    ).toThrow(/MCP_SERVER_IMAGE and MCP_SERVER_IMAGE_DIGEST are both set/);
   });
 });
 

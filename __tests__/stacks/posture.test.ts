@@ -71,9 +71,9 @@ describe("production posture of the stacks", () => {
       all(synth, "azurerm_monitor_metric_alert")
         .map((alert) => alert.name)
         .sort(),
-    ).toEqual(["alert-mcp-prod-availability", "alert-mcp-prod-replicarestarts"]);
+    ).toEqual(["alert-mcp-prod-availability", "alert-mcp-prod-ingress5xx", "alert-mcp-prod-replicarestarts"]);
     expect(all(synth, "azurerm_monitor_action_group")).toEqual([
-      expect.objectContaining({ name: "ag-mcp-prod", email_receiver: [] }),
+      expect.objectContaining({ name: "ag-mcp-prod", email_receiver: [], webhook_receiver: [] }),
     ]);
     expect(
       all(synth, "azurerm_monitor_diagnostic_setting").map((setting) => setting.target_resource_id),
@@ -110,6 +110,123 @@ describe("production posture of the stacks", () => {
       for (const query of queries) expect(kqlErrors(query)).toEqual([]);
     },
   );
+
+  describe("prod operations", () => {
+    const variables = (synth: ReturnType<typeof synthOf>) =>
+      (synth as unknown as { variable?: Record<string, { validation: { error_message: string }[] }> })
+        .variable ?? {};
+    const callers = ["11111111-2222-3333-4444-555555555555"];
+    const configured: EnvironmentConfig = {
+      ...prod,
+      entraCallerGroupObjectIds: callers,
+      monitoring: { ...prod.monitoring!, alertEmailReceivers: ["oncall@example.com"] },
+    };
+
+    it("Terraform refuses to plan mcp-prod until it names alert receivers and a caller group", () => {
+      const refused = variables(synthOf(prod));
+      expect(Object.keys(refused).sort()).toEqual(["refused_no_alert_receivers", "refused_no_caller_group"]);
+      expect(refused.refused_no_alert_receivers.validation[0].error_message).toContain(
+        "mcp-prod requires alert receivers but names none: add alertEmailReceivers or alertWebhookReceivers",
+      );
+      expect(refused.refused_no_caller_group.validation[0].error_message).toContain(
+        "entraCallerGroupObjectIds",
+      );
+      expect(variables(synthOf(configured))).toEqual({});
+      expect(variables(synthOf(dev))).toEqual({});
+    });
+
+    it("only assigned principals get tokens for prod: the named group (default access) and the deployer", () => {
+      const synth = JSON.stringify(synthOf(configured));
+      const parsed = synthOf(configured);
+      expect(all(parsed, "azuread_service_principal")).toEqual([
+        expect.objectContaining({ app_role_assignment_required: true }),
+      ]);
+      expect(all(parsed, "azuread_app_role_assignment")).toEqual([
+        expect.objectContaining({
+          principal_object_id: callers[0],
+          app_role_id: "00000000-0000-0000-0000-000000000000",
+        }),
+      ]);
+      expect(synth).not.toContain('app_role_assignment_required":false');
+      expect(all(synthOf(dev), "azuread_service_principal")).toEqual([
+        expect.objectContaining({ app_role_assignment_required: false }),
+      ]);
+    });
+
+    it("alerts on ingress 5xx from the platform Requests metric split by status code category", () => {
+      const ingress = all(synthOf(configured), "azurerm_monitor_metric_alert").find(
+        (alert) => alert.name === "alert-mcp-prod-ingress5xx",
+      );
+      expect(ingress?.criteria).toEqual([
+        expect.objectContaining({
+          metric_namespace: "Microsoft.App/containerApps",
+          metric_name: "Requests",
+          aggregation: "Total",
+          operator: "GreaterThan",
+          threshold: 10,
+          dimension: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
+        }),
+      ]);
+      expect(ingress?.scopes).toEqual([expect.stringMatching(/^\$\{azurerm_container_app\./)]);
+    });
+
+    it("runs three replicas over the zones, on the environment's Consumption workload profile", () => {
+      const [app] = all(synthOf(configured), "azurerm_container_app");
+      expect(app.workload_profile_name).toBe("Consumption");
+      expect((app.template as { min_replicas: number }).min_replicas).toBe(3);
+      const [environment] = all(synthOf(configured), "azurerm_container_app_environment");
+      expect(environment.zone_redundancy_enabled).toBe(true);
+      expect(environment.workload_profile).toEqual([
+        { name: "Consumption", workload_profile_type: "Consumption" },
+      ]);
+      const [devApp] = all(synthOf(dev), "azurerm_container_app");
+      expect(devApp).not.toHaveProperty("workload_profile_name");
+    });
+
+    it("calls webhooks of the environment config, refusing one that could carry a secret", () => {
+      const withHook = (serviceUri: string) =>
+        synthOf({
+          ...configured,
+          monitoring: { ...configured.monitoring!, alertWebhookReceivers: [{ name: "oncall", serviceUri }] },
+        });
+      const [group] = all(withHook("https://alerts.example.com/mcp"), "azurerm_monitor_action_group");
+      expect(group.webhook_receiver).toEqual([
+        { name: "oncall", service_uri: "https://alerts.example.com/mcp", use_common_alert_schema: true },
+      ]);
+      expect(() => withHook("https://alerts.example.com/mcp?code=s3cret")).toThrow(
+        "McpAlerts 'mcp-prod/Alerts': webhookReceivers[0].serviceUri must have no query string or fragment (they often carry a secret) (got 'https://alerts.example.com/mcp?code=s3cret')",
+      );
+      expect(() => withHook("http://alerts.example.com/mcp")).toThrow(/must be an https URL/);
+    });
+  });
+
+  it("destroys its own resource group even though Application Insights filled it (this stack's provider only)", () => {
+    for (const environment of [dev, prod]) {
+      const synth = synthOf(environment) as unknown as { provider: { azurerm: Json[] } };
+      expect(synth.provider.azurerm).toEqual([
+        expect.objectContaining({
+          features: [{ resource_group: [{ prevent_deletion_if_contains_resources: false }] }],
+        }),
+      ]);
+    }
+  });
+
+  it("with the bootstrap's resource group, reads it and forgets (never destroys) one an earlier deploy created", () => {
+    const stack = new McpHostingStack(Testing.app() as App, "mcp-dev", {
+      environment: dev,
+      existingResourceGroup: true,
+    });
+    const synth = JSON.parse(Testing.synth(stack)) as {
+      resource: Record<string, unknown>;
+      data: Record<string, Record<string, Json>>;
+      removed: Json[];
+    };
+    expect(synth.resource).not.toHaveProperty("azurerm_resource_group");
+    expect(synth.data.azurerm_resource_group.ResourceGroup).toEqual({ name: "rg-mcp-dev" });
+    expect(synth.removed).toEqual([
+      { from: "azurerm_resource_group.ResourceGroup", lifecycle: [{ destroy: false }] },
+    ]);
+  });
 
   it("mails the alert receivers of the environment config", () => {
     const synth = synthOf({

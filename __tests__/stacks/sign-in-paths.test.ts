@@ -124,6 +124,12 @@ describe("McpHostingStack sign-in paths", () => {
     expect(front.cursor_mcp_json).toContain('"mcpServers" = {');
     expect(front.cursor_mcp_json).toContain(`"url" = "${mcpUrl}"`);
     expect(outputs(synth(base)).connector_url).toBe("");
+    const apikey = outputs(
+      synth({ ...base, authMode: "apikey", apiKeysKeyVaultSecretId: "https://kv.vault.azure.net/secrets/k" }),
+    );
+    expect(apikey).not.toHaveProperty("claude_code_command");
+    expect(apikey).not.toHaveProperty("cursor_mcp_json");
+    expect(apikey).not.toHaveProperty("connector_url");
   });
 
   it("with a custom domain, makes https://<host>/mcp the identifier URI, the public URL and an accepted audience", () => {

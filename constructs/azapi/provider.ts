@@ -2,12 +2,12 @@ import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 /**
- * Accepted `azure/azapi` releases. Major 2 is required: since 2.0 `body` is an HCL object (this binding
- * synthesizes it as a JSON object, not a `jsonencode` string). The floor 2.5 is there because azapi checks
- * bodies against types embedded in each release, and the API versions this library uses
- * (`Microsoft.App/containerApps/authConfigs@2025-01-01`) must be known to it; `~>` allows later 2.x minors.
+ * The one `azure/azapi` release the stacks run (2.12.0, August 2026). Exact, not a range: azapi checks
+ * request bodies against API types embedded in each release, so a new release can start rejecting (or
+ * accepting) a body without any change here. Major 2 is required anyway (since 2.0 `body` is an HCL object,
+ * which this binding synthesizes). Update it together with the lock files (provider-locks workflow).
  */
-export const AZAPI_VERSION_CONSTRAINT = "~> 2.5";
+export const AZAPI_VERSION_CONSTRAINT = "2.12.0";
 
 export interface AzapiProviderConfig {
   /** Alias, for a second provider configuration in the same stack. @default - the default configuration */
@@ -35,8 +35,7 @@ export class AzapiProvider extends TerraformProvider {
   constructor(scope: Construct, id: string, config: AzapiProviderConfig = {}) {
     super(scope, id, {
       terraformResourceType: "azapi",
-      // Only a constraint, no exact providerVersion: cdktf would otherwise write the exact version into
-      // required_providers and pin every user to it.
+      // The constraint is the exact version (see AZAPI_VERSION_CONSTRAINT).
       terraformGeneratorMetadata: {
         providerName: "azapi",
         providerVersionConstraint: AZAPI_VERSION_CONSTRAINT,

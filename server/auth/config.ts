@@ -3,6 +3,7 @@ import { oneOf } from "../env-values";
 import { ApiKeyEntry, parseApiKeys } from "./api-key-config";
 import { isLoopbackHost } from "./loopback";
 import { GUID_PATTERN } from "../guid";
+import { parseOAuthFront, type OAuthFrontConfig } from "./front/config";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,6 +21,10 @@ export type AuthConfig =
       readonly requiredRoles: readonly string[];
       readonly issuers: readonly string[];
       readonly jwksUri: string;
+      /** AUTH_AUTHORITY without a trailing slash; with the tenant it gives Entra's endpoints. */
+      readonly authority: string;
+      /** MCP_OAUTH_FRONT=on: the server is also an OAuth authorization server in front of Entra. */
+      readonly front?: OAuthFrontConfig;
     }
   | { readonly mode: "apikey"; readonly apiKeys: readonly ApiKeyEntry[] };
 
@@ -35,6 +40,14 @@ const CLAIM_VALUE = /^[^\s,/]+$/;
  */
 export function parseAuthConfig(env: Env): AuthConfig {
   const mode = env.AUTH_MODE ?? "none";
+  const front = (env.MCP_OAUTH_FRONT ?? "off").trim() || "off";
+  if (front !== "off" && mode !== "entra") {
+    throw new ConfigError(
+      "MCP_OAUTH_FRONT",
+      env.MCP_OAUTH_FRONT,
+      `'off' unless AUTH_MODE=entra (got AUTH_MODE=${mode}): the front signs users in at Entra ID`,
+    );
+  }
   switch (mode) {
     case "none":
       return parseNone(env);
@@ -108,7 +121,12 @@ function parseEntra(env: Env): EntraAuthConfig {
         "so set AZURE_TENANT_ID to the tenant GUID or list the issuers",
     );
   }
-  const defaultIssuers = `https://login.microsoftonline.com/${tenantId}/v2.0,https://sts.windows.net/${tenantId}/`;
+  const authority = parseAuthority(env.AUTH_AUTHORITY);
+  // Entra's v1 tokens name sts.windows.net only in the public cloud; elsewhere the v2 issuer is the one.
+  const defaultIssuers =
+    authority === DEFAULT_AUTHORITY
+      ? `${authority}/${tenantId}/v2.0,https://sts.windows.net/${tenantId}/`
+      : `${authority}/${tenantId}/v2.0`;
   const issuers = list(
     env,
     "AUTH_ISSUERS",
@@ -116,10 +134,35 @@ function parseEntra(env: Env): EntraAuthConfig {
     (i) => URI.test(i),
     "absolute issuer URLs, e.g. https://login.microsoftonline.com/<tenant>/v2.0",
   );
-  const jwksUri = parseJwksUri(
-    env.AUTH_JWKS_URI ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
-  );
-  return { mode: "entra", tenantId, audiences, requiredScopes, requiredRoles, issuers, jwksUri };
+  const jwksUri = parseJwksUri(env.AUTH_JWKS_URI ?? `${authority}/${tenantId}/discovery/v2.0/keys`);
+  const entra = {
+    mode: "entra",
+    tenantId,
+    audiences,
+    requiredScopes,
+    requiredRoles,
+    issuers,
+    jwksUri,
+    authority,
+  } as const;
+  const front = parseOAuthFront(env, entra);
+  return front === undefined ? entra : { ...entra, front };
+}
+
+export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+
+/** AUTH_AUTHORITY: an https base URL (http only on loopback, for tests) without query or fragment. */
+function parseAuthority(value: string | undefined): string {
+  const raw = value?.trim() || DEFAULT_AUTHORITY;
+  const allowed =
+    "an https base URL such as https://login.microsoftonline.com (http only for a loopback host), " +
+    "without query or fragment";
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  const secure = url?.protocol === "https:" || (url?.protocol === "http:" && isLoopbackHost(url.hostname));
+  if (!url || !secure || url.search !== "" || url.hash !== "" || url.username !== "") {
+    throw new ConfigError("AUTH_AUTHORITY", value, allowed);
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 function list(

@@ -4,7 +4,9 @@ import { presentedCredential } from "./authenticator";
 import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
 import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
 import type { JwksCache } from "./jwks-cache";
-import { resourceMetadataUrl } from "./public-url";
+import { createSealer, looksSealed } from "./front/sealed";
+import { verifyAccessToken as verifyFrontToken } from "./front/access-tokens";
+import { protectedResourceOf, publicBaseUrl, resourceMetadataUrl } from "./public-url";
 import { fullScopes } from "./scopes";
 import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from "./verified-token-cache";
 
@@ -25,6 +27,9 @@ export function createEntraAuthenticator(
     return verdict;
   };
   const scope = fullScopes(config).join(" ");
+  // With the authorization front, its own (sealed) access tokens are accepted next to Entra's, for the
+  // resource the request reached; both give the same CallerIdentity for the same user.
+  const frontSealer = config.front && createSealer(config.front.key, config.front.issuer);
   return async (req) => {
     const resource_metadata = resourceMetadataUrl(req, publicUrl);
     const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
@@ -50,7 +55,15 @@ export function createEntraAuthenticator(
     if (credential.value === undefined)
       return unauthorized("malformed Authorization header", "malformed bearer header", "invalid_token");
 
-    const verdict = await verify(credential.value);
+    const token = credential.value;
+    const verdict =
+      frontSealer && looksSealed(token)
+        ? await verifyFrontToken(
+            frontSealer,
+            token,
+            `${publicBaseUrl(req, publicUrl)}${protectedResourceOf(req)}`,
+          )
+        : await verify(token);
     switch (verdict.outcome) {
       case "ok":
         return {

@@ -16,10 +16,12 @@ export function fullScopes(config: EntraAuthConfig): string[] {
 }
 
 /**
- * The authorization servers to advertise: the configured issuers on login.microsoftonline.com (the v2
- * issuer, which is also where OpenID discovery lives), else the tenant's v2 issuer.
+ * The authorization servers to advertise: with the authorization front, the server itself; else the
+ * configured issuers on the authority (the v2 issuer, which is also where OpenID discovery lives), else the
+ * tenant's v2 issuer.
  */
 export function authorizationServers(config: EntraAuthConfig): string[] {
-  const v2 = config.issuers.filter((i) => i.startsWith("https://login.microsoftonline.com/"));
-  return v2.length > 0 ? v2 : [`https://login.microsoftonline.com/${config.tenantId}/v2.0`];
+  if (config.front !== undefined) return [config.front.issuer];
+  const v2 = config.issuers.filter((i) => i.startsWith(`${config.authority}/`));
+  return v2.length > 0 ? v2 : [`${config.authority}/${config.tenantId}/v2.0`];
 }

@@ -1,6 +1,23 @@
 import type { Response } from "express";
-import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
+import type { RequestId } from "@modelcontextprotocol/server";
+import { isRaw, type Outgoing } from "./raw-response";
 import { SseRelay } from "./sse-relay";
+
+/** A message's JSON text, in pieces as they will be written. */
+type Text = readonly (string | Buffer)[];
+
+function byteLength(text: Text): number {
+  return text.reduce(
+    (sum, piece) => sum + (typeof piece === "string" ? Buffer.byteLength(piece) : piece.length),
+    0,
+  );
+}
+
+/** The id a response answers; undefined for a notification. */
+function answeredId(message: Outgoing): RequestId | undefined {
+  if (isRaw(message)) return message.id;
+  return "id" in message && ("result" in message || "error" in message) ? message.id : undefined;
+}
 
 /**
  * Bytes of a batch's answers held back to send them as one JSON array; past this, the answer becomes an
@@ -17,7 +34,7 @@ export const BATCH_BUFFER_BYTES = 256 * 1024;
  */
 export class ExchangeWriter {
   private readonly waiting: Set<RequestId>;
-  private readonly responses: string[] = [];
+  private readonly responses: Text[] = [];
   private bufferedBytes = 0;
   private relay?: SseRelay;
   private ended = false;
@@ -45,24 +62,24 @@ export class ExchangeWriter {
    * Returns false when the client is not taking bytes as fast as they come: the sender should wait for
    * the response's `drain` (StdioChild.holdUntilDrained).
    */
-  deliver(message: JSONRPCMessage): boolean {
+  deliver(message: Outgoing): boolean {
     if (this.ended) return true;
-    const id = "id" in message && ("result" in message || "error" in message) ? message.id : undefined;
+    const id = answeredId(message);
+    const text: Text = isRaw(message) ? message.chunks : [JSON.stringify(message)];
     if (id !== undefined) {
       if (!this.waiting.delete(id)) return true;
-      const json = JSON.stringify(message);
       let flowing = true;
-      if (this.relay) flowing = this.writeEvent(json);
+      if (this.relay) flowing = this.writeEvent(text);
       else {
-        this.responses.push(json);
-        this.bufferedBytes += json.length;
+        this.responses.push(text);
+        this.bufferedBytes += byteLength(text);
         if (this.bufferedBytes > BATCH_BUFFER_BYTES && this.waiting.size > 0) flowing = this.startStream();
       }
       if (this.waiting.size === 0) this.finish();
       return flowing && this.res.writableLength <= this.res.writableHighWaterMark;
     }
     if (!this.relay) this.startStream();
-    return this.writeEvent(JSON.stringify(message));
+    return this.writeEvent(text);
   }
 
   /** Answers every request still waiting with `error` (the exchange then ends). */
@@ -88,23 +105,28 @@ export class ExchangeWriter {
     this.res.flushHeaders();
     this.relay = new SseRelay(this.res, this.heartbeatMs);
     let flowing = true;
-    for (const json of this.responses.splice(0)) flowing = this.writeEvent(json) && flowing;
+    for (const text of this.responses.splice(0)) flowing = this.writeEvent(text) && flowing;
     this.bufferedBytes = 0;
     return flowing;
   }
 
-  private writeEvent(json: string): boolean {
-    return this.relay?.write(`event: message\ndata: ${json}\n\n`) ?? true;
+  private writeEvent(text: Text): boolean {
+    if (!this.relay) return true;
+    if (text.length === 1 && typeof text[0] === "string")
+      return this.relay.write(`event: message\ndata: ${text[0]}\n\n`);
+    this.relay.write("event: message\ndata: ");
+    for (const piece of text) this.relay.write(piece);
+    return this.relay.write("\n\n");
   }
 
   private finish(): void {
     if (!this.relay) {
-      const body = this.batch ? `[${this.responses.join(",")}]` : this.responses[0];
-      this.res.writeHead(200, {
-        "Content-Type": "application/json",
-        "Content-Length": Buffer.byteLength(body),
-      });
-      this.res.end(body);
+      const body: (string | Buffer)[] = this.batch
+        ? ["[", ...this.responses.flatMap((text, i) => (i === 0 ? text : [",", ...text])), "]"]
+        : [...this.responses[0]];
+      this.res.writeHead(200, { "Content-Type": "application/json", "Content-Length": byteLength(body) });
+      for (const piece of body.slice(0, -1)) this.res.write(piece);
+      this.res.end(body[body.length - 1]);
     }
     this.cut();
   }

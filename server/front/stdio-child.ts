@@ -18,16 +18,19 @@ import { SERVER_VERSION } from "../version";
 import type { StdioUpstreamConfig } from "./config";
 import { LineSplitter, LineTooLongError } from "./line-splitter";
 import { LogBudget } from "./log-budget";
+import { parsed, topLevelOf, type Outgoing } from "./raw-response";
 import { killGroup, trackGroup } from "./process-groups";
 import { errorResponse } from "./upstream-error";
 
 /** How long a stopped child has between SIGTERM and SIGKILL (its whole process group). */
 export const KILL_GRACE_MS = 2000;
+/** A response line from this size on is passed on as bytes (its id replaced), not parsed and serialised. */
+const RAW_FROM_BYTES = 64 * 1024;
 /** A stderr line is logged up to this many bytes; the rest of it is dropped. */
 const STDERR_LINE_MAX_BYTES = 4096;
 
 /** Where the messages about one forwarded request go (ids and progress tokens already mapped back). */
-type Deliver = (message: JSONRPCMessage) => void;
+type Deliver = (message: Outgoing) => void;
 
 interface Pending {
   readonly clientId: RequestId;
@@ -242,7 +245,7 @@ export class StdioChild {
         },
         (message) => {
           clearTimeout(timer);
-          resolve(message);
+          resolve(parsed(message));
         },
       );
     });
@@ -302,6 +305,7 @@ export class StdioChild {
   }
 
   private receive(line: Buffer): void {
+    if (line.length >= RAW_FROM_BYTES && this.receiveRaw(line)) return;
     let message: JSONRPCMessage;
     try {
       message = JSON.parse(line.toString("utf8")) as JSONRPCMessage;
@@ -329,6 +333,33 @@ export class StdioChild {
     } else if (isJSONRPCNotification(message)) {
       this.routeNotification(message);
     }
+  }
+
+  /**
+   * A large response goes to its caller as the child's bytes with the id replaced: no parse, no
+   * serialisation. Returns false for anything else (a request, a notification, not an object), to be parsed.
+   */
+  private receiveRaw(line: Buffer): boolean {
+    const top = topLevelOf(line);
+    const isResponse = top?.members.has("result") || top?.members.has("error");
+    if (top?.id === undefined || !isResponse || top.members.has("method")) return false;
+    const [start, end] = top.id;
+    let childId: unknown;
+    try {
+      childId = JSON.parse(line.toString("utf8", start, end));
+    } catch {
+      return false;
+    }
+    const entry = typeof childId === "number" ? this.pending.get(childId) : undefined;
+    if (!entry) return true; // an answer to a request no longer pending (cancelled): nobody to give it to
+    this.pending.delete(childId as number);
+    const id = Buffer.from(JSON.stringify(entry.clientId));
+    entry.deliver({
+      raw: true,
+      id: entry.clientId,
+      chunks: [line.subarray(0, start), id, line.subarray(end)],
+    });
+    return true;
   }
 
   /** A line of the child's own output for the logs, within the child's log budget. */

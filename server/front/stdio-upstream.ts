@@ -14,6 +14,7 @@ import { sendJsonRpcError } from "../http/json-rpc-error";
 import { DRAIN_ABORT_ERROR, type Lifecycle } from "../lifecycle";
 import type { StdioUpstreamConfig } from "./config";
 import { ExchangeWriter } from "./exchange-writer";
+import type { Outgoing } from "./raw-response";
 import { stdioUpstreamName, type StdioChild } from "./stdio-child";
 import { ChildrenExhaustedError, StdioPool } from "./stdio-pool";
 import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "./upstream-error";
@@ -139,7 +140,7 @@ export function stdioUpstream(
       for (const childId of forwarded.values()) child.cancel(childId, "the client closed the connection");
       writer.cut();
     });
-    const deliver = (message: JSONRPCMessage): void => {
+    const deliver = (message: Outgoing): void => {
       if (writer.done) return;
       arm();
       // A caller who does not read holds the child's stdout, not the front's memory.

@@ -6,9 +6,9 @@ import { SynthJson, onlyResource, synthStack } from "../synth-json";
 const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
 
 describe("AzapiProvider", () => {
-  it("declares azure/azapi in required_providers with a 2.x constraint", () => {
+  it("declares azure/azapi in required_providers pinned to one release", () => {
     const json = synthStack((stack) => new AzapiProvider(stack, "azapi"));
-    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "~> 2.5" });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "2.12.0" });
   });
 
   it("writes a provider block under azapi with snake_case settings", () => {

@@ -21,7 +21,7 @@ describe("AzapiResourceAction", () => {
         body: PATCH_BODY,
       });
     });
-    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "~> 2.5" });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "2.12.0" });
     expect(onlyResource(json, "azapi_resource_action")).toEqual({
       type: "Microsoft.App/containerApps@2025-01-01",
       resource_id: APP_ID,

@@ -14,7 +14,7 @@ describe("AzapiUpdateResource", () => {
         },
       });
     });
-    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "~> 2.5" });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: "azure/azapi", version: "2.12.0" });
     expect(onlyResource(json, "azapi_update_resource")).toEqual({
       type: "Microsoft.App/containerApps@2025-01-01",
       resource_id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/containerApps/ca",

@@ -92,6 +92,7 @@ describe("entra", () => {
       requiredRoles: ["Mcp.Invoke"],
       issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`, `https://sts.windows.net/${TENANT}/`],
       jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+      authority: "https://login.microsoftonline.com",
     });
   });
 

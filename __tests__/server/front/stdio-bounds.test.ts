@@ -76,6 +76,31 @@ describe("stdio front: bounds on what a child writes", () => {
     expect(resultText(answer.messages[0])).toHaveLength(60_000);
   });
 
+  it("passes a large answer on as the child wrote it, its id mapped back, alone or in a batch", async () => {
+    front = await startFront();
+    const alone = await postRpc(front.mcpUrl, toolCall("big-one", "big", { bytes: 2_000_000 }), AS_ALICE);
+    expect(alone.messages).toHaveLength(1);
+    expect(alone.messages[0].id).toBe("big-one");
+    expect(resultText(alone.messages[0])).toBe("x".repeat(2_000_000));
+    const batch = await postRpc(
+      front.mcpUrl,
+      [
+        toolCall(1, "big", { bytes: 300_000 }),
+        toolCall(2, "big", { bytes: 200_000 }),
+        toolCall(3, "echo", { message: "small" }),
+      ],
+      { ...AS_ALICE, "mcp-protocol-version": "2025-03-26" },
+    );
+    const byId = new Map(batch.messages.map((m) => [m.id, resultText(m)]));
+    expect(byId).toEqual(
+      new Map([
+        [1, "x".repeat(300_000)],
+        [2, "x".repeat(200_000)],
+        [3, "small"],
+      ]),
+    );
+  });
+
   it("stops reading the child while its caller does not read, and goes on once the caller leaves", async () => {
     front = await startFront({ MCP_SSE_HEARTBEAT_SECONDS: "60" });
     const body = JSON.stringify({ ...toolCall(1, "progress-flood", { pad: 4096 }, "flood") });

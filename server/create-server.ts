@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import { createRequestStateSigner, RequestStateSigner } from "./request-state";
+import { createTasksRuntime } from "./tasks/runtime";
+import { enableTasks, type TasksRuntime } from "./tasks/tasks";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
 import { registerConfirmAction } from "./tools/confirm-action";
 import { registerEcho } from "./tools/echo";
@@ -43,12 +45,24 @@ export interface ServerDeps {
    * @default - a signer with a random key of this process
    */
   readonly requestState?: RequestStateSigner;
+  /**
+   * The tasks extension's process-wide part (task ids signed under MCP_REQUEST_STATE_KEY, the tasks this
+   * replica runs); share one per process (serverDepsFor builds it).
+   * @default - a runtime with a random key of this process
+   */
+  readonly tasks?: TasksRuntime;
 }
 
 let processSigner: RequestStateSigner | undefined;
 /** A random-key signer made on first use: states survive only within this process. */
 function processRequestState(): RequestStateSigner {
   return (processSigner ??= createRequestStateSigner(randomBytes(32)));
+}
+
+let processTasks: TasksRuntime | undefined;
+/** A random-key tasks runtime made on first use: task ids are readable only within this process. */
+function processTasksRuntime(): TasksRuntime {
+  return (processTasks ??= createTasksRuntime({ key: randomBytes(32) }));
 }
 
 type AnyToolCallback = (...args: unknown[]) => CallToolResult | Promise<CallToolResult>;
@@ -77,15 +91,17 @@ export function createServer(deps: ServerDeps = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      capabilities: { tools: { listChanged: true }, logging: {} },
+      // `tools` (listChanged) comes with the first registerTool, after enableTasks has hooked tools/call.
+      capabilities: { logging: {} },
       cacheHints: { "tools/list": { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: "public" } },
     },
   );
   if (deps.wrapToolHandler) wrapToolRegistrations(server, deps.wrapToolHandler);
+  const tasks = enableTasks(server, deps.tasks ?? processTasksRuntime());
   registerEcho(server);
   registerGetCurrentUtcTime(server);
   registerWhoami(server);
-  registerWaitWithProgress(server);
+  registerWaitWithProgress(tasks);
   registerConfirmAction(server, { requestState: deps.requestState ?? processRequestState() });
   for (const register of deps.extraTools ?? []) register(server);
   return server;

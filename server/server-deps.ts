@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { ServerConfig } from "./config";
 import type { ServerDeps, ToolRegistration } from "./create-server";
 import { createRequestStateSigner } from "./request-state";
+import { createTasksRuntime } from "./tasks/runtime";
 import { traceToolHandler } from "./telemetry";
 import { createQueryLogsDeps, registerQueryLogs } from "./tools/query-logs";
 
@@ -16,7 +17,7 @@ export interface AzureOverrides {
 /**
  * The deps every McpServer of this process is built with, decided once from the configuration: a span per
  * tool call when Application Insights is configured, query_logs when a workspace is, and confirm_action's
- * requestState signer under MCP_REQUEST_STATE_KEY. Build it once and share it: the credential inside caches
+ * requestState signer and the signer of task ids under MCP_REQUEST_STATE_KEY. Build it once and share it: the credential inside caches
  * its tokens.
  */
 export function serverDepsFor(config: ServerConfig, azure: AzureOverrides = {}): ServerDeps {
@@ -34,5 +35,6 @@ export function serverDepsFor(config: ServerConfig, azure: AzureOverrides = {}):
     extraTools,
     wrapToolHandler: config.applicationInsightsConnectionString ? traceToolHandler : undefined,
     requestState: createRequestStateSigner(config.requestStateKey),
+    tasks: createTasksRuntime({ key: config.requestStateKey }),
   };
 }

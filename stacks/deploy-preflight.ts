@@ -34,7 +34,9 @@ export function deployProblems(
   return [
     ...terraformProblems(terraform),
     ...subscriptionProblems(env),
-    ...(request ? [...deployerProblems(env, request), ...lockProblems(request)] : []),
+    ...(request
+      ? [...deployerProblems(env, request), ...repositoryProblems(env, request), ...lockProblems(request)]
+      : []),
   ];
 }
 
@@ -53,6 +55,20 @@ function deployerProblems(env: NodeJS.ProcessEnv, request: DeployRequest): strin
       `applying ${hosting.join(", ")} would remove the pipeline's deployer as owner of the Entra registrations ` +
       "and its Mcp.Invoke grant; export MCP_DEPLOYER_PRINCIPAL_ID from the mcp-bootstrap output for that " +
       "environment (docs/deploy-github.md), or unset TFSTATE_STORAGE_ACCOUNT for local state",
+  ];
+}
+
+/**
+ * The bootstrap's federated credentials and state account name follow GITHUB_REPOSITORY; without it the stack
+ * holds the placeholder, which Terraform refuses anyway. Said here first, before cdktf synthesizes.
+ */
+function repositoryProblems(env: NodeJS.ProcessEnv, request: DeployRequest): string[] {
+  const stacks = request.stacks.length > 0 ? request.stacks : request.allStacks;
+  if (request.command !== "deploy" || !stacks.includes(BOOTSTRAP_STACK) || env.GITHUB_REPOSITORY?.trim())
+    return [];
+  return [
+    "GITHUB_REPOSITORY is not set: mcp-bootstrap trusts that repository's workflows and names the state " +
+      "account after it; export GITHUB_REPOSITORY=<owner>/<repo> (docs/deploy-github.md)",
   ];
 }
 

@@ -4,15 +4,18 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   completable,
   createRequestStateCodec,
+  fromJsonSchema,
   inputRequired,
   McpServer,
   ResourceTemplate,
   type CallToolResult,
   type InputRequiredResult,
+  type JsonSchemaType,
   type ServerContext,
   type ServerNotifier,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { registerTaskFixtures } from "./fixtures-tasks";
 
 // The names, texts and shapes below are what @modelcontextprotocol/conformance 0.2.0-alpha.12 asks of a
 // server (each scenario's "Server Implementation Requirements"), for both the 2025-11-25 and the 2026-07-28
@@ -35,6 +38,38 @@ const stateOf = (ctx: ServerContext): Record<string, unknown> | undefined =>
   ctx.mcpReq.requestState<Record<string, unknown>>();
 
 const nameSchema = z.object({ name: z.string() });
+
+/** A string parameter mirrored in a custom header (SEP-2243 `x-mcp-header`). */
+const CUSTOM_HEADER_INPUT = {
+  type: "object",
+  properties: { region: { type: "string", "x-mcp-header": "Region" } },
+  required: ["region"],
+};
+
+/** The `json-schema-2020-12` scenario's schema, keyword for keyword (SEP-1613, SEP-2106). */
+export const JSON_SCHEMA_2020_12_INPUT = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  $defs: {
+    address: {
+      $anchor: "addressDef",
+      type: "object",
+      properties: { street: { type: "string" }, city: { type: "string" } },
+    },
+  },
+  properties: {
+    name: { type: "string" },
+    address: { $ref: "#/$defs/address" },
+    contactMethod: { type: "string", enum: ["phone", "email"] },
+    phone: { type: "string" },
+    email: { type: "string" },
+  },
+  allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+  if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+  then: { required: ["phone"] },
+  else: { required: ["email"] },
+  additionalProperties: false,
+} as const;
 
 function registerContentTools(server: McpServer): void {
   server.registerTool("test_simple_text", { description: "Simple text" }, async () =>
@@ -75,14 +110,24 @@ function registerContentTools(server: McpServer): void {
   server.registerTool("test_error_handling", { description: "Always fails" }, async () => {
     throw new Error("This tool intentionally returns an error for testing");
   });
-  const address = z.object({ street: z.string(), city: z.string() }).meta({ id: "address" });
+  // Raw JSON Schema through the SDK's fromJsonSchema: zod cannot express allOf/if/then/else or $anchor, and
+  // the SDK lists a fromJsonSchema schema exactly as given (SEP-2106).
   server.registerTool(
     "json_schema_2020_12_tool",
     {
       description: "Tool with JSON Schema 2020-12 features",
-      inputSchema: z.strictObject({ name: z.string(), address }),
+      inputSchema: fromJsonSchema(JSON_SCHEMA_2020_12_INPUT),
     },
     async () => text("ok"),
+  );
+  // SEP-2243: `region` is mirrored in the Mcp-Param-Region header; the SDK checks header against body.
+  server.registerTool(
+    "test_custom_header",
+    {
+      description: "Takes a region that clients also send in the Mcp-Param-Region header",
+      inputSchema: fromJsonSchema<{ region: string }>(CUSTOM_HEADER_INPUT as JsonSchemaType),
+    },
+    async ({ region }) => text(`region=${region}`),
   );
 }
 
@@ -595,8 +640,8 @@ export function createFixturesServer(notify: ServerNotifier): McpServer {
   const server = new McpServer(
     { name: "cdktf-azure-mcp-conformance-fixtures", version: "0.0.0" },
     {
+      // No `tools` here: registerTaskFixtures hooks tools/call as the first registerTool installs it.
       capabilities: {
-        tools: { listChanged: true },
         resources: { subscribe: true },
         prompts: { listChanged: true },
         completions: {},
@@ -605,6 +650,7 @@ export function createFixturesServer(notify: ServerNotifier): McpServer {
       requestState: { verify: (state) => stateCodec.verify(state, undefined as never) },
     },
   );
+  registerTaskFixtures(server);
   registerContentTools(server);
   registerNotifyingTools(server);
   registerClientInputTools(server);

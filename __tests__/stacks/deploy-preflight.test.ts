@@ -94,7 +94,31 @@ describe("deploy preflight", () => {
       expect(deployProblems({ ...remote, ...principal }, terraform("1.9.8"), request())).toEqual([]);
       expect(deployProblems(subscription, terraform("1.9.8"), request())).toEqual([]);
       expect(deployProblems(remote, terraform("1.9.8"), request({ command: "diff" }))).toEqual([]);
-      expect(deployProblems(remote, terraform("1.9.8"), request({ stacks: ["mcp-bootstrap"] }))).toEqual([]);
+      expect(
+        deployProblems(
+          { ...remote, GITHUB_REPOSITORY: "contoso/mcp" },
+          terraform("1.9.8"),
+          request({ stacks: ["mcp-bootstrap"] }),
+        ),
+      ).toEqual([]);
+    });
+
+    it("refuses to deploy mcp-bootstrap without GITHUB_REPOSITORY (the placeholder would be refused by Terraform)", () => {
+      expect(
+        deployProblems(subscription, terraform("1.9.8"), request({ stacks: ["mcp-bootstrap"] })),
+      ).toEqual([
+        expect.stringMatching(
+          /^GITHUB_REPOSITORY is not set: mcp-bootstrap trusts that repository's workflows/,
+        ),
+      ]);
+      expect(
+        deployProblems(
+          subscription,
+          terraform("1.9.8"),
+          request({ stacks: ["mcp-bootstrap"], command: "diff" }),
+        ),
+      ).toEqual([]);
+      expect(deployProblems(subscription, terraform("1.9.8"), request({ stacks: ["mcp-dev"] }))).toEqual([]);
     });
 
     it("refuses a stack without a lock file once any is committed, and inits read-only then", () => {

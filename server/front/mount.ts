@@ -5,6 +5,7 @@ import { requireStreamableAccept } from "../http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { methodNotAllowed } from "../http/method-not-allowed";
 import type { Lifecycle } from "../lifecycle";
+import { refuseUndeclaredTasksMethods } from "../tasks/front-gate";
 import type { SessionLimits } from "../transports/session-store";
 import type { FrontConfig } from "./config";
 import { httpUpstream } from "./http-upstream";
@@ -40,7 +41,7 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
   if (config.kind === "http") {
     const upstream = httpUpstream(config, lifecycle, heartbeatMs, logger, deps.sessionLimits);
     readiness.add("upstream", upstream.ready);
-    app.post("/mcp", ...body, upstream.post);
+    app.post("/mcp", ...body, refuseUndeclaredTasksMethods, upstream.post);
     app.get("/mcp", upstream.relay);
     app.delete("/mcp", upstream.relay);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
@@ -49,7 +50,7 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
     const upstream = stdioUpstream(config, lifecycle, heartbeatMs, logger);
     readiness.add("upstream", () => upstream.pool.ready());
     // The front answers itself here, as JSON or SSE, so clients must accept both (an HTTP upstream decides alone).
-    app.post("/mcp", requireStreamableAccept, ...body, upstream.post);
+    app.post("/mcp", requireStreamableAccept, ...body, refuseUndeclaredTasksMethods, upstream.post);
     app.all("/mcp", methodNotAllowed("POST"));
     controls = { upstream: "stdio", pool: upstream.pool };
   }

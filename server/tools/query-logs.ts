@@ -63,6 +63,11 @@ export function createQueryLogsDeps(config: {
   };
 }
 
+/** SEP-2243's schema keyword naming the header a tool parameter is mirrored in (`Mcp-Param-{name}`). */
+const X_MCP_HEADER = "x-mcp-header";
+/** query_logs' timespanMinutes travels in `Mcp-Param-Timespan-Minutes` too (2026-07-28 clients over HTTP). */
+export const QUERY_LOGS_TIMESPAN_HEADER = "Timespan-Minutes";
+
 const inputSchema = z.object({
   query: z
     .string()
@@ -76,7 +81,10 @@ const inputSchema = z.object({
     .min(1, "timespanMinutes must be between 1 and 10080 (7 days)")
     .max(10_080, "timespanMinutes must be between 1 and 10080 (7 days)")
     .default(60)
-    .describe("How far back to look, in minutes (1..10080); applied on top of any time filter in the query"),
+    .describe("How far back to look, in minutes (1..10080); applied on top of any time filter in the query")
+    // SEP-2243: mirrored in the Mcp-Param-Timespan-Minutes header, so a gateway or rate limiter can hold back
+    // expensive long-span queries without parsing the body; the SDK rejects a header that disagrees (-32020).
+    .meta({ [X_MCP_HEADER]: QUERY_LOGS_TIMESPAN_HEADER }),
   maxRows: z
     .number()
     .int("maxRows must be a whole number")

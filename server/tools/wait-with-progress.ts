@@ -1,4 +1,5 @@
-import { McpServer } from "@modelcontextprotocol/server";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { TaskTools } from "../tasks/tasks";
 import { z } from "zod";
 
 const TICK_MS = 1000;
@@ -20,17 +21,23 @@ const inputSchema = z.object({
   seconds: z.number().int().min(1).max(600).describe("How long to wait, in whole seconds (1 to 600)"),
 });
 
+const waited = (seconds: number): CallToolResult => ({
+  content: [{ type: "text", text: `Waited ${seconds} seconds` }],
+});
+
 /**
  * Waits `seconds`, reporting progress every second when the client sent a progressToken. It proves that
  * streaming works through proxies and that long calls survive idle timeouts. Stops early on cancellation.
+ * A client that declares the tasks extension gets a task instead (SEP-2663): its outcome follows from the
+ * arguments and the clock, so any replica answers tasks/get for it (`replay`), not only the one running it.
  */
-export function registerWaitWithProgress(server: McpServer, tickMs: number = TICK_MS): void {
-  server.registerTool(
+export function registerWaitWithProgress(tasks: TaskTools, tickMs: number = TICK_MS): void {
+  tasks.register(
     "wait_with_progress",
     {
       title: "Wait with progress",
       description:
-        "Waits the given number of seconds, sending a progress notification every second when the request carries a progressToken. Cancellable.",
+        "Waits the given number of seconds, sending a progress notification every second when the request carries a progressToken. Cancellable. Runs as a task for clients that declare the io.modelcontextprotocol/tasks extension.",
       inputSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
@@ -48,11 +55,27 @@ export function registerWaitWithProgress(server: McpServer, tickMs: number = TIC
         if (progressToken !== undefined) {
           await ctx.mcpReq.notify({
             method: "notifications/progress",
-            params: { progressToken, progress: elapsed, total: seconds, message: `${elapsed}/${seconds} s` },
+            params: {
+              progressToken,
+              progress: elapsed,
+              total: seconds,
+              message: progressMessage(elapsed, seconds),
+            },
           });
         }
       }
-      return { content: [{ type: "text", text: `Waited ${seconds} seconds` }] };
+      return waited(seconds);
+    },
+    {
+      taskSupport: "optional",
+      replay: ({ seconds }, elapsedMs) => {
+        const ticks = Math.min(Math.floor(elapsedMs / tickMs), seconds);
+        return ticks < seconds
+          ? { status: "working", statusMessage: progressMessage(ticks, seconds), sinceMs: ticks * tickMs }
+          : { status: "completed", result: waited(seconds), sinceMs: seconds * tickMs };
+      },
     },
   );
 }
+
+const progressMessage = (elapsed: number, seconds: number): string => `${elapsed}/${seconds} s`;

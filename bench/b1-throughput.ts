@@ -1,9 +1,9 @@
 import { ChildServer } from "./lib/child-server";
-import { openEverythingSession } from "./lib/everything";
 import { echoRequest, Era, LoadResult, MCP_HEADERS, runLoad } from "./lib/load";
+import { startOurs } from "./lib/ours";
 import { Figure, goalAtLeast, reported } from "./lib/report";
 import { median, ratio } from "./lib/stats";
-import { startEverything, startTsTarget } from "./lib/targets";
+import { startTsTarget } from "./lib/targets";
 
 export interface Target {
   readonly key: string;
@@ -37,23 +37,36 @@ export async function checkEcho(target: Target): Promise<void> {
   }
 }
 
+/**
+ * B1's targets, each in its own process: the raw node:http and bare express echo ceilings, the stock v2 SDK
+ * handler and our bundle, each measured with 2025-era and with 2026-07-28 requests.
+ */
 export async function startB1Targets(ours: () => Promise<ChildServer>): Promise<Target[]> {
-  const everything = await startEverything();
-  const sessionId = await openEverythingSession(everything.url);
+  const raw = await startTsTarget("raw-node", "raw-node.ts");
+  const bare = await startTsTarget("bare-express", "bare-express.ts");
   const stock = await startTsTarget("stock-v2", "stock-v2.ts");
   // One server of ours answers both eras, as the stock handler does.
   const server = await ours();
-  const targets: Target[] = [
-    { key: "ours", server, headers: {} },
-    { key: "ours-2026", server, headers: {}, era: "2026-07-28" },
-    { key: "bare-express", server: await startTsTarget("bare-express", "bare-express.ts"), headers: {} },
-    { key: "stock-v2-2025", server: stock, headers: {} },
-    { key: "stock-v2-2026", server: stock, headers: {}, era: "2026-07-28" },
-    { key: "tutorial", server: await startTsTarget("tutorial", "tutorial.ts"), headers: {} },
-    { key: "server-everything", server: everything, headers: { "mcp-session-id": sessionId } },
-  ];
+  const beforeBundle = process.env.BENCH_BEFORE_BUNDLE;
+  const before = beforeBundle ? await startOurs("before", {}, beforeBundle) : undefined;
+  const targets: Target[] = [];
+  for (const era of ["2025", "2026-07-28"] as const) {
+    const suffix = era === "2025" ? "2025" : "2026";
+    targets.push(
+      { key: `raw-node-${suffix}`, server: raw, headers: {}, era },
+      { key: `bare-express-${suffix}`, server: bare, headers: {}, era },
+      { key: `stock-v2-${suffix}`, server: stock, headers: {}, era },
+      { key: `ours-${suffix}`, server, headers: {}, era },
+    );
+    if (before) targets.push({ key: `before-${suffix}`, server: before, headers: {}, era });
+  }
   for (const target of targets) await checkEcho(target);
   return targets;
+}
+
+/** One round of one target: the load's figures and the target process's CPU time per answered call. */
+export interface MeasuredRound extends LoadResult {
+  readonly cpuUsPerCall: number;
 }
 
 /** Runs every target for the same time per round, rotating the order each round (A B C D, B C D A, ...). */
@@ -61,14 +74,15 @@ export async function measureAlternating(
   targets: readonly Target[],
   rounds = ROUNDS,
   seconds = SECONDS,
-): Promise<Map<string, LoadResult[]>> {
-  const results = new Map<string, LoadResult[]>(targets.map((t) => [t.key, []]));
+): Promise<Map<string, MeasuredRound[]>> {
+  const results = new Map<string, MeasuredRound[]>(targets.map((t) => [t.key, []]));
   for (const target of targets) {
     await runLoad({ url: `${target.server.url}/mcp`, ...requestFor(target), durationSeconds: 1 });
   }
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const target = targets[(i + round) % targets.length];
+      const cpuBefore = target.server.cpuMs();
       const result = await runLoad({
         url: `${target.server.url}/mcp`,
         ...requestFor(target),
@@ -80,7 +94,8 @@ export async function measureAlternating(
           `${target.key}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.total}`,
         );
       }
-      results.get(target.key)!.push(result);
+      const cpuUsPerCall = ((target.server.cpuMs() - cpuBefore) * 1000) / result.total;
+      results.get(target.key)!.push({ ...result, cpuUsPerCall });
     }
   }
   return results;
@@ -95,54 +110,37 @@ export async function runB1(ours: () => Promise<ChildServer>): Promise<Figure[]>
     for (const target of targets) {
       const runs = results.get(target.key)!;
       figures.push(reported("B1", `${target.key} throughput`, rps(target.key), "req/s"));
+      figures.push(
+        reported("B1", `${target.key} CPU per call`, median(runs.map((r) => r.cpuUsPerCall)), "us"),
+      );
       figures.push(reported("B1", `${target.key} p50`, median(runs.map((r) => r.p50Ms)), "ms"));
       figures.push(reported("B1", `${target.key} p99`, median(runs.map((r) => r.p99Ms)), "ms"));
     }
-    // Issue 11's goal: >= 0.7x bare express in both eras.
-    figures.push(goalAtLeast("B1", "ours / bare express", ratio(rps("ours"), rps("bare-express")), 0.7));
-    figures.push(
-      goalAtLeast(
-        "B1",
-        "ours (2026-07-28 requests) / bare express",
-        ratio(rps("ours-2026"), rps("bare-express")),
-        0.7,
-      ),
-    );
-    figures.push(goalAtLeast("B1", "ours / tutorial", ratio(rps("ours"), rps("tutorial")), 2.5));
-    figures.push(
-      reported("B1", "tutorial / bare express", ratio(rps("tutorial"), rps("bare-express")), "ratio"),
-    );
-    // The stock v2 handler is the anchor for issue 11's goal (>= 0.7x bare express in both eras).
+    // Issue 23's goals, per era: >= 0.5x bare express and >= 2x the stock v2 handler, same-era requests.
     for (const era of ["2025", "2026"]) {
-      const stockRps = rps(`stock-v2-${era}`);
+      const label = era === "2025" ? "2025 requests" : "2026-07-28 requests";
       figures.push(
+        goalAtLeast(
+          "B1",
+          `ours / bare express (${label})`,
+          ratio(rps(`ours-${era}`), rps(`bare-express-${era}`)),
+          0.5,
+        ),
+        goalAtLeast("B1", `ours / stock v2 (${label})`, ratio(rps(`ours-${era}`), rps(`stock-v2-${era}`)), 2),
         reported(
           "B1",
-          `stock v2 (${era} requests) / bare express`,
-          ratio(stockRps, rps("bare-express")),
+          `stock v2 / bare express (${label})`,
+          ratio(rps(`stock-v2-${era}`), rps(`bare-express-${era}`)),
+          "ratio",
+        ),
+        reported(
+          "B1",
+          `bare express / raw node (${label})`,
+          ratio(rps(`bare-express-${era}`), rps(`raw-node-${era}`)),
           "ratio",
         ),
       );
     }
-    figures.push(
-      reported("B1", "ours / stock v2 (2025 requests)", ratio(rps("ours"), rps("stock-v2-2025")), "ratio"),
-    );
-    figures.push(
-      reported(
-        "B1",
-        "ours / stock v2 (2026-07-28 requests)",
-        ratio(rps("ours-2026"), rps("stock-v2-2026")),
-        "ratio",
-      ),
-    );
-    figures.push(
-      reported(
-        "B1",
-        "server-everything / bare express",
-        ratio(rps("server-everything"), rps("bare-express")),
-        "ratio",
-      ),
-    );
     return figures;
   } finally {
     await Promise.all([...new Set(targets.map((t) => t.server))].map((server) => server.stop()));

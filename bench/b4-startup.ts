@@ -1,29 +1,46 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { freePort } from "./lib/child-server";
 import { BUNDLE, bundleBytes, shippedBytes } from "./lib/ours";
 import { Figure, goalAtMost, reported } from "./lib/report";
 import { median } from "./lib/stats";
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
+const ROOT = join(__dirname, "..");
 
-/** Spawns the shipped bundle and polls /readyz every 2 ms; returns ms from spawn to the first 200. */
-async function timeToReady(): Promise<number> {
+/** A process to start and the path that answers once it is ready. */
+interface Starter {
+  readonly key: string;
+  readonly args: readonly string[];
+  readonly readyPath: string;
+}
+
+// The same bare baselines as B1, as plain JavaScript (a TypeScript loader would time itself): a raw
+// node:http server and a bare express app, each ready when it answers.
+const RAW_NODE = `require("node:http").createServer((q, s) => s.end("ok")).listen(+process.env.PORT, "127.0.0.1")`;
+const BARE_EXPRESS =
+  `const express = require(${JSON.stringify(join(ROOT, "node_modules", "express"))}); const app = express(); ` +
+  `app.use(express.json()); app.get("/", (q, s) => s.send("ok")); app.listen(+process.env.PORT, "127.0.0.1")`;
+
+/** Spawns `starter` and polls its ready path every 2 ms; returns ms from spawn to the first 200. */
+async function timeToReady(starter: Starter): Promise<number> {
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(process.execPath, [...starter.args], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent" },
     stdio: "ignore",
   });
   try {
     for (;;) {
       if (child.exitCode !== null)
-        throw new Error(`server exited with ${child.exitCode} before it was ready`);
-      const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        throw new Error(`${starter.key} exited with ${child.exitCode} before it was ready`);
+      const status = await fetch(`http://127.0.0.1:${port}${starter.readyPath}`).then(
         (response) => response.status,
         () => 0,
       );
       if (status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
-      if (Number(process.hrtime.bigint() - started) > 20e9) throw new Error("not ready within 20 s");
+      if (Number(process.hrtime.bigint() - started) > 20e9)
+        throw new Error(`${starter.key}: not ready within 20 s`);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   } finally {
@@ -33,19 +50,38 @@ async function timeToReady(): Promise<number> {
   }
 }
 
-/** B4: process start to /readyz 200 (median), and the size of what the image ships. */
+/**
+ * B4: process start to /readyz 200 (median), beside the same bare baselines as B1 started the same way, in
+ * alternating order; and the size of what the image ships. BENCH_BEFORE_BUNDLE adds another build's start.
+ */
 export async function runB4(): Promise<Figure[]> {
-  const runs: number[] = [];
-  await timeToReady(); // warm the file cache
-  for (let i = 0; i < RUNS; i++) runs.push(await timeToReady());
+  const starters: Starter[] = [
+    { key: "ours", args: [BUNDLE], readyPath: "/readyz" },
+    { key: "raw-node", args: ["-e", RAW_NODE], readyPath: "/" },
+    { key: "bare-express", args: ["-e", BARE_EXPRESS], readyPath: "/" },
+  ];
+  const before = process.env.BENCH_BEFORE_BUNDLE;
+  if (before) starters.push({ key: "before", args: [before], readyPath: "/readyz" });
+  const runs = new Map<string, number[]>(starters.map((s) => [s.key, []]));
+  for (const starter of starters) await timeToReady(starter); // warm the file cache
+  for (let i = 0; i < RUNS; i++) {
+    for (let j = 0; j < starters.length; j++) {
+      const starter = starters[(i + j) % starters.length];
+      runs.get(starter.key)!.push(await timeToReady(starter));
+    }
+  }
   const nodeBaseline: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = process.hrtime.bigint();
     await new Promise((resolve) => spawn(process.execPath, ["-e", ""]).once("exit", resolve));
     nodeBaseline.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
+  const ms = (key: string) => median(runs.get(key)!);
   return [
-    goalAtMost("B4", "start to /readyz 200 (median)", median(runs), 400, "ms"),
+    goalAtMost("B4", "start to /readyz 200 (median)", ms("ours"), 400, "ms"),
+    reported("B4", "raw node:http start to its first answer (median)", ms("raw-node"), "ms"),
+    reported("B4", "bare express start to its first answer (median)", ms("bare-express"), "ms"),
+    ...(before ? [reported("B4", "before: start to /readyz 200 (median)", ms("before"), "ms")] : []),
     reported("B4", "bare `node -e ''` start and exit (median, for scale)", median(nodeBaseline), "ms"),
     reported("B4", "dist/bundle/server.js (parsed at every start)", bundleBytes() / 1e6, "MB"),
     goalAtMost("B4", "everything the image ships (dist/bundle)", shippedBytes() / 1e6, 10, "MB"),

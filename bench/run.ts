@@ -11,6 +11,7 @@ import { runB8 } from "./b8-front-stdio";
 import { runB9 } from "./b9-json-flood";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
+import { stopLoadProcess } from "./lib/load";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B1: () => runB1(() => startOurs()),
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   writeResults(figures, join(__dirname, "results"));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(stopLoadProcess);

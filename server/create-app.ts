@@ -16,6 +16,7 @@ import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
+import { inSequence } from "./http/in-sequence";
 import { notFound } from "./http/not-found";
 import { jsonRpcBody, jsonRpcErrorHandler, requireStreamableAccept } from "./http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "./http/json-rpc-error";
@@ -120,18 +121,24 @@ export function createApp(
       ),
     );
   }
-  app.use(mcpPaths, sdkResponseHeaders);
-  app.use(mcpPaths, dnsRebindingProtection(config.allowedHosts, config.allowedOrigins));
-  app.use(mcpPaths, refuseWhileDraining(lifecycle));
-  app.use(mcpPaths, connectionLimit(lifecycle, config.maxConnections));
-  // ---- auth slot: everything below needs an authenticated caller ----
+  // ---- auth slot: from `auth` on, everything needs an authenticated caller ----
+  // The rate limit is per caller, so after auth; before the body is read, so a refused request costs little
+  // and runs no tool.
   const auth =
     options.authMiddleware ?? configuredAuth(config, logger, readiness, options.auth, options.authThrottle);
-  app.use(mcpPaths, auth);
-  app.use(mcpPaths, perCallerConnections(config.maxConnectionsPerCaller));
-  // Per caller, so after auth; before the body is read, so a refused request costs little and runs no tool.
   const rateLimit = perCallerRateLimit(config.rateLimitPerMinute, logger, options.now);
-  if (rateLimit) app.use(mcpPaths, rateLimit.perRequest);
+  app.use(
+    mcpPaths,
+    inSequence([
+      sdkResponseHeaders,
+      dnsRebindingProtection(config.allowedHosts, config.allowedOrigins),
+      refuseWhileDraining(lifecycle),
+      connectionLimit(lifecycle, config.maxConnections),
+      auth,
+      perCallerConnections(config.maxConnectionsPerCaller),
+      ...(rateLimit ? [rateLimit.perRequest] : []),
+    ]),
+  );
 
   // Every transport's POST goes through this: legacy /messages, /mcp in both session modes, the front.
   const body = [
@@ -181,7 +188,7 @@ export function createApp(
     eventStoreMaxBytesTotal: config.eventStoreMaxBytesTotal,
     now: options.now,
   });
-  app.post("/mcp", requireStreamableAccept, ...body, endpoint.post);
+  app.post("/mcp", inSequence([requireStreamableAccept, ...body, endpoint.post]));
   const sessions = endpoint.sessions;
   if (sessions) {
     app.get("/mcp", sessions.handle);
@@ -196,7 +203,7 @@ export function createApp(
     const instrumented = (): McpServer => instrumentServer(serverFactory(), lifecycle);
     const legacy = new LegacySseSessions(instrumented, lifecycle, config.sseHeartbeatMs);
     app.get("/sse", legacy.openStream);
-    app.post("/messages", ...body, legacy.postMessage);
+    app.post("/messages", inSequence([...body, legacy.postMessage]));
     legacyCount = () => legacy.count;
   }
 

@@ -1,4 +1,5 @@
-// The Azure SDKs are most of the server's code but needed only when configured (telemetry, query_logs).
+// The Azure SDKs are most of the server's code but needed only when configured (telemetry, query_logs); the
+// legacy SSE transport only when a client opens /sse.
 // They are required here, on first use, and in the image each is a bundle of its own next to server.js
 // (dist/bundle/lazy/*.js), so a process that does not use them never even parses them. Keep every such
 // require in this file: the relative paths must be the same from server/ and from dist/bundle/.
@@ -11,4 +12,9 @@ export function loadAzureMonitor(): typeof import("./lazy/azure-monitor") {
 export function loadAzureIdentity(): typeof import("./lazy/azure-identity") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("./lazy/azure-identity") as typeof import("./lazy/azure-identity");
+}
+
+export function loadLegacySse(): typeof import("./lazy/legacy-sse") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./lazy/legacy-sse") as typeof import("./lazy/legacy-sse");
 }

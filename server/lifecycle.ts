@@ -1,11 +1,4 @@
-import {
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
-  RequestId,
-  Transport,
-} from "@modelcontextprotocol/server";
+import { JSONRPCMessage, RequestId, Transport } from "@modelcontextprotocol/server";
 
 /** The JSON-RPC error a call still running when the drain grace period ends receives before its stream closes. */
 export const DRAIN_ABORT_ERROR = {
@@ -13,6 +6,15 @@ export const DRAIN_ABORT_ERROR = {
   message:
     "Server shutting down: the call did not finish within the drain grace period (MCP_SHUTDOWN_GRACE_SECONDS); retry it",
 } as const;
+
+// Shape tests on messages a transport has already validated: the SDK's isJSONRPC* guards run a schema
+// parse each, three per request here, on every request.
+const isRequest = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId; method: string } =>
+  "method" in message && "id" in message;
+const isNotification = (message: JSONRPCMessage): message is JSONRPCMessage & { method: string } =>
+  "method" in message && !("id" in message);
+const isAnswer = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
+  !("method" in message) && "id" in message;
 
 interface TrackedTransport {
   readonly transport: Transport;
@@ -87,27 +89,24 @@ export class Lifecycle {
     this.tracked.add(entry);
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message) && !pending.has(message.id)) {
+      if (isRequest(message) && !pending.has(message.id)) {
         pending.add(message.id);
         this.requests++;
-      } else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+      } else if (isNotification(message) && message.method === "notifications/cancelled") {
         // A cancelled request gets no response, so it ends here.
-        const cancelled = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        const cancelled = (message as { params?: { requestId?: RequestId } }).params?.requestId;
         if (cancelled !== undefined && pending.delete(cancelled)) this.finishRequest();
       }
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);
     transport.send = async (message, options) => {
-      const answers =
-        (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) &&
-        message.id !== undefined &&
-        pending.has(message.id);
+      const answers = isAnswer(message) && message.id !== undefined && pending.has(message.id);
       try {
         return await send(message, options);
       } finally {
         // Counted as finished only once the answer is handed to the stream, so draining never cuts it off.
-        if (answers && pending.delete(message.id as RequestId)) this.finishRequest();
+        if (answers && pending.delete((message as { id: RequestId }).id)) this.finishRequest();
       }
     };
     const onclose = transport.onclose;

@@ -191,6 +191,7 @@ describe("server/Dockerfile replayed in a temporary directory", () => {
     expect(files.trim().split("\n").sort()).toEqual([
       "./app/dist/bundle/lazy/azure-identity.js",
       "./app/dist/bundle/lazy/azure-monitor.js",
+      "./app/dist/bundle/lazy/legacy-sse.js",
       "./app/dist/bundle/server.js",
       "./app/package.json",
     ]);

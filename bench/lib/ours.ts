@@ -29,13 +29,18 @@ export function shippedBytes(): number {
 /**
  * Our server as it ships: the bundle, configured only by environment variables, logging at info to a
  * discarded stdout (the per-request log line is part of the cost). The rate limiter is off unless a
- * benchmark turns it on: every load request comes from the same caller.
+ * benchmark turns it on: every load request comes from the same caller. `bundle` runs another build the
+ * same way (BENCH_BEFORE_BUNDLE: the bundle of the commit a change started from, for same-run before/after).
  */
-export function startOurs(name = "ours", env: Readonly<Record<string, string>> = {}): Promise<ChildServer> {
+export function startOurs(
+  name = "ours",
+  env: Readonly<Record<string, string>> = {},
+  bundle = BUNDLE,
+): Promise<ChildServer> {
   return startChildServer({
     name,
     command: process.execPath,
-    args: [BUNDLE],
+    args: [bundle],
     env: { LOG_LEVEL: "info", MCP_RATE_LIMIT_PER_MINUTE: "0", MCP_MAX_CONNECTIONS: "5000", ...env },
     readyPath: "/healthz",
   });

@@ -2,15 +2,21 @@ import { join } from "node:path";
 import { ChildServer, startChildServer } from "./child-server";
 
 const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-/** Starts one of the TypeScript targets in bench/targets through tsx. */
+/**
+ * Starts one of the TypeScript targets in bench/targets, with tsx as a loader inside the one node process
+ * (not the tsx CLI, which runs the target in a child: its CPU time would not be the target's).
+ */
 export function startTsTarget(
   name: string,
   file: string,
   env: Readonly<Record<string, string>> = {},
 ): Promise<ChildServer> {
-  return startChildServer({ name, command: TSX, args: [join(ROOT, "bench", "targets", file)], env });
+  return startChildServer({
+    name,
+    command: process.execPath,
+    args: ["--import", "tsx", join(ROOT, "bench", "targets", file)],
+    env,
+  });
 }
 
 export function startEverything(): Promise<ChildServer> {

@@ -1,4 +1,4 @@
-import express, { ErrorRequestHandler, RequestHandler } from "express";
+import express, { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { checkEnvelope } from "./json-rpc-envelope";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 import { exceededJsonLimit, type JsonShapeExcess, type JsonShapeLimits } from "./json-shape";
@@ -34,15 +34,24 @@ function shapeMessage(excess: JsonShapeExcess, limits: JsonShapeLimits): string 
  * too deep, too wide or with too many values costs one linear pass, never a parse or the SDK's validation.
  */
 function refuseOversizedJson(limits: JsonShapeLimits) {
-  return (_req: unknown, _res: unknown, bytes: Buffer): void => {
+  return (req: Request, _res: unknown, bytes: Buffer): void => {
     const excess = exceededJsonLimit(bytes, limits);
     if (excess !== undefined) {
       throw Object.assign(new Error(shapeMessage(excess, limits)), { type: JSON_SHAPE_ERROR, status: 400 });
     }
+    // Front mode relays these bytes as they came instead of serialising the parsed body again.
+    req.rawBody = bytes;
   };
 }
 
 const JSON_SHAPE_ERROR = "entity.json.shape";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The POST body's bytes as received, once they passed the shape checks (`req.body` is their parse). */
+    rawBody?: Buffer;
+  }
+}
 
 /** Streamable HTTP clients must accept both JSON and SSE answers (406 otherwise). */
 export const requireStreamableAccept: RequestHandler = (req, res, next) => {

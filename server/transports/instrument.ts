@@ -24,8 +24,13 @@ function upgradeToSse(transport: Transport): void {
   upgradable.upgradeToSse();
 }
 
-/** Starts a timer per request; a request still unanswered when it fires gets its response upgraded to SSE. */
+/**
+ * Starts a timer per request; a request still unanswered when it fires gets its response upgraded to SSE.
+ * Only per-request transports can be upgraded: the others (2025-era SSE answers, the hot path's connections,
+ * which upgrade slow calls themselves) are left unwrapped.
+ */
 function upgradeSlowCalls(transport: Transport, afterMs: number): void {
+  if (typeof (transport as unknown as UpgradableTransport).upgradeToSse !== "function") return;
   const timers = new Map<RequestId, NodeJS.Timeout>();
   const onmessage = transport.onmessage;
   transport.onmessage = (message, extra) => {

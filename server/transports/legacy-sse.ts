@@ -1,7 +1,8 @@
 import { RequestHandler } from "express";
 import "../http/request-auth";
 import { McpServer } from "@modelcontextprotocol/server";
-import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
+import type { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
+import { loadLegacySse } from "../lazy-load";
 import { Lifecycle } from "../lifecycle";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
@@ -13,14 +14,18 @@ interface LegacySession {
   readonly transport: SSEServerTransport;
   readonly owner: string | undefined;
   readonly toolCalls: ToolCallTracker;
+  /** The session's server, built and connected when its first message arrives. */
+  server?: Promise<McpServer>;
 }
 
 /**
  * The 2024-11-05 HTTP+SSE transport (the SDK's frozen v1 copy in server-legacy; 2025 era only): GET /sse opens the stream and names a /messages?sessionId=... URL that
  * takes the client's POSTs. Stateful by nature (one replica or affinity). Heartbeat comments keep idle
  * streams alive through Azure's 240 s ingress timeout. A session takes POSTs only from the caller that opened it.
- * Each POST is answered 202 at once and its answer goes out on the stream, so a tools/call holds its place
- * under MCP_MAX_TOOL_CALLS_PER_CALLER until that answer is sent, it is cancelled or the stream closes.
+ * A stream that never sends a message holds no server: the session's McpServer (most of an idle stream's
+ * memory) is built and connected when its first message arrives. Each POST is answered 202 at once and its
+ * answer goes out on the stream, so a tools/call holds its place under MCP_MAX_TOOL_CALLS_PER_CALLER until
+ * that answer is sent, it is cancelled or the stream closes.
  */
 export class LegacySseSessions {
   private readonly sessions = new Map<string, LegacySession>();
@@ -36,11 +41,15 @@ export class LegacySseSessions {
   }
 
   readonly openStream: RequestHandler = async (req, res) => {
-    const transport = new SSEServerTransport("/messages", res);
-    const server = this.serverFactory();
+    const { SSEServerTransport: Transport } = loadLegacySse();
+    const transport = new Transport("/messages", res);
+    const session: LegacySession = {
+      transport,
+      owner: sessionOwner(req),
+      toolCalls: trackToolCallSlots(transport),
+    };
     const sessionId = transport.sessionId;
-    const toolCalls = trackToolCallSlots(transport);
-    this.sessions.set(sessionId, { transport, owner: sessionOwner(req), toolCalls });
+    this.sessions.set(sessionId, session);
     const heartbeat = setInterval(() => res.write(": keepalive\n\n"), this.heartbeatMs);
     heartbeat.unref();
     const unregister = this.lifecycle.onDrainClose(() => void transport.close());
@@ -48,11 +57,21 @@ export class LegacySseSessions {
       clearInterval(heartbeat);
       unregister();
       this.sessions.delete(sessionId);
-      toolCalls.releaseAll();
-      void server.close();
+      session.toolCalls.releaseAll();
+      void session.server?.then((server) => server.close());
     });
-    await server.connect(transport);
+    // The head and the endpoint event go out now; `connect` would start the transport a second time.
+    await transport.start();
+    transport.start = async () => undefined;
   };
+
+  private serverOf(session: LegacySession): Promise<McpServer> {
+    return (session.server ??= (async () => {
+      const server = this.serverFactory();
+      await server.connect(session.transport);
+      return server;
+    })());
+  }
 
   readonly postMessage: RequestHandler = async (req, res) => {
     const sessionId = req.query.sessionId;
@@ -70,6 +89,7 @@ export class LegacySseSessions {
     const refuse = session.toolCalls.hold(adoptToolCalls(res));
     const cancelled = cancelledRequestId(req.body);
     if (cancelled !== undefined) session.toolCalls.cancelled(cancelled);
+    await this.serverOf(session);
     await session.transport.handlePostMessage(req, res, req.body);
     // Anything but 202 means the transport did not take the message: its calls never run.
     if (res.statusCode !== 202) refuse();

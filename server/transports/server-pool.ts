@@ -45,6 +45,14 @@ export class ServerPool {
     return this.idle[era].length;
   }
 
+  /**
+   * Takes an idle instance out of the pool for good (the hot path connects it permanently). Only instances
+   * that served an exchange through the SDK entry are idle, so each is already bound to `era`.
+   */
+  takeIdle(era: ProtocolEra): McpServer | undefined {
+    return this.idle[era].pop();
+  }
+
   /** The `createMcpHandler` factory. */
   readonly factory = ({ era }: McpRequestContext): McpServer => {
     const server = this.idle[era].pop() ?? this.buildOne();

@@ -1,11 +1,16 @@
-import { RequestHandler } from "express";
+import { Request, RequestHandler } from "express";
 import "../http/request-auth";
-import { toWebRequest } from "@modelcontextprotocol/node";
-import { createMcpHandler, isLegacyRequest, McpHttpHandler, McpServer } from "@modelcontextprotocol/server";
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  McpHttpHandler,
+  McpServer,
+} from "@modelcontextprotocol/server";
 import { Logger } from "pino";
 import { Lifecycle } from "../lifecycle";
 import { fetchOnExpress } from "./fetch-on-express";
-import { instrumentServer, InstrumentOptions } from "./instrument";
+import { HotPath } from "./hot-path";
+import { instrumentServer, InstrumentOptions, SLOW_CALL_SSE_AFTER_MS } from "./instrument";
 import { ServerPool } from "./server-pool";
 import { StatefulOptions, StatefulSessions } from "./stateful";
 
@@ -24,6 +29,32 @@ export interface StreamableHttpEndpoint {
   readonly handler: McpHttpHandler;
   /** The server instances behind the handler, reused between requests once answered. */
   readonly pool: ServerPool;
+  /** Plain tools/call and tools/list requests, answered on pooled servers that stay connected. */
+  readonly hot: HotPath;
+}
+
+const headerOf = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+};
+
+/**
+ * Whether the SDK entry would route this request to its 2025-era side: `isLegacyRequest` on the body our body
+ * layer parsed (the same classification, without the web Request it needs built first).
+ */
+function isLegacy(req: Request): boolean {
+  if (req.body === undefined) return true;
+  const protocolVersionHeader = headerOf(req, "mcp-protocol-version");
+  const mcpMethodHeader = headerOf(req, "mcp-method");
+  const mcpNameHeader = headerOf(req, "mcp-name");
+  const outcome = classifyInboundRequest({
+    httpMethod: req.method,
+    ...(protocolVersionHeader !== undefined && { protocolVersionHeader }),
+    ...(mcpMethodHeader !== undefined && { mcpMethodHeader }),
+    ...(mcpNameHeader !== undefined && { mcpNameHeader }),
+    body: req.body,
+  });
+  return outcome.kind === "legacy";
 }
 
 /**
@@ -53,15 +84,15 @@ export function streamableHttpEndpoint(
     onerror,
   });
   lifecycle.onDrainClose(() => void handler.close());
-  const modern = fetchOnExpress(handler, onerror);
-  if (options.sessionMode === "stateless") return { handler, pool, post: modern };
+  const sdk = fetchOnExpress(handler, onerror);
+  const hot = new HotPath(pool, {
+    keepAliveMs: options.heartbeatMs,
+    slowCallSseAfterMs: options.slowCallSseAfterMs ?? SLOW_CALL_SSE_AFTER_MS,
+  });
+  const modern: RequestHandler = (req, res) => (hot.serve(req, res) ? undefined : sdk(req, res));
+  if (options.sessionMode === "stateless") return { handler, pool, hot, post: modern };
   const sessions = new StatefulSessions(factory, lifecycle, options);
-  const post: RequestHandler = async (req, res, next) => {
-    const request = await toWebRequest(req, req.body);
-    if (await isLegacyRequest(request, req.body, { maxRequestBodySize: options.maxBodyBytes })) {
-      return sessions.handle(req, res, next);
-    }
-    return modern(req, res);
-  };
-  return { handler, pool, post, sessions };
+  const post: RequestHandler = (req, res, next) =>
+    isLegacy(req) ? sessions.handle(req, res, next) : modern(req, res, next);
+  return { handler, pool, hot, post, sessions };
 }

@@ -194,6 +194,30 @@ describe("front mode over HTTP, what the upstream sees", () => {
     }
   });
 
+  it("relays the body's bytes as the client sent them, not a re-serialisation of its parse", async () => {
+    const upstream = await startRecordingUpstream();
+    const front = await startServer({
+      MCP_UPSTREAM_URL: upstream.url,
+      AUTH_MODE: "apikey",
+      MCP_API_KEYS: `alice:${KEY}`,
+    });
+    try {
+      // Spacing and a key order JSON.stringify of the parsed body would not give back.
+      const sent =
+        '{ "params": { "name": "echo", "arguments": { "message": "\\u00e9" } },\n  "method": "tools/call", "id": 4, "jsonrpc": "2.0" }';
+      const response = await fetch(front.mcpUrl, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${KEY}`, "mcp-protocol-version": "2025-11-25" },
+        body: sent,
+      });
+      expect(await response.json()).toEqual({ jsonrpc: "2.0", id: 4, result: { ok: true } });
+      expect(upstream.requests.at(-1)?.body).toBe(sent);
+    } finally {
+      await front.close();
+      await upstream.close();
+    }
+  });
+
   it("percent-encodes identity values, so any display name survives as a header", () => {
     const headers = callerHeaders({
       kind: "entra",

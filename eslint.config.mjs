@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // cdktn consumers can hold two physical copies of the engine: use the libraries' isX guards instead.
+    files: ["constructs/**/*.ts", "stacks/**/*.ts", "main.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "BinaryExpression[operator='instanceof'][right.name=/^(Terraform|Construct$|App$|Aspects$)/]",
+          message: "instanceof fails across two copies of cdktf/cdktn; use the class's static isX guard",
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
     languageOptions: {
       globals: {

@@ -74,6 +74,11 @@ export interface McpAppControls {
 
 export type McpApp = Express & { readonly mcp: McpAppControls };
 
+/** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */
+export function servesLegacySse(config: ServerConfig): boolean {
+  return config.legacySseEnabled && config.front === undefined;
+}
+
 /** Builds the express app. Never listens. `serverFactory` builds a fresh McpServer with every tool. */
 export function createApp(
   config: ServerConfig,
@@ -96,7 +101,7 @@ export function createApp(
   app.use(
     protectedResourceMetadataRouter(config.auth, {
       publicUrl: config.publicUrl,
-      legacySseEnabled: config.legacySseEnabled,
+      legacySseEnabled: servesLegacySse(config),
     }),
   );
   if (config.auth.mode === "entra" && config.auth.front) {

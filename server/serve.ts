@@ -2,7 +2,7 @@ import { Server } from "node:http";
 import pino, { Logger } from "pino";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerConfig } from "./config";
-import { createApp } from "./create-app";
+import { createApp, servesLegacySse } from "./create-app";
 import { createServer } from "./create-server";
 import { createHttpServer } from "./http/http-server";
 import { createLogger } from "./logger";
@@ -26,6 +26,21 @@ async function flushWithin(telemetry: Telemetry, ms: number, logger: Logger): Pr
   clearTimeout(timer);
 }
 
+/**
+ * Resolves once every log line written so far is out (bounded by `ms`). The logger writes asynchronously;
+ * process.exit's own synchronous flush would write the queued lines ahead of one still in flight, so e.g.
+ * "drained; exiting" could land before "draining".
+ */
+function flushLogs(logger: Logger, ms = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): void {
   const deps = serverDepsFor(config);
   const app = createApp(config, () => createServer(deps), { logger });
@@ -37,7 +52,7 @@ function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): vo
         host: config.host,
         port,
         sessionMode: config.sessionMode,
-        legacySse: config.legacySseEnabled,
+        legacySse: servesLegacySse(config),
         authMode: config.auth.mode,
         queryLogs: config.logAnalyticsWorkspaceId !== undefined,
         telemetry: config.applicationInsightsConnectionString !== undefined,
@@ -53,7 +68,7 @@ function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): vo
     exiting = true;
     // Spans of the last calls go out before the process does, within what is left of Azure's 30 s grace.
     await flushWithin(telemetry, TELEMETRY_FLUSH_MS, logger);
-    logger.flush();
+    await flushLogs(logger);
     process.exit(0);
   };
   const stop = async (signal: string): Promise<void> => {
@@ -85,6 +100,7 @@ async function runStdio(config: ServerConfig, logger: Logger, telemetry: Telemet
         void server
           .close()
           .then(() => flushWithin(telemetry, TELEMETRY_FLUSH_MS, logger))
+          .then(() => flushLogs(logger))
           .finally(() => process.exit(0)),
     );
   }

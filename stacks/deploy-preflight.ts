@@ -128,6 +128,74 @@ function subscriptionProblems(env: NodeJS.ProcessEnv): string[] {
   return [];
 }
 
+/** What `npm run deploy` / `npm run diff` run after the checks: `cdktf deploy` / `cdktf diff`. */
+export type PreflightCommand = DeployRequest["command"];
+
+/** The stack names among cdktf's arguments (flags and their values are not names). */
+export function stackNames(args: readonly string[]): string[] {
+  return args.filter((arg) => !arg.startsWith("-"));
+}
+
+/**
+ * A stack name is needed: without one cdktf synthesizes every stack for a while, then refuses. Other words
+ * may be values of cdktf options (`--parallelism 2`), so they count only when no known stack is named.
+ */
+export function stackProblems(command: PreflightCommand, args: readonly string[]): string[] {
+  const known = allStacks();
+  const names = stackNames(args);
+  if (names.some((name) => known.includes(name))) return [];
+  if (names.length === 0) {
+    return [`no stack named: run npm run ${command} -- <stack>, one of ${known.join(", ")}`];
+  }
+  return [`'${names.join(" ")}' names no stack of this app: expected one of ${known.join(", ")}`];
+}
+
+/** Whether a command answered at all: the Azure CLI, and a Docker engine (`docker version` reaches it). */
+export interface ToolProbes {
+  readonly az: boolean;
+  readonly dockerEngine: () => boolean;
+}
+
+/**
+ * The Azure CLI always (azurerm signs in through it; the image build runs `az acr build` or `az acr login`);
+ * a Docker engine only when a named stack is deployed with `image.build: "docker"` (or MCP_IMAGE_BUILD=docker).
+ */
+export function toolProblems(
+  command: PreflightCommand,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  probes: ToolProbes,
+): string[] {
+  const problems: string[] = [];
+  if (!probes.az) {
+    problems.push(
+      "az (the Azure CLI) was not found on PATH: azurerm signs in through it and the image build runs it; " +
+        "install it (https://learn.microsoft.com/cli/azure/install-azure-cli), then az login",
+    );
+  }
+  if (command !== "deploy") return problems;
+  let builtWithDocker: string[];
+  try {
+    const { environments, applyDeploymentInputs, deploymentInputsFromEnvironment } = loadEnvironments();
+    const inputs = deploymentInputsFromEnvironment(env);
+    const names = stackNames(args);
+    builtWithDocker = environments
+      .filter((environment) => names.includes(environment.stackName))
+      .map((environment) => applyDeploymentInputs(environment, inputs))
+      .filter((environment) => environment.image.source === "bundled" && environment.image.build === "docker")
+      .map((environment) => environment.stackName);
+  } catch (error) {
+    return [...problems, (error as Error).message];
+  }
+  if (builtWithDocker.length > 0 && !probes.dockerEngine()) {
+    problems.push(
+      `${builtWithDocker.join(", ")} builds its image with Docker (image.build "docker" or MCP_IMAGE_BUILD=docker), ` +
+        "but docker version reached no running Docker engine: start one, or build with az acr build (MCP_IMAGE_BUILD=acr)",
+    );
+  }
+  return problems;
+}
+
 /** `terraform_version` of `terraform version -json`, e.g. "1.9.8". */
 export function terraformVersion(output: string): string | undefined {
   try {
@@ -151,13 +219,28 @@ function probeTerraform(): TerraformProbe {
   return result.error ? { found: false } : { found: true, output: result.stdout };
 }
 
+/**
+ * environments.ts and deployment-inputs.ts, loaded when first needed, not at the top: environments.ts pulls in
+ * the construct library, which the unit tests of the other checks do not need.
+ */
+function loadEnvironments(): typeof import("./environments") & typeof import("./deployment-inputs") {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require("./environments") as typeof import("./environments")),
+    ...(require("./deployment-inputs") as typeof import("./deployment-inputs")),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Every stack main.ts synthesizes (bootstrap last). */
-function allStacks(): string[] {
-  // Imported here, not at the top: environments.ts pulls in the construct library, which the unit tests of
-  // this file do not need.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { environments } = require("./environments") as typeof import("./environments");
+export function allStacks(): string[] {
+  const { environments } = loadEnvironments();
   return [...environments.map((environment) => environment.stackName), BOOTSTRAP_STACK];
+}
+
+function answers(command: string, args: readonly string[]): boolean {
+  const result = spawnSync(command, args, { stdio: "ignore", timeout: 30_000 });
+  return !result.error && result.status === 0;
 }
 
 // npm run deploy -- <stack> / npm run diff -- <stack>: the checks, then cdktf with the same arguments.
@@ -174,8 +257,15 @@ if (require.main === module) {
     stacks: args.filter((arg) => !arg.startsWith("-")),
     allStacks: allStacks(),
   } as const;
-  const problems = deployProblems(process.env, probeTerraform(), request);
-  for (const problem of problems) console.error(`Cannot deploy: ${problem}`);
+  const problems = [
+    ...stackProblems(command, args),
+    ...deployProblems(process.env, probeTerraform(), request),
+    ...toolProblems(command, args, process.env, {
+      az: answers("az", ["version", "--output", "none"]),
+      dockerEngine: () => answers("docker", ["version"]),
+    }),
+  ];
+  for (const problem of problems) console.error(`Cannot ${command}: ${problem}`);
   if (problems.length > 0) process.exit(1);
   const cdktf = spawnSync(join(__dirname, "..", "node_modules", ".bin", "cdktf"), [command, ...args], {
     stdio: "inherit",

@@ -70,9 +70,10 @@ describe("the packed package in a fresh cdktf app", () => {
     (example) => example.stackClass,
   );
   let packedFiles: string[] = [];
+  let project = "";
 
   beforeAll(() => {
-    const project = copyOfProject();
+    project = copyOfProject();
     const tarball = path.join(
       work,
       run("npm", ["pack", "--silent", "--pack-destination", work], project).trim().split("\n").pop() ?? "",
@@ -124,6 +125,19 @@ describe("the packed package in a fresh cdktf app", () => {
       ].join("\n"),
     );
   }, 300_000);
+
+  it("installs without lifecycle scripts (the dev-only postinstall stays out), and pack leaves package.json as it was", () => {
+    const manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as {
+      scripts?: Record<string, string>;
+    };
+    for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
+      expect(manifest.scripts?.[hook]).toBeUndefined();
+    }
+    expect(readFileSync(path.join(project, "package.json"), "utf8")).toBe(
+      readFileSync(path.join(repoRoot, "package.json"), "utf8"),
+    );
+    expect(existsSync(path.join(project, ".package.json.prepack"))).toBe(false);
+  });
 
   it("holds the license, the library with its types and the staged image build context", () => {
     expect(packedFiles).toEqual(

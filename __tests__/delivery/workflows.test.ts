@@ -152,6 +152,18 @@ describe("ci.yml", () => {
     expect(ciRun.indexOf("npm run conformance")).toBeGreaterThan(ciRun.indexOf("npm test"));
   });
 
+  it("runs the construct and stack suites on cdktn too, in a job of its own and in .ci/run", () => {
+    const cdktn = ci.document.jobs.cdktn;
+    const install = indexOf(cdktn.steps, runs("npm ci"), "running 'npm ci'");
+    expect(indexOf(cdktn.steps, runs("npm run test:cdktn"), "running 'npm run test:cdktn'")).toBeGreaterThan(
+      install,
+    );
+    const ciRun = readFileSync(join(repoRoot, ".ci", "run"), "utf8")
+      .split("\n")
+      .map((line) => line.trim());
+    expect(ciRun).toContain("npm run test:cdktn");
+  });
+
   it("uploads cdktf.out after synth", () => {
     const synth = indexOf(testJob.steps, runs("npm run synth"), "synth");
     const upload = indexOf(testJob.steps, uses("actions/upload-artifact"), "uploading the artifact");

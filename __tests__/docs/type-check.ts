@@ -2,8 +2,14 @@ import * as path from "node:path";
 import ts from "typescript";
 import { repoRoot, TypeScriptExample } from "./markdown-examples";
 
-/** Where an example lives while it is checked: a virtual file next to this one, never written to disk. */
+/**
+ * Where an example lives while it is checked, never written to disk: the repository file its first line
+ * names (`// server/tools/word-count.ts`, so its relative imports resolve as they would there), else a
+ * virtual file next to this one.
+ */
 export function virtualFileName(example: TypeScriptExample, index: number): string {
+  const named = /^\/\/ ([\w./-]+\.ts)\n/.exec(example.code)?.[1];
+  if (named) return path.join(repoRoot, named);
   return path.join(__dirname, "__examples__", `${example.page.replace(/[/.]/g, "_")}_${index}.ts`);
 }
 

@@ -3,12 +3,15 @@ import * as path from "node:path";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import {
+  allStacks,
   cdktfEnvironment,
   compareVersions,
   deployProblems,
-  MINIMUM_TERRAFORM_VERSION,
   DeployRequest,
+  MINIMUM_TERRAFORM_VERSION,
+  stackProblems,
   terraformVersion,
+  toolProblems,
 } from "../../stacks/deploy-preflight";
 import { pathWithoutTerraform } from "./path-without-terraform";
 
@@ -143,6 +146,60 @@ describe("deploy preflight", () => {
       );
     });
   });
+
+  it("needs a stack of this app, named before cdktf synthesizes anything", () => {
+    expect(allStacks()).toEqual(["mcp-dev", "mcp-prod", "mcp-bootstrap"]);
+    expect(stackProblems("deploy", ["mcp-dev"])).toEqual([]);
+    expect(stackProblems("deploy", ["mcp-prod", "--parallelism", "2"])).toEqual([]);
+    expect(stackProblems("deploy", [])).toEqual([
+      "no stack named: run npm run deploy -- <stack>, one of mcp-dev, mcp-prod, mcp-bootstrap",
+    ]);
+    expect(stackProblems("diff", ["--auto-approve"])).toEqual([
+      expect.stringMatching(/^no stack named: run npm run diff -- <stack>/),
+    ]);
+    expect(stackProblems("deploy", ["mcp-test"])).toEqual([
+      "'mcp-test' names no stack of this app: expected one of mcp-dev, mcp-prod, mcp-bootstrap",
+    ]);
+  });
+
+  it("needs the Azure CLI, and a Docker engine only for a deploy that builds with Docker", () => {
+    const everything = { az: true, dockerEngine: () => true };
+    const noDocker = { az: true, dockerEngine: () => false };
+    expect(toolProblems("deploy", ["mcp-dev"], {}, everything)).toEqual([]);
+    expect(toolProblems("deploy", ["mcp-dev"], {}, { ...everything, az: false })).toEqual([
+      expect.stringMatching(/^az \(the Azure CLI\) was not found on PATH: .*install-azure-cli/),
+    ]);
+    expect(toolProblems("deploy", ["mcp-dev"], {}, noDocker)).toEqual([]);
+    expect(toolProblems("deploy", ["mcp-dev"], { MCP_IMAGE_BUILD: "docker" }, noDocker)).toEqual([
+      expect.stringMatching(/^mcp-dev builds its image with Docker .*no running Docker engine/),
+    ]);
+    expect(toolProblems("deploy", ["mcp-dev"], { MCP_IMAGE_BUILD: "docker" }, everything)).toEqual([]);
+    // A prebuilt image, a diff or the bootstrap builds nothing.
+    const prebuilt = { MCP_IMAGE_BUILD: "docker", MCP_SERVER_IMAGE: "acr.azurecr.io/mcp-server@sha256:0" };
+    expect(toolProblems("deploy", ["mcp-dev"], prebuilt, noDocker)).toEqual([]);
+    expect(toolProblems("diff", ["mcp-dev"], { MCP_IMAGE_BUILD: "docker" }, noDocker)).toEqual([]);
+    expect(toolProblems("deploy", ["mcp-bootstrap"], { MCP_IMAGE_BUILD: "docker" }, noDocker)).toEqual([]);
+    expect(toolProblems("deploy", ["mcp-dev"], { MCP_IMAGE_BUILD: "podman" }, everything)).toEqual([
+      expect.stringMatching(/^MCP_IMAGE_BUILD="podman" is not valid/),
+    ]);
+  });
+
+  it("npm run diff says what it cannot do: diff, not deploy", () => {
+    const npm = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithoutTerraform() };
+    delete env.ARM_SUBSCRIPTION_ID;
+    const run = spawnSync(npm, ["run", "--silent", "diff"], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Cannot diff: no stack named: run npm run diff -- <stack>");
+    expect(run.stderr).toContain("Cannot diff: terraform was not found on PATH");
+    expect(run.stderr).not.toContain("Cannot deploy");
+    expect(run.stdout + run.stderr).not.toMatch(/Synthesizing/i);
+  }, 90_000);
 
   it("npm run deploy stops before cdktf with both problems when Terraform and the subscription are missing", () => {
     const npm = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();

@@ -14,6 +14,8 @@ export function ensureStackProvider(
   const stack = TerraformStack.of(scope);
   const present = stack.node
     .findAll()
-    .some((node) => node instanceof TerraformProvider && node.terraformResourceType === type);
+    // The library's own guard, not `instanceof`: a consumer on CDK Terrain can hold two physical copies of
+    // the engine (the `cdktf` alias and the `cdktn` the @cdktn provider bindings require).
+    .some((node) => TerraformProvider.isTerraformProvider(node) && node.terraformResourceType === type);
   if (!present) create(stack);
 }

@@ -56,6 +56,16 @@ function rpcSummary(body: unknown): RpcSummary {
 }
 
 /**
+ * warn for a refused request, except the 405 every 2025-era client gets when it probes `GET /mcp` for a
+ * server-initiated stream (a stateless server offers none; the client carries on): that one is routine.
+ */
+function levelOf(method: string, path: string, status: number): "error" | "warn" | "info" {
+  if (status >= 500) return "error";
+  if (status === 405 && method === "GET" && path === "/mcp") return "info";
+  return status >= 400 ? "warn" : "info";
+}
+
+/**
  * One log line per request when its response closes: request id, method, path, JSON-RPC method, tool,
  * caller id (object id, API key label or client address; never a credential), status, duration, and the
  * request headers named in LOGGED_HEADERS.
@@ -64,16 +74,17 @@ export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
+    // Read now: a middleware mounted on a path that answers without calling next() leaves req.url stripped.
+    const path = req.path;
     res.setHeader("x-request-id", requestId);
     res.locals.requestId = requestId;
     res.once("close", () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const level = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info";
-      logger[level](
+      logger[levelOf(req.method, path, res.statusCode)](
         {
           requestId,
           method: req.method,
-          path: req.path,
+          path,
           ...rpcSummary(req.body),
           callerId: callerOf(req.auth)?.id,
           status: res.statusCode,

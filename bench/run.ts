@@ -8,6 +8,7 @@ import { runB4 } from "./b4-startup";
 import { runB5 } from "./b5-synth";
 import { runB7 } from "./b7-front";
 import { runB8 } from "./b8-front-stdio";
+import { runB9 } from "./b9-json-flood";
 import { Figure, toMarkdown, writeResults } from "./lib/report";
 import { ensureBundle, startOurs } from "./lib/ours";
 import { stopLoadProcess } from "./lib/load";
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   B6: runB6,
   B7: runB7,
   B8: runB8,
+  B9: runB9,
 };
 
 async function main(): Promise<void> {

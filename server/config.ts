@@ -141,10 +141,11 @@ function origins(env: Env, url: URL | undefined): string[] {
 }
 
 /**
- * Sized from the SDK's cost per value (bench B8, b8-json-flood.ts): every real MCP request is far below, and
- * a body at both limits costs a few milliseconds, so a caller at the rate limit cannot starve /healthz.
+ * Sized from the SDK's cost per value (bench B9, b9-json-flood.ts): every real MCP request is far below, and
+ * the costliest body within both limits takes about 13 ms of CPU, so a caller at the rate limit needs about a
+ * quarter of a 0.5 vCPU replica and cannot starve /healthz.
  */
-export const DEFAULT_MAX_JSON_VALUES = 50_000;
+export const DEFAULT_MAX_JSON_VALUES = 10_000;
 export const DEFAULT_MAX_JSON_OBJECT_KEYS = 1_000;
 
 /** The SDK's requestState codec refuses shorter HMAC keys. */

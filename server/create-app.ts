@@ -141,13 +141,15 @@ export function createApp(
       connectionLimit(lifecycle, config.maxConnections),
       auth,
       perCallerConnections(config.maxConnectionsPerCaller),
-      ...(rateLimit ? [rateLimit] : []),
+      ...(rateLimit ? [rateLimit.perRequest] : []),
     ]),
   );
 
+  // Every transport's POST goes through this: legacy /messages, /mcp in both session modes, the front.
   const body = [
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
+    ...(rateLimit ? [rateLimit.perToolCall] : []),
     perCallerToolCalls(config.maxToolCallsPerCaller),
   ];
   if (config.front) {

@@ -256,6 +256,7 @@ describe("createApp with AUTH_MODE=apikey", () => {
       expect(result.structuredContent).toEqual({
         kind: "apikey",
         id: label,
+        name: label,
         apiKeyLabel: label,
         scopes: [],
         roles: [],

@@ -49,7 +49,8 @@ export function createApiKeyAuthenticator(entries: readonly ApiKeyEntry[]): Auth
       return unauthorized("the API key is not valid", "unknown API key", "invalid_token");
     return {
       ok: true,
-      caller: { kind: "apikey", id: label, apiKeyLabel: label, scopes: [], roles: [] },
+      // The label is the only name an API-key caller has (MCP_CALLER_NAME and x-mcp-caller-name in front mode).
+      caller: { kind: "apikey", id: label, name: label, apiKeyLabel: label, scopes: [], roles: [] },
       clientId: label,
     };
   };

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config-error";
+import { oneOf } from "../env-values";
 import { ApiKeyEntry, parseApiKeys } from "./api-key-config";
 import { isLoopbackHost } from "./loopback";
 import { GUID_PATTERN } from "../guid";
@@ -65,8 +66,9 @@ function parseNone(env: Env): AuthConfig {
     throw new ConfigError("MCP_ALLOW_UNAUTHENTICATED", allow, "expected 'true' or 'false'");
   }
   const host = env.HOST?.trim() || "127.0.0.1";
-  // stdio listens on no address, so only an HTTP server can be open to the network.
-  const listens = (env.MCP_TRANSPORT?.trim() || "http") === "http";
+  // stdio listens on no address, so only an HTTP server can be open to the network. Read as loadConfig
+  // reads it (trimmed, empty is unset): any other reading could take " http " for stdio and serve open.
+  const listens = oneOf(env, "MCP_TRANSPORT", "http", ["http", "stdio"]) === "http";
   if (allow === "false" && listens && !isLoopbackHost(host)) {
     throw new ConfigError(
       "HOST",

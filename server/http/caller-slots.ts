@@ -1,6 +1,8 @@
-import type { Request, RequestHandler } from "express";
+import type { RequestId } from "@modelcontextprotocol/server";
+import type { Request, RequestHandler, Response } from "express";
 import { callerKey } from "./caller-key";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
+import { toolCallsIn } from "./tool-calls";
 
 const RETRY_AFTER_SECONDS = "1";
 
@@ -28,6 +30,12 @@ export class CallerSlots {
       else this.held.delete(key);
     };
   }
+
+  /** Takes `count` slots for `key`, each with its own release, when all of them fit under the limit. */
+  takeEach(key: string, count: number): Array<() => void> | undefined {
+    if (this.heldBy(key) + count > this.limit) return undefined;
+    return Array.from({ length: count }, () => this.take(key) as () => void);
+  }
 }
 
 /**
@@ -54,39 +62,61 @@ export function perCallerConnections(limit: number): RequestHandler {
   };
 }
 
-const toolCallsIn = (body: unknown): { count: number; id: string | number | null } => {
-  const messages: unknown[] = Array.isArray(body) ? body : [body];
-  const calls = messages.filter(
-    (m) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "tools/call",
-  ) as Array<{ id?: string | number }>;
-  const id = !Array.isArray(body) && calls[0]?.id !== undefined ? calls[0].id : null;
-  return { count: calls.length, id };
-};
+/** One running `tools/call`'s place under MCP_MAX_TOOL_CALLS_PER_CALLER. */
+export interface ToolCallSlot {
+  readonly id: RequestId;
+  readonly release: () => void;
+}
+
+interface HeldToolCalls {
+  readonly slots: readonly ToolCallSlot[];
+  adopted: boolean;
+}
+
+const HELD_TOOL_CALLS = "heldToolCalls";
 
 /**
  * At most `limit` tools/call requests of one caller running at once (MCP_MAX_TOOL_CALLS_PER_CALLER), however
- * they are packed into POSTs (a batch counts each call). After the body is read; the calls count as
- * running until the response closes.
+ * they are packed into POSTs (a batch counts each call). After the body is read. The calls count as running
+ * until the response closes, unless a transport whose calls outlive their POST adopts them
+ * (adoptToolCalls): legacy SSE answers each POST with 202 at once, and a stateful session keeps running a
+ * call whose POST went away.
  */
 export function perCallerToolCalls(limit: number): RequestHandler {
   const slots = new CallerSlots(limit);
   return (req: Request, res, next) => {
-    const { count, id } = toolCallsIn(req.body);
-    if (count === 0) return next();
+    const { ids, answerId } = toolCallsIn(req.body);
+    if (ids.length === 0) return next();
     const key = callerKey(req);
-    const release = slots.take(key, count);
-    if (release === undefined) {
+    const releases = slots.takeEach(key, ids.length);
+    if (releases === undefined) {
       sendJsonRpcError(
         res,
         429,
         JsonRpcCode.ServerError,
-        `Too Many Requests: this caller has ${slots.heldBy(key)} tool calls running and asked for ${count} more (MCP_MAX_TOOL_CALLS_PER_CALLER=${limit})`,
+        `Too Many Requests: this caller has ${slots.heldBy(key)} tool calls running and asked for ${ids.length} more (MCP_MAX_TOOL_CALLS_PER_CALLER=${limit})`,
         { "Retry-After": RETRY_AFTER_SECONDS },
-        id,
+        answerId,
       );
       return;
     }
-    res.once("close", release);
+    // One slot per call, so each call's end can free its own.
+    const held: HeldToolCalls = { slots: ids.map((id, i) => ({ id, release: releases[i] })), adopted: false };
+    res.locals[HELD_TOOL_CALLS] = held;
+    res.once("close", () => {
+      if (!held.adopted) for (const slot of held.slots) slot.release();
+    });
     next();
   };
+}
+
+/**
+ * Takes over the tool-call slots this POST took (none when it holds no tools/call): the POST's close no
+ * longer frees them; the caller must, when each call ends (see trackToolCallSlots).
+ */
+export function adoptToolCalls(res: Response): readonly ToolCallSlot[] {
+  const held = res.locals[HELD_TOOL_CALLS] as HeldToolCalls | undefined;
+  if (held === undefined || held.adopted) return [];
+  held.adopted = true;
+  return held.slots;
 }

@@ -32,13 +32,18 @@ export class FixedWindowStore implements Store {
   }
 
   increment(key: string): ClientRateLimitInfo {
+    return this.add(key, 1);
+  }
+
+  /** Counts `hits` for `key` at once (the further tool calls of a batch). */
+  add(key: string, hits: number): Counter {
     const now = this.now();
     const client = this.clientOf(key, now);
     if (client.resetTime.getTime() <= now) {
       client.totalHits = 0;
       client.resetTime = new Date(now + this.windowMs);
     }
-    client.totalHits++;
+    client.totalHits += hits;
     return client;
   }
 

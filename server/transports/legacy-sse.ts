@@ -4,12 +4,16 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import { loadLegacySse } from "../lazy-load";
 import { Lifecycle } from "../lifecycle";
+import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+import { trackToolCallSlots, type ToolCallTracker } from "../http/tool-call-tracker";
+import { cancelledRequestId } from "../http/tool-calls";
 import { sessionOwner } from "./session-owner";
 
 interface LegacySession {
   readonly transport: SSEServerTransport;
   readonly owner: string | undefined;
+  readonly toolCalls: ToolCallTracker;
   /** The session's server, built and connected when its first message arrives. */
   server?: Promise<McpServer>;
 }
@@ -19,7 +23,9 @@ interface LegacySession {
  * takes the client's POSTs. Stateful by nature (one replica or affinity). Heartbeat comments keep idle
  * streams alive through Azure's 240 s ingress timeout. A session takes POSTs only from the caller that opened it.
  * A stream that never sends a message holds no server: the session's McpServer (most of an idle stream's
- * memory) is built and connected when its first message arrives.
+ * memory) is built and connected when its first message arrives. Each POST is answered 202 at once and its
+ * answer goes out on the stream, so a tools/call holds its place under MCP_MAX_TOOL_CALLS_PER_CALLER until
+ * that answer is sent, it is cancelled or the stream closes.
  */
 export class LegacySseSessions {
   private readonly sessions = new Map<string, LegacySession>();
@@ -37,7 +43,11 @@ export class LegacySseSessions {
   readonly openStream: RequestHandler = async (req, res) => {
     const { SSEServerTransport: Transport } = loadLegacySse();
     const transport = new Transport("/messages", res);
-    const session: LegacySession = { transport, owner: sessionOwner(req) };
+    const session: LegacySession = {
+      transport,
+      owner: sessionOwner(req),
+      toolCalls: trackToolCallSlots(transport),
+    };
     const sessionId = transport.sessionId;
     this.sessions.set(sessionId, session);
     const heartbeat = setInterval(() => res.write(": keepalive\n\n"), this.heartbeatMs);
@@ -47,6 +57,7 @@ export class LegacySseSessions {
       clearInterval(heartbeat);
       unregister();
       this.sessions.delete(sessionId);
+      session.toolCalls.releaseAll();
       void session.server?.then((server) => server.close());
     });
     // The head and the endpoint event go out now; `connect` would start the transport a second time.
@@ -75,7 +86,12 @@ export class LegacySseSessions {
       );
       return;
     }
+    const refuse = session.toolCalls.hold(adoptToolCalls(res));
+    const cancelled = cancelledRequestId(req.body);
+    if (cancelled !== undefined) session.toolCalls.cancelled(cancelled);
     await this.serverOf(session);
     await session.transport.handlePostMessage(req, res, req.body);
+    // Anything but 202 means the transport did not take the message: its calls never run.
+    if (res.statusCode !== 202) refuse();
   };
 }

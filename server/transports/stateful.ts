@@ -2,15 +2,13 @@ import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
-import {
-  isInitializeRequest,
-  isJSONRPCNotification,
-  McpServer,
-  RequestId,
-} from "@modelcontextprotocol/server";
+import { isInitializeRequest, McpServer } from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
 import { callerKey } from "../http/caller-key";
+import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+import { trackToolCallSlots, type ToolCallTracker } from "../http/tool-call-tracker";
+import { cancelledRequestId } from "../http/tool-calls";
 import { BoundedEventStore } from "./bounded-event-store";
 import { EventBudget } from "./event-budget";
 import { sendSessionNotFound, sessionOwner } from "./session-owner";
@@ -36,11 +34,14 @@ export interface StatefulOptions extends SessionLimits {
  * from a bounded event store of its own, caps on sessions (SessionStore) and on stored event bytes
  * (EventBudget), and a timer that expires idle sessions and sweeps expired events. A session answers only
  * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
+ * A call outlives its POST here (the client may go and resume), so its MCP_MAX_TOOL_CALLS_PER_CALLER place
+ * is held until it is answered, cancelled or the session ends.
  */
 export class StatefulSessions {
   private readonly store: SessionStore<NodeStreamableHTTPServerTransport>;
   private readonly budget: EventBudget;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly toolCalls = new WeakMap<NodeStreamableHTTPServerTransport, ToolCallTracker>();
 
   constructor(
     private readonly serverFactory: () => McpServer,
@@ -79,10 +80,17 @@ export class StatefulSessions {
         return;
       }
       res.once("close", used.done);
+      const toolCalls = this.toolCalls.get(used.session);
+      const refuse = toolCalls?.hold(adoptToolCalls(res));
       await used.session.handleRequest(req, res, req.body);
+      // An error status means the SDK refused the POST: its calls never run.
+      if (res.statusCode >= 400) refuse?.();
       // The SDK keeps a cancelled request's response stream open (keepalives only); nothing more will come.
       const cancelled = cancelledRequestId(req.body);
-      if (cancelled !== undefined) used.session.closeSSEStream(cancelled);
+      if (cancelled !== undefined) {
+        toolCalls?.cancelled(cancelled);
+        used.session.closeSSEStream(cancelled);
+      }
       return;
     }
     if (req.method === "POST" && isInitializeRequest(req.body)) {
@@ -124,7 +132,10 @@ export class StatefulSessions {
       keepAliveMs: this.options.heartbeatMs,
       onsessioninitialized: (id): void => this.store.add(id, transport, owner, release),
     });
+    const toolCalls = trackToolCallSlots(transport);
+    this.toolCalls.set(transport, toolCalls);
     transport.onclose = () => {
+      toolCalls.releaseAll();
       if (transport.sessionId) this.store.remove(transport.sessionId);
       release();
       eventStore.close();
@@ -138,10 +149,4 @@ export class StatefulSessions {
     clearInterval(this.sweeper);
     this.store.closeAll();
   }
-}
-
-function cancelledRequestId(body: unknown): RequestId | undefined {
-  if (!isJSONRPCNotification(body) || body.method !== "notifications/cancelled") return undefined;
-  const requestId = (body.params as { requestId?: unknown } | undefined)?.requestId;
-  return typeof requestId === "string" || typeof requestId === "number" ? requestId : undefined;
 }

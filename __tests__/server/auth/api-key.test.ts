@@ -43,6 +43,7 @@ describe("apikey mode", () => {
     expect(await callerOf(res)).toEqual({
       kind: "apikey",
       id: "new",
+      name: "new",
       apiKeyLabel: "new",
       scopes: [],
       roles: [],

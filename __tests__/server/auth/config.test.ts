@@ -44,6 +44,25 @@ describe("none", () => {
     expect(error.message).toContain("MCP_ALLOW_UNAUTHENTICATED=true");
   });
 
+  test.each(["2001:db8::1", "fe80::1", "[fe80::1]", "::2", "1::1", "::1:1", "::ffff:10.0.0.1", "128.0.0.1"])(
+    "fails when HOST=%s, an address that only looks like loopback",
+    (HOST) => {
+      expect(configError({ HOST }).variable).toBe("HOST");
+    },
+  );
+
+  test.each(["0:0:0:0:0:0:0:1", "::0001", "0000:0000::1"])("accepts the long forms of ::1 (%s)", (HOST) => {
+    expect(parseAuthConfig({ HOST }).mode).toBe("none");
+  });
+
+  test.each([" http ", "http\n", "\thttp", ""])(
+    "reads MCP_TRANSPORT=%j as loadConfig does: an HTTP server, so a non-loopback HOST still fails",
+    (MCP_TRANSPORT) => {
+      expect(configError({ HOST: "0.0.0.0", MCP_TRANSPORT }).variable).toBe("HOST");
+      expect(parseAuthConfig({ HOST: "0.0.0.0", MCP_TRANSPORT: " stdio " }).mode).toBe("none");
+    },
+  );
+
   test("stdio listens on no address, so HOST does not matter there", () => {
     expect(parseAuthConfig({ HOST: "0.0.0.0", MCP_TRANSPORT: "stdio" }).mode).toBe("none");
     expect(configError({ HOST: "0.0.0.0", MCP_TRANSPORT: "http" }).variable).toBe("HOST");

@@ -70,6 +70,8 @@ describe("front mode over stdio, server-everything as the upstream", () => {
     const envBob = await childEnv(AS_BOB, front);
     expect(envAlice.MCP_CALLER_ID).toBe("alice");
     expect(envBob.MCP_CALLER_ID).toBe("bob");
+    // An API-key caller's name is its key label (issue 21): it was empty.
+    expect(envAlice.MCP_CALLER_NAME).toBe("alice");
     expect(front.app.mcp.front?.pool?.size).toBe(2);
     expect(front.app.mcp.front?.pool?.childOf(alice)?.pid).not.toBe(
       front.app.mcp.front?.pool?.childOf({ ...alice, id: "bob" })?.pid,

@@ -50,4 +50,19 @@ describe("the body layer answers every id", () => {
     });
     expect(ok.status).toBe(200);
   });
+
+  it("takes a batch of 100 messages and refuses 101 (issue 21, item 8)", async () => {
+    const pings = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
+    const headers = { "mcp-protocol-version": "2025-03-26" };
+    const hundred = await postRpc(server.mcpUrl, pings(100), headers);
+    expect(hundred.status).toBe(200);
+    expect(hundred.messages.map((m) => m.id)).toEqual(pings(100).map((m) => m.id));
+    const tooMany = await postRpc(server.mcpUrl, pings(101), headers);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.messages[0]).toMatchObject({
+      id: null,
+      error: { code: -32600, message: expect.stringMatching(/batch of 1 to 100 messages \(got 101\)/) },
+    });
+  });
 });

@@ -12,25 +12,13 @@ import {
 import { z } from "zod";
 import { createTasksRuntime } from "../../server/tasks/runtime";
 import { enableTasks } from "../../server/tasks/tasks";
+import { abortableSleep } from "../../server/abortable-sleep";
 
 // The tools the tasks-* scenarios of @modelcontextprotocol/conformance 0.2.0-alpha.12 call (SEP-2663), on
 // the product's own tasks extension (server/tasks). One runtime per process: the fixtures server is one.
 const runtime = createTasksRuntime({ key: randomBytes(32) });
 
 const text = (value: string): CallToolResult => ({ content: [{ type: "text", text: value }] });
-
-/** Resolves after `ms`, or early when `signal` aborts (a cancelled task stops waiting). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
 
 const askConfirmation = (message: string) =>
   inputRequired.elicit({
@@ -55,7 +43,7 @@ export function registerTaskFixtures(server: McpServer): void {
       inputSchema: z.object({ seconds: z.number().min(0).max(600), label: z.string().optional() }),
     },
     async ({ seconds, label }, ctx) => {
-      await sleep(seconds * 1000, ctx.mcpReq.signal);
+      await abortableSleep(seconds * 1000, ctx.mcpReq.signal);
       return text(`Computed ${label ?? "result"} after ${seconds} s`);
     },
     { taskSupport: "optional" },
@@ -67,7 +55,7 @@ export function registerTaskFixtures(server: McpServer): void {
       inputSchema: z.object({}),
     },
     async (_args, ctx) => {
-      await sleep(1000, ctx.mcpReq.signal);
+      await abortableSleep(1000, ctx.mcpReq.signal);
       return { ...text("failing_job failed, as it always does"), isError: true };
     },
     { taskSupport: "required" },
@@ -112,7 +100,7 @@ export function registerTaskFixtures(server: McpServer): void {
     { description: "Asks for a name in the call, then runs as a task", inputSchema: z.object({}) },
     async (_args, ctx) => {
       const answer = acceptedContent(ctx.mcpReq.inputResponses, "user_name", name);
-      await sleep(200, ctx.mcpReq.signal);
+      await abortableSleep(200, ctx.mcpReq.signal);
       return text(`Hello, ${answer?.name ?? "stranger"}! (from a task)`);
     },
     {

@@ -1,20 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { TaskTools } from "../tasks/tasks";
 import { z } from "zod";
+import { abortableSleep } from "../abortable-sleep";
 
 const TICK_MS = 1000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
 
 // Built once per process, not per server: every pooled or per-session McpServer shares it.
 const inputSchema = z.object({
@@ -45,7 +34,7 @@ export function registerWaitWithProgress(tasks: TaskTools, tickMs: number = TICK
       const { signal } = ctx.mcpReq;
       const progressToken = ctx.mcpReq._meta?.progressToken;
       for (let elapsed = 1; elapsed <= seconds; elapsed++) {
-        await sleep(tickMs, signal);
+        await abortableSleep(tickMs, signal);
         if (signal.aborted) {
           return {
             content: [{ type: "text", text: `Cancelled after ${elapsed - 1} of ${seconds} seconds` }],

@@ -1,5 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/server";
-import { createServer } from "../../server/create-server";
+import { createMcpServer } from "../../server/create-mcp-server";
 import { modernHeaders, modernRequest } from "./support/modern";
 import { jsonRpcMessagesOf, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
 
@@ -61,7 +61,7 @@ describe("concurrent requests never share a server instance", () => {
   it("builds one server per request, even for requests that overlap", async () => {
     const built: McpServer[] = [];
     const counting = await startServer({}, {}, {}, {}, () => {
-      const instance = createServer();
+      const instance = createMcpServer();
       built.push(instance);
       return instance;
     });

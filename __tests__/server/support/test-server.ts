@@ -4,7 +4,7 @@ import { Server } from "node:http";
 import { Writable } from "node:stream";
 import { loadConfig, ServerConfig } from "../../../server/config";
 import { createApp, CreateAppOptions, McpApp } from "../../../server/create-app";
-import { createServer, ServerDeps } from "../../../server/create-server";
+import { createMcpServer, ServerDeps } from "../../../server/create-mcp-server";
 import { createHttpServer } from "../../../server/http/http-server";
 import { createLogger } from "../../../server/logger";
 
@@ -23,7 +23,7 @@ export async function startServer(
   overrides: Partial<ServerConfig> = {},
   options: CreateAppOptions = {},
   deps: ServerDeps = {},
-  serverFactory: () => McpServer = () => createServer(deps),
+  serverFactory: () => McpServer = () => createMcpServer(deps),
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };
   const lines: string[] = [];

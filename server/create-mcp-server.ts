@@ -87,7 +87,7 @@ function wrapToolRegistrations(server: McpServer, wrap: ToolHandlerWrapper): voi
  * per request (HTTP) or per connection (stdio) and adapt the wire format. Knows nothing of HTTP. Tools are
  * listed in registration order, which is fixed, so `tools/list` is deterministic.
  */
-export function createServer(deps: ServerDeps = {}): McpServer {
+export function createMcpServer(deps: ServerDeps = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {

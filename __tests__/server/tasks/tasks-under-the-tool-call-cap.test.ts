@@ -4,7 +4,7 @@ import {
   startChildServer,
   type ChildServer,
 } from "../support/child-server";
-import { rpc, settled } from "./support";
+import { rpc, settled } from "./support/tasks-rpc";
 
 jest.setTimeout(CHILD_SERVER_TEST_TIMEOUT_MS);
 

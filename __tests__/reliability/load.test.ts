@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { RunningServer, startServer } from "../server/support/test-server";
+import { closeIdleConnectionsOnlyFromTheClient } from "./support/idle-connections";
 import { LIVELOCK_MS, untilDone, withoutStall } from "./support/progress";
 import { seededRandom } from "./support/seeded-random";
 
@@ -14,6 +15,7 @@ describe("load: 2,000 stateless tool calls from 50 concurrent SDK clients", () =
   beforeAll(async () => {
     // One anonymous caller sends everything here; the per-caller limiter has its own tests.
     server = await startServer({ LOG_LEVEL: "warn", MCP_RATE_LIMIT_PER_MINUTE: "0" });
+    closeIdleConnectionsOnlyFromTheClient(server);
   });
   afterAll(() => server.close());
 
@@ -61,7 +63,10 @@ describe("load: 2,000 stateless tool calls from 50 concurrent SDK clients", () =
               }
             } catch (error) {
               failed++;
-              errors.push(`${JSON.stringify(message)}: ${String(error)}`);
+              const cause = (error as { cause?: unknown }).cause;
+              errors.push(
+                `${JSON.stringify(message)}: ${String(error)}${cause ? ` (${String(cause)})` : ""}`,
+              );
             }
           }
         }),

@@ -1,6 +1,7 @@
 import { postRpc, toolCall } from "../server/support/rpc-post";
 import { INITIALIZE, RunningServer, startServer } from "../server/support/test-server";
 import { ALICE, ALICE_AND_BOB, as } from "../server/support/callers";
+import { closeIdleConnectionsOnlyFromTheClient } from "./support/idle-connections";
 import { LIVELOCK_MS, withoutStall } from "./support/progress";
 
 // A session flood and a long session stay within their bounds. The RSS figures are measured by bench B3 in
@@ -10,10 +11,7 @@ const STATEFUL = {
   MCP_SESSION_MODE: "stateful",
   LOG_LEVEL: "warn",
 };
-// A connection per request: with keep-alive, a busy machine lets the client reuse a socket the server is
-// just closing as idle (a client-side race, "other side closed"); on a fresh connection a reset is the
-// server's doing, so it fails the test as it should.
-const ALICE_HEADERS = { ...as(ALICE), connection: "close" };
+const ALICE_HEADERS = as(ALICE);
 // The per-caller bound of the flood (the default, a tenth of MCP_MAX_SESSIONS, is config.test.ts's); 30
 // times as many initializes, 50 at a time, so the first wave alone already races past it.
 const PER_CALLER = 20;
@@ -40,6 +38,7 @@ describe("session bounds under load", () => {
     `session flood: ${FLOOD} initialize calls from one caller, 50 at a time, open exactly MCP_MAX_SESSIONS_PER_CALLER=${PER_CALLER} sessions`,
     async () => {
       server = await startServer({ ...STATEFUL, MCP_MAX_SESSIONS_PER_CALLER: String(PER_CALLER) });
+      closeIdleConnectionsOnlyFromTheClient(server);
       const statuses = new Map<number, number>();
       await inBatches(FLOOD, 50, async () => {
         const answer = await postRpc(server.mcpUrl, INITIALIZE, ALICE_HEADERS);
@@ -56,6 +55,7 @@ describe("session bounds under load", () => {
     "event-store byte bound: 1,500 replies of 9 KB in one session keep at most the per-session bytes",
     async () => {
       server = await startServer(STATEFUL);
+      closeIdleConnectionsOnlyFromTheClient(server);
       const init = await postRpc(server.mcpUrl, INITIALIZE, ALICE_HEADERS);
       const session = {
         ...ALICE_HEADERS,

@@ -26,11 +26,8 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
       credential: new TestCredential(),
       logAnalyticsEndpoint: endpoint,
     });
-    server = await startServer(
-      env,
-      {},
-      {},
-      {
+    server = await startServer(env, {
+      deps: {
         ...deps,
         extraTools: [
           ...(deps.extraTools ?? []),
@@ -43,7 +40,7 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
             }),
         ],
       },
-    );
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -60,11 +60,16 @@ describe("concurrent requests never share a server instance", () => {
 
   it("builds one server per request, even for requests that overlap", async () => {
     const built: McpServer[] = [];
-    const counting = await startServer({}, {}, {}, {}, () => {
-      const instance = createServer();
-      built.push(instance);
-      return instance;
-    });
+    const counting = await startServer(
+      {},
+      {
+        serverFactory: () => {
+          const instance = createServer();
+          built.push(instance);
+          return instance;
+        },
+      },
+    );
     try {
       await Promise.all(
         Array.from({ length: 4 }, (_, index) => {

@@ -17,7 +17,7 @@ import { RunningServer, startServer } from "./support/test-server";
 const CONNECTION_STRING = "InstrumentationKey=00000000-0000-0000-0000-000000000000";
 
 async function startWith(env: Record<string, string>, azure: Parameters<typeof serverDepsFor>[1] = {}) {
-  const server = await startServer(env, {}, {}, serverDepsFor(loadConfig(env), azure));
+  const server = await startServer(env, { deps: serverDepsFor(loadConfig(env), azure) });
   const client = new Client({ name: "server-deps", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(server.mcpUrl));
   return { server, client };

@@ -130,7 +130,7 @@ describe("the auth slot", () => {
       req.auth = { token: "secret-token", clientId: "ci", scopes: [], extra: { caller } };
       next();
     };
-    const server = await startServer({}, {}, { authMiddleware });
+    const server = await startServer({}, { appOptions: { authMiddleware } });
     try {
       const refused = await fetch(server.mcpUrl, { method: "POST" });
       expect(refused.status).toBe(401);
@@ -161,19 +161,19 @@ describe("createServer deps", () => {
     const seen: string[] = [];
     const server = await startServer(
       {},
-      {},
-      {},
       {
-        extraTools: [
-          (mcp) =>
-            mcp.registerTool("extra_tool", { description: "extra" }, async () => ({
-              content: [{ type: "text", text: "extra!" }],
-            })),
-        ],
-        wrapToolHandler: async (call, next) => {
-          seen.push(call.toolName);
-          const result = await next();
-          return { ...result, content: [...result.content, { type: "text", text: "wrapped" }] };
+        deps: {
+          extraTools: [
+            (mcp) =>
+              mcp.registerTool("extra_tool", { description: "extra" }, async () => ({
+                content: [{ type: "text", text: "extra!" }],
+              })),
+          ],
+          wrapToolHandler: async (call, next) => {
+            seen.push(call.toolName);
+            const result = await next();
+            return { ...result, content: [...result.content, { type: "text", text: "wrapped" }] };
+          },
         },
       },
     );

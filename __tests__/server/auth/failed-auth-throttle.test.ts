@@ -14,8 +14,7 @@ describe("failed-auth throttle", () => {
     clock = 1_000_000;
     server = await startServer(
       { ...ALICE_AND_BOB, MCP_AUTH_FAILURES_PER_MINUTE: String(LIMIT), ...env },
-      {},
-      { authThrottle: { now: () => clock } },
+      { appOptions: { authThrottle: { now: () => clock } } },
     );
     return server;
   };

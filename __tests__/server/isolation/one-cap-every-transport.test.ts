@@ -153,8 +153,7 @@ describe("the rate limit counts each tools/call of a batch", () => {
   beforeAll(async () => {
     server = await startServer(
       { ...ALICE_AND_BOB, MCP_RATE_LIMIT_PER_MINUTE: "10", MCP_MAX_TOOL_CALLS_PER_CALLER: "1000" },
-      {},
-      { now: () => clock },
+      { appOptions: { now: () => clock } },
     );
   });
   afterAll(() => server.close());

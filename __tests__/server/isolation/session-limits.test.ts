@@ -61,7 +61,7 @@ describe("idle expiry", () => {
   it("closes a session idle for MCP_SESSION_IDLE_SECONDS and gives its caller the place back", async () => {
     const server = await startServer(
       { ...STATEFUL, MCP_MAX_SESSIONS_PER_CALLER: "1" },
-      { sessionIdleMs: 300 },
+      { config: { sessionIdleMs: 300 } },
     );
     try {
       const first = await initialize(server, ALICE);
@@ -87,8 +87,10 @@ describe("stored event bytes", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer(STATEFUL, {
-      eventStoreMaxBytesPerSession: PER_SESSION,
-      eventStoreMaxBytesTotal: TOTAL,
+      config: {
+        eventStoreMaxBytesPerSession: PER_SESSION,
+        eventStoreMaxBytesTotal: TOTAL,
+      },
     });
   });
   afterAll(() => server.close());

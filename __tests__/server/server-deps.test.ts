@@ -13,6 +13,7 @@ import {
   WORKSPACE_ID,
 } from "./support/log-analytics-stand-in";
 import { RunningServer, startServer } from "./support/test-server";
+import { builtInToolNames } from "./support/tool-names";
 
 const CONNECTION_STRING = "InstrumentationKey=00000000-0000-0000-0000-000000000000";
 
@@ -71,13 +72,7 @@ describe("serverDepsFor: query_logs", () => {
     const running = await startWith({});
     try {
       const { tools } = await running.client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual([
-        "confirm_action",
-        "echo",
-        "get_current_utc_time",
-        "wait_with_progress",
-        "whoami",
-      ]);
+      expect(tools.map((t) => t.name).sort()).toEqual((await builtInToolNames()).sort());
     } finally {
       await stop(running);
     }

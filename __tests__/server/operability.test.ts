@@ -156,7 +156,7 @@ describe("request logs", () => {
         status: 200,
       });
       expect(call.durationMs).toEqual(expect.any(Number));
-      // Only allow-listed headers are named (issue 12, item 6); everything else stays out of the line.
+      // Only allow-listed headers are named: a header can carry a credential or personal data.
       expect(Object.keys(call.headers as object).sort()).toEqual(
         ["accept", "content-length", "content-type", "mcp-method", "user-agent", "x-request-id"].sort(),
       );

@@ -2,8 +2,8 @@ import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { eventually, INITIALIZE, RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
-// Issue 12, item 2: stateful sessions are bounded per caller and in total, expire when idle, and their
-// stored events are bounded in bytes.
+// Stateful sessions are bounded per caller and in total, expire when idle, and their stored events are
+// bounded in bytes.
 const STATEFUL = {
   ...ALICE_AND_BOB,
   MCP_SESSION_MODE: "stateful",

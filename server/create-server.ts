@@ -30,6 +30,7 @@ export type ToolHandlerWrapper = (
 /** Registers more tools on a server, e.g. `(server) => registerQueryLogs(server, deps)`. */
 export type ToolRegistration = (server: McpServer) => void;
 
+/** What createServer builds each McpServer with; all optional, production passes `serverDepsFor(config)`. */
 export interface ServerDeps {
   /** Extra tool registrations, run after the built-in tools. @default - none */
   readonly extraTools?: readonly ToolRegistration[];

@@ -22,6 +22,7 @@ import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "
 /** JSON-RPC code of UnsupportedProtocolVersionError (2026-07-28 basic/versioning). */
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
+/** The front's relay to a stdio MCP server, one child process per caller. */
 export interface StdioUpstream {
   readonly post: RequestHandler;
   readonly pool: StdioPool;

@@ -1,12 +1,5 @@
 import type { Response } from "express";
 
-/** No valid credential (HTTP 401). The auth codes are in the JSON-RPC implementation-defined server range. */
-export const UNAUTHORIZED_CODE = -32001;
-/** A verified caller without the required scope or role (HTTP 403). */
-export const FORBIDDEN_CODE = -32003;
-/** The signing keys cannot be fetched, so no token can be checked (HTTP 503). */
-export const UNAVAILABLE_CODE = -32002;
-
 /** The auth-params of a `WWW-Authenticate: Bearer` challenge; undefined values are left out. */
 export type ChallengeParams = Readonly<Record<string, string | undefined>>;
 

@@ -46,9 +46,7 @@ describe("per-caller caps", () => {
         MCP_MAX_CONNECTIONS_PER_CALLER: "2",
         MCP_MAX_TOOL_CALLS_PER_CALLER: "2",
       },
-      {},
-      {},
-      { extraTools: [held.register] },
+      { deps: { extraTools: [held.register] } },
     );
   });
   afterEach(() => held.release());
@@ -101,7 +99,7 @@ describe("failed-auth throttle with the real API-key layer, default limit", () =
   it("answers the 61st wrong key in a minute 429 instead of 401 (MCP_AUTH_FAILURES_PER_MINUTE=60)", async () => {
     // The throttle's clock stands still: 70 requests stay in one window however long a busy machine takes.
     const frozen = Date.now();
-    const server = await startServer(ALICE_AND_BOB, {}, { authThrottle: { now: () => frozen } });
+    const server = await startServer(ALICE_AND_BOB, { appOptions: { authThrottle: { now: () => frozen } } });
     try {
       const statuses = new Map<number, number>();
       for (let i = 0; i < 70; i++) {

@@ -14,6 +14,7 @@ import {
   type RequestId,
 } from "@modelcontextprotocol/server";
 import type { CallerIdentity } from "../auth/types";
+import { JsonRpcCode } from "../http/json-rpc-error";
 import { SERVER_VERSION } from "../version";
 import type { StdioUpstreamConfig } from "./config";
 import { LineSplitter, LineTooLongError } from "./line-splitter";
@@ -327,7 +328,10 @@ export class StdioChild {
           : {
               jsonrpc: "2.0",
               id: message.id,
-              error: { code: -32601, message: `the front does not relay ${message.method} to its clients` },
+              error: {
+                code: JsonRpcCode.MethodNotFound,
+                message: `the front does not relay ${message.method} to its clients`,
+              },
             },
       );
     } else if (isJSONRPCNotification(message)) {

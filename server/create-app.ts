@@ -12,7 +12,7 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
 import { bodyDeadline } from "./http/body-deadline";
-import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
+import { CallerSlots, perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
@@ -28,6 +28,7 @@ import { LegacySseSessions } from "./transports/legacy-sse";
 import { instrumentServer } from "./transports/instrument";
 import { streamableHttpEndpoint, StreamableHttpEndpoint } from "./transports/streamable-http";
 
+/** What `createApp` takes besides the configuration; tests replace parts, production passes none. */
 export interface CreateAppOptions {
   /**
    * Replaces the auth layer built from `config.auth` (tests inject their own). Runs in front of /mcp, /sse
@@ -54,6 +55,12 @@ export interface CreateAppOptions {
   readonly logger?: Logger;
   /** Authorization front tuning (MCP_OAUTH_FRONT=on); tests pass their CIMD server's CA. @default - none */
   readonly oauthFront?: Pick<OAuthFrontOptions, "clientMetadata" | "jwks">;
+  /**
+   * The per-caller tool-call slots (MCP_MAX_TOOL_CALLS_PER_CALLER), shared with the tasks runtime so a running
+   * task keeps its place (serverDepsFor builds them; limit = config.maxToolCallsPerCaller).
+   * @default - slots of this app alone
+   */
+  readonly toolCallSlots?: CallerSlots;
 }
 
 /** What main.ts (and tests) need besides the express app itself. */
@@ -72,6 +79,7 @@ export interface McpAppControls {
   readonly endpoint?: StreamableHttpEndpoint;
 }
 
+/** The express app, with the controls `main.ts` and tests use (lifecycle, readiness, sessions). */
 export type McpApp = Express & { readonly mcp: McpAppControls };
 
 /** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */
@@ -135,7 +143,7 @@ export function createApp(
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
     ...(rateLimit ? [rateLimit.perToolCall] : []),
-    perCallerToolCalls(config.maxToolCallsPerCaller),
+    perCallerToolCalls(config.maxToolCallsPerCaller, options.toolCallSlots),
   ];
   if (config.front) {
     // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----

@@ -16,6 +16,7 @@ import {
 import type { CallerIdentity } from "../auth/types";
 import { JsonRpcCode } from "../http/json-rpc-error";
 import { SERVER_VERSION } from "../version";
+import { callerName } from "./caller-headers";
 import type { StdioUpstreamConfig } from "./config";
 import { LineSplitter, LineTooLongError } from "./line-splitter";
 import { LogBudget } from "./log-budget";
@@ -91,7 +92,7 @@ export class StdioChild {
     this.lines = new LineSplitter(config.maxLineBytes, "fail");
     // Its own process group: a wrapper (`bash -c`, npx) and whatever it started are stopped together.
     this.process = spawn(config.command, [...config.args], {
-      env: { ...config.env, MCP_CALLER_ID: caller.id, MCP_CALLER_NAME: caller.name ?? "" },
+      env: { ...config.env, MCP_CALLER_ID: caller.id, MCP_CALLER_NAME: callerName(caller) ?? "" },
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });

@@ -20,6 +20,7 @@ import { ValidationError } from "./validation-error";
 export type ImageBuilder = "acr" | "docker";
 const BUILDERS: readonly string[] = ["acr", "docker"];
 
+/** Props of `BundledServerImage`. */
 export interface BundledServerImageProps {
   /** The registry the image is pushed to. */
   readonly registry: ContainerRegistry;
@@ -61,6 +62,7 @@ export class BundledServerImage extends Construct implements IServerImage {
   public readonly contentHash: string;
   /** The `terraform_data` resource running the build (`Resource`). */
   public readonly build: TerraformResource;
+  /** What a deployment of the image must wait for: the build. */
   public readonly dependables: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {

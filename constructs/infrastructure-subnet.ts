@@ -5,7 +5,9 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { cidrContains, parseIpv4Cidr } from "./private/cidr";
 import { ValidationError } from "./validation-error";
 
+/** Props of `InfrastructureSubnet`. */
 export interface InfrastructureSubnetProps {
+  /** Resource group of the virtual network. */
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */
   readonly location: string;
@@ -32,9 +34,11 @@ const CLASS = "InfrastructureSubnet";
 
 /** A virtual network with one subnet dedicated to a Container Apps environment's infrastructure. */
 export class InfrastructureSubnet extends Construct {
+  /** The virtual network (`VirtualNetwork`). */
   public readonly virtualNetwork: VirtualNetwork;
   /** The subnet (`Resource`). */
   public readonly resource: Subnet;
+  /** The subnet's Azure resource id, for `McpEnvironment`'s `infrastructureSubnetResourceId`. */
   public readonly subnetId: string;
   /** The subnet's prefix length (23 for a /23), for size checks; undefined when the range is a token. */
   public readonly prefixLength?: number;

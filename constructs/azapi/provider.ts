@@ -9,6 +9,7 @@ import { Construct } from "constructs";
  */
 export const AZAPI_VERSION_CONSTRAINT = "2.12.0";
 
+/** Configuration of the `azure/azapi` provider block; every field is optional. */
 export interface AzapiProviderConfig {
   /** Alias, for a second provider configuration in the same stack. @default - the default configuration */
   readonly alias?: string;
@@ -28,6 +29,7 @@ export interface AzapiProviderConfig {
 
 /** The `azure/azapi` Terraform provider: ARM resources that azurerm does not cover. */
 export class AzapiProvider extends TerraformProvider {
+  /** The provider's Terraform name. */
   public static readonly tfResourceType = "azapi";
 
   private readonly config: AzapiProviderConfig;
@@ -45,6 +47,7 @@ export class AzapiProvider extends TerraformProvider {
     this.config = config;
   }
 
+  /** The alias of this provider configuration, if any. */
   public get alias(): string | undefined {
     return this.config?.alias;
   }

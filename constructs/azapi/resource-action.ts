@@ -3,11 +3,14 @@ import { Construct } from "constructs";
 import { ValidationError } from "../validation-error";
 import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
+/** HTTP method of an `AzapiResourceAction` request. */
 export type AzapiActionMethod = "POST" | "PATCH" | "PUT" | "DELETE";
+/** When an `AzapiResourceAction` sends its request: on create and update (`apply`) or on destroy. */
 export type AzapiActionWhen = "apply" | "destroy";
 const METHODS: readonly string[] = ["POST", "PATCH", "PUT", "DELETE"];
 const WHENS: readonly string[] = ["apply", "destroy"];
 
+/** Config of `AzapiResourceAction`: one request to an existing resource. */
 export interface AzapiResourceActionConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
   readonly type: string;
@@ -37,6 +40,7 @@ export interface AzapiResourceActionConfig extends TerraformMetaArguments {
  * it is on the resource (unlike `AzapiUpdateResource`, which writes the whole resource back).
  */
 export class AzapiResourceAction extends TerraformResource {
+  /** The Terraform resource type. */
   public static readonly tfResourceType = "azapi_resource_action";
 
   private readonly config: AzapiResourceActionConfig;
@@ -60,6 +64,7 @@ export class AzapiResourceAction extends TerraformResource {
     this.config = config;
   }
 
+  /** The Terraform id of the action. */
   public get id(): string {
     return this.getStringAttribute("id");
   }

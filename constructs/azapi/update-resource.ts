@@ -2,6 +2,7 @@ import { TerraformMetaArguments, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
+/** Config of `AzapiUpdateResource`: a partial update of an existing resource. */
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
   readonly type: string;
@@ -19,6 +20,7 @@ export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
  * (`method: "PATCH"`, a body of only the properties to change).
  */
 export class AzapiUpdateResource extends TerraformResource {
+  /** The Terraform resource type. */
   public static readonly tfResourceType = "azapi_update_resource";
 
   private readonly config: AzapiUpdateResourceConfig;
@@ -29,6 +31,7 @@ export class AzapiUpdateResource extends TerraformResource {
     this.config = config;
   }
 
+  /** The Terraform id of the update: the resource id it changes. */
   public get id(): string {
     return this.getStringAttribute("id");
   }

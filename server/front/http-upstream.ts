@@ -15,6 +15,7 @@ import { upstreamAnswers } from "./upstream-readiness";
 import { UpstreamSessions, UpstreamSessionsFullError } from "./upstream-sessions";
 import { UpstreamTarget } from "./upstream-target";
 
+/** The front's relay to an MCP server over HTTP. */
 export interface HttpUpstream {
   /** POST /mcp: one JSON-RPC message or batch, answered as JSON or relayed SSE. */
   readonly post: RequestHandler;

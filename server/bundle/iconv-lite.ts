@@ -30,11 +30,13 @@ function charsetOf(encoding: string): NodeCharset | undefined {
   return Object.hasOwn(CHARSETS, name) ? CHARSETS[name] : undefined;
 }
 
+/** A streaming decoder, as iconv-lite's `getDecoder` returns it: text out of each chunk, and what is left at the end. */
 export interface Decoder {
   write(bytes: Buffer): string;
   end(): string | undefined;
 }
 
+/** Whether `encoding` is one this stand-in decodes (body-parser answers 415 `charset.unsupported` otherwise). */
 export function encodingExists(encoding: string): boolean {
   return charsetOf(encoding) !== undefined;
 }
@@ -64,6 +66,7 @@ export function decode(bytes: Buffer | string, encoding: string): string {
   return decoder.write(buffer) + (decoder.end() ?? "");
 }
 
+/** `text` as bytes in `encoding` (no byte-order mark); an encoding this stand-in lacks throws as iconv-lite does. */
 export function encode(text: string, encoding: string): Buffer {
   const charset = charsetOf(encoding);
   if (charset === undefined) throw new Error(`Encoding not recognized: '${encoding}'`);

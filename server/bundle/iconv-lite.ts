@@ -30,13 +30,13 @@ function charsetOf(encoding: string): NodeCharset | undefined {
   return Object.hasOwn(CHARSETS, name) ? CHARSETS[name] : undefined;
 }
 
-/** A streaming decoder, as iconv-lite's `getDecoder` returns it: text out of each chunk, and what is left at the end. */
+/** iconv-lite's streaming decoder, as raw-body uses it. */
 export interface Decoder {
   write(bytes: Buffer): string;
   end(): string | undefined;
 }
 
-/** Whether `encoding` is one this stand-in decodes (body-parser answers 415 `charset.unsupported` otherwise). */
+/** Whether `encoding` is one of the charsets kept (body-parser asks when a `verify` hook is set). */
 export function encodingExists(encoding: string): boolean {
   return charsetOf(encoding) !== undefined;
 }
@@ -66,7 +66,7 @@ export function decode(bytes: Buffer | string, encoding: string): string {
   return decoder.write(buffer) + (decoder.end() ?? "");
 }
 
-/** `text` as bytes in `encoding` (no byte-order mark); an encoding this stand-in lacks throws as iconv-lite does. */
+/** `text` as bytes in `encoding`: iconv-lite's API; throws on a charset not kept. */
 export function encode(text: string, encoding: string): Buffer {
   const charset = charsetOf(encoding);
   if (charset === undefined) throw new Error(`Encoding not recognized: '${encoding}'`);

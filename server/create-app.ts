@@ -87,6 +87,18 @@ export function servesLegacySse(config: ServerConfig): boolean {
   return config.legacySseEnabled && config.front === undefined;
 }
 
+/** What the parts of the app built below share. */
+interface AppParts {
+  readonly config: ServerConfig;
+  readonly options: CreateAppOptions;
+  readonly logger: Logger;
+  readonly lifecycle: Lifecycle;
+  readonly readiness: ReadinessRegistry;
+}
+
+/** What the mounted MCP transports (ours, or the front's) add to {@link McpAppControls}. */
+type TransportControls = Omit<McpAppControls, "lifecycle" | "readiness" | "logger">;
+
 /** Builds the express app. Never listens. `serverFactory` builds a fresh McpServer with every tool. */
 export function createApp(
   config: ServerConfig,
@@ -97,6 +109,7 @@ export function createApp(
   const lifecycle = new Lifecycle();
   const readiness = new ReadinessRegistry();
   for (const [name, check] of Object.entries(options.readinessChecks ?? {})) readiness.add(name, check);
+  const parts: AppParts = { config, options, logger, lifecycle, readiness };
 
   const app = express();
   app.disable("x-powered-by");
@@ -106,7 +119,23 @@ export function createApp(
   const startedAt = Date.now();
   // The MCP routes come first, the other routes after them (mountOtherRoutes): a POST /mcp, nearly all of
   // the traffic, walks every layer mounted before its own, each a path match and a call.
+  const body = guardMcpPaths(app, parts);
+  const transports = config.front
+    ? mountFrontMode(app, config.front, parts, body)
+    : mountTransports(app, parts, body, serverFactory);
+  mountOtherRoutes(app, config, { lifecycle, readiness, logger, startedAt, oauthFront: options.oauthFront });
+  app.use(notFound());
+  app.use(jsonRpcErrorHandler(config.maxBodyBytes));
+  const mcp: McpAppControls = { lifecycle, readiness, logger, ...transports };
+  return Object.assign(app, { mcp });
+}
 
+/**
+ * The checks in front of every MCP path (Host and Origin, drain, connection limits, auth, per-caller limits);
+ * returns the chain every transport's POST body goes through.
+ */
+function guardMcpPaths(app: Express, parts: AppParts): RequestHandler[] {
+  const { config, options, logger, lifecycle, readiness } = parts;
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];
   if (!config.legacySseEnabled) {
@@ -139,46 +168,43 @@ export function createApp(
   );
 
   // Every transport's POST goes through this: legacy /messages, /mcp in both session modes, the front.
-  const body = [
+  return [
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
     ...(rateLimit ? [rateLimit.perToolCall] : []),
     perCallerToolCalls(config.maxToolCallsPerCaller, options.toolCallSlots),
   ];
-  if (config.front) {
-    // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----
-    const front = mountFront(app, config.front, {
-      lifecycle,
-      readiness,
-      logger,
-      heartbeatMs: config.sseHeartbeatMs,
-      body,
-      sessionLimits: {
-        maxSessions: config.maxSessions,
-        maxSessionsPerCaller: config.maxSessionsPerCaller,
-        idleMs: config.sessionIdleMs,
-      },
-    });
-    mountOtherRoutes(app, config, {
-      lifecycle,
-      readiness,
-      logger,
-      startedAt,
-      oauthFront: options.oauthFront,
-    });
-    app.use(notFound());
-    app.use(jsonRpcErrorHandler(config.maxBodyBytes));
-    const controls = {
-      lifecycle,
-      readiness,
-      logger,
-      sessionCounts: () => ({ legacySse: 0, stateful: 0 }),
-      storedEventBytes: () => 0,
-      front,
-    };
-    return Object.assign(app, { mcp: controls });
-  }
+}
 
+/** Front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted. */
+function mountFrontMode(
+  app: Express,
+  front: NonNullable<ServerConfig["front"]>,
+  { config, lifecycle, readiness, logger }: AppParts,
+  body: RequestHandler[],
+): TransportControls {
+  const controls = mountFront(app, front, {
+    lifecycle,
+    readiness,
+    logger,
+    heartbeatMs: config.sseHeartbeatMs,
+    body,
+    sessionLimits: {
+      maxSessions: config.maxSessions,
+      maxSessionsPerCaller: config.maxSessionsPerCaller,
+      idleMs: config.sessionIdleMs,
+    },
+  });
+  return { sessionCounts: () => ({ legacySse: 0, stateful: 0 }), storedEventBytes: () => 0, front: controls };
+}
+
+/** Our own MCP transports: Streamable HTTP at /mcp and, when on, legacy HTTP+SSE at /sse + /messages. */
+function mountTransports(
+  app: Express,
+  { config, options, logger, lifecycle }: AppParts,
+  body: RequestHandler[],
+  serverFactory: () => McpServer,
+): TransportControls {
   const endpoint = streamableHttpEndpoint(serverFactory, lifecycle, {
     sessionMode: config.sessionMode,
     maxBodyBytes: config.maxBodyBytes,
@@ -211,19 +237,11 @@ export function createApp(
     app.post("/messages", inSequence([...body, legacy.postMessage]));
     legacyCount = () => legacy.count;
   }
-
-  mountOtherRoutes(app, config, { lifecycle, readiness, logger, startedAt, oauthFront: options.oauthFront });
-  app.use(notFound());
-  app.use(jsonRpcErrorHandler(config.maxBodyBytes));
-  const mcp: McpAppControls = {
-    lifecycle,
-    readiness,
-    logger,
+  return {
     sessionCounts: () => ({ legacySse: legacyCount(), stateful: sessions?.count ?? 0 }),
     storedEventBytes: () => sessions?.storedEventBytes ?? 0,
     endpoint,
   };
-  return Object.assign(app, { mcp });
 }
 
 /**

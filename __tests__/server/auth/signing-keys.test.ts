@@ -1,0 +1,139 @@
+import { connect } from "node:net";
+import { once } from "node:events";
+import { parseAuthConfig } from "../../../server/auth/config";
+import { eventually } from "../support/test-server";
+import { JwksServer } from "./support/jwks-server";
+import { startTestApp, type TestApp } from "./support/test-app";
+import {
+  APP_ID_URI,
+  CLIENT_ID,
+  delegatedClaims,
+  newSigningKey,
+  signToken,
+  TENANT_ID,
+  type SigningKey,
+} from "./support/tokens";
+
+// The signing keys with the timings a deployment gets (no test overrides but the clock): how often an
+// unknown kid may make the server fetch the tenant's keys, when cached keys are refreshed, what is logged.
+const entra = (jwksUri: string) =>
+  parseAuthConfig({
+    AUTH_MODE: "entra",
+    AZURE_TENANT_ID: TENANT_ID,
+    MCP_AUDIENCE: `${APP_ID_URI},${CLIENT_ID}`,
+    AUTH_JWKS_URI: jwksUri,
+  });
+
+let key: SigningKey;
+let stranger: SigningKey;
+let jwks: JwksServer;
+let app: TestApp;
+let clock: number;
+
+beforeAll(async () => {
+  key = await newSigningKey("k1");
+  stranger = await newSigningKey("k-unknown");
+});
+
+beforeEach(async () => {
+  clock = 1_000_000;
+  jwks = new JwksServer([key.jwk]);
+  await jwks.start();
+  app = await startTestApp(entra(jwks.uri), {
+    jwks: { now: () => clock },
+    verifiedTokens: { now: () => clock },
+  });
+});
+
+afterEach(async () => {
+  await app.close();
+  await jwks.stop();
+});
+
+const call = async (signingKey: SigningKey = key): Promise<Response> =>
+  fetch(`${app.url}/mcp`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await signToken(delegatedClaims(), signingKey)}` },
+  });
+const fetchFailures = () => app.logLines.filter((line) => line.includes('"msg":"JWKS fetch failed"'));
+
+describe("signing keys with the default timings", () => {
+  test("an unknown kid makes the server fetch the keys again only once 30 s have passed since the last fetch", async () => {
+    expect((await call()).status).toBe(200);
+    expect(jwks.fetches).toBe(1);
+    clock += 29_999;
+    expect((await call(stranger)).status).toBe(401);
+    expect(jwks.fetches).toBe(1);
+    clock += 1;
+    expect((await call(stranger)).status).toBe(401);
+    expect(jwks.fetches).toBe(2);
+  });
+
+  test("cached keys are refreshed in the background once they are 10 minutes old", async () => {
+    expect((await call()).status).toBe(200);
+    clock += 600_000;
+    expect((await call()).status).toBe(200);
+    await eventually(() => jwks.fetches === 2, 20_000).catch(() => undefined);
+    expect(jwks.fetches).toBe(2);
+  });
+
+  test("a failed background fetch is logged with the endpoint and the error, never silently", async () => {
+    expect((await call()).status).toBe(200);
+    await jwks.stop();
+    clock += 600_000;
+    expect((await call()).status).toBe(200);
+    await eventually(() => fetchFailures().length > 0, 20_000).catch(() => undefined);
+    const [line] = fetchFailures().map(
+      (l) => JSON.parse(l) as { err: string; jwksUri: string; level: number },
+    );
+    expect(line).toMatchObject({ jwksUri: jwks.uri, level: 40 });
+    expect(line.err).toMatch(/^\w*Error: \S/);
+  });
+
+  test("a fetch skipped because of the cooldown is not logged as a failure", async () => {
+    await jwks.stop();
+    expect(await app.middleware.readiness.check()).toBe(false);
+    expect(fetchFailures()).toHaveLength(1);
+    expect(await app.middleware.readiness.check()).toBe(false);
+    expect(fetchFailures()).toHaveLength(1);
+  });
+});
+
+describe("what the auth layer answers besides the status", () => {
+  test("a 503 (keys unavailable) asks to retry and has no challenge; a 401 has a challenge and no Retry-After", async () => {
+    await jwks.stop();
+    const unavailable = await call();
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get("retry-after")).toBe("30");
+    expect(unavailable.headers.has("www-authenticate")).toBe(false);
+    const noToken = await fetch(`${app.url}/mcp`, { method: "POST" });
+    expect(noToken.status).toBe(401);
+    expect(noToken.headers.has("retry-after")).toBe(false);
+    expect(noToken.headers.get("www-authenticate")).toContain("resource_metadata=");
+  });
+
+  test("a request without a Host header is pointed at localhost's metadata", async () => {
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    await once(socket, "connect");
+    socket.end("POST /mcp HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
+    let raw = "";
+    for await (const chunk of socket) raw += String(chunk);
+    expect(raw).toMatch(/^HTTP\/1\.[01] 401/);
+    expect(raw).toContain(
+      'WWW-Authenticate: Bearer resource_metadata="http://localhost/.well-known/oauth-protected-resource/mcp"',
+    );
+  });
+});
+
+describe("readiness without authentication", () => {
+  test("AUTH_MODE=none depends on nothing, so it is always ready", async () => {
+    const open = await startTestApp(parseAuthConfig({}));
+    try {
+      expect(open.middleware.readiness.name).toBe("auth");
+      expect(await open.middleware.readiness.check()).toBe(true);
+    } finally {
+      await open.close();
+    }
+  });
+});

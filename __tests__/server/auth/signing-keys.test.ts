@@ -50,10 +50,14 @@ afterEach(async () => {
   await jwks.stop();
 });
 
-const call = async (signingKey: SigningKey = key): Promise<Response> =>
-  fetch(`${app.url}/mcp`, {
+let issued = 0;
+/** A request with a token never sent before, so it is verified rather than found in the token cache. */
+const call = async (signingKey: SigningKey = key, to: TestApp = app): Promise<Response> =>
+  fetch(`${to.url}/mcp`, {
     method: "POST",
-    headers: { authorization: `Bearer ${await signToken(delegatedClaims(), signingKey)}` },
+    headers: {
+      authorization: `Bearer ${await signToken(delegatedClaims({ jti: `t${issued++}` }), signingKey)}`,
+    },
   });
 const fetchFailures = () => app.logLines.filter((line) => line.includes('"msg":"JWKS fetch failed"'));
 
@@ -88,6 +92,43 @@ describe("signing keys with the default timings", () => {
     );
     expect(line).toMatchObject({ jwksUri: jwks.uri, level: 40 });
     expect(line.err).toMatch(/^\w*Error: \S/);
+  });
+
+  test("a refresh answered HTTP 500 leaves the keys stale: logged, and tried again after the cooldown", async () => {
+    expect((await call()).status).toBe(200);
+    jwks.failWith = 500;
+    clock += 600_000;
+    expect((await call()).status).toBe(200);
+    await eventually(() => fetchFailures().length > 0, 20_000).catch(() => undefined);
+    expect(JSON.parse(fetchFailures()[0] ?? "{}")).toMatchObject({
+      err: "JOSEError: Expected 200 OK from the JSON Web Key Set HTTP response",
+      jwksUri: jwks.uri,
+    });
+    expect(jwks.fetches).toBe(2);
+    clock += 30_000;
+    expect((await call()).status).toBe(200);
+    await eventually(() => jwks.fetches === 3, 20_000).catch(() => undefined);
+    expect(jwks.fetches).toBe(3);
+  });
+
+  test("a fetch slower than the configured timeout is abandoned: 503 while no keys are cached", async () => {
+    jwks.delayMs = 3_000;
+    const impatient = await startTestApp(entra(jwks.uri), { jwks: { fetchTimeoutMs: 200 } });
+    try {
+      const response = await call(key, impatient);
+      expect(response.status).toBe(503);
+      const [line] = impatient.logLines.map((l) => JSON.parse(l) as { reason: string });
+      expect(line.reason).toBe("ERR_JWKS_TIMEOUT: request timed out");
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  test("an endpoint answering HTTP 500 before any keys were cached: 503, and the log names the answer", async () => {
+    jwks.failWith = 500;
+    expect((await call()).status).toBe(503);
+    const [line] = app.logLines.map((l) => JSON.parse(l) as { reason: string });
+    expect(line.reason).toBe("ERR_JOSE_GENERIC: Expected 200 OK from the JSON Web Key Set HTTP response");
   });
 
   test("a fetch skipped because of the cooldown is not logged as a failure", async () => {

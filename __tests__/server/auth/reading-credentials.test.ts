@@ -70,4 +70,17 @@ describe("reading the credential a request presents", () => {
   it("an empty key header is a key that does not match, not a missing one", async () => {
     expect(await outcome({ "x-api-key": "" })).toEqual([401, UNKNOWN]);
   });
+
+  it("logs why each request was refused, without the key", async () => {
+    const reasonOf = async (headers: Record<string, string>, path = "/mcp") => {
+      const logged = app.logLines.length;
+      await fetch(`${app.url}${path}`, { method: "POST", headers });
+      return (JSON.parse(app.logLines[logged]) as { reason: string }).reason;
+    };
+    expect(await reasonOf({})).toBe("no API key");
+    expect(await reasonOf({ "x-api-key": "guess-0123456789abcdef" })).toBe("unknown API key");
+    expect(await reasonOf({ authorization: "Bearer" })).toBe("malformed bearer header");
+    expect(await reasonOf({}, `/mcp?apikey=${KEY}`)).toBe("credential in query parameter 'apikey'");
+    for (const line of app.logLines) expect(line).not.toContain(KEY);
+  });
 });

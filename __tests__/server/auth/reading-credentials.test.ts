@@ -43,6 +43,8 @@ describe("reading the credential a request presents", () => {
     ["no token", "Bearer"],
   ])("refuses %s as malformed", async (_what, authorization) => {
     expect(await outcome({ authorization })).toEqual([401, MALFORMED]);
+    const response = await fetch(`${app.url}/mcp`, { method: "POST", headers: { authorization } });
+    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="mcp", error="invalid_token"');
   });
 
   it.each([

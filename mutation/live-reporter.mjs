@@ -18,9 +18,9 @@ class LiveReporter {
 
   onMutantTested(result) {
     const at = Date.now();
-    // Results count lines from 1 and columns from 0; editors count both from 1.
+    // The same file:line:column as the HTML and JSON reports (both counted from 1).
     const { line: row, column } = result.location.start;
-    const where = `${relative(process.cwd(), result.fileName)}:${row}:${column + 1}`;
+    const where = `${relative(process.cwd(), result.fileName)}:${row}:${column}`;
     const line = {
       where,
       mutator: result.mutatorName,

@@ -20,7 +20,8 @@ export default {
   // Reuse earlier verdicts (reports/stryker-incremental.json) for mutants whose code and covering tests did
   // not change, so a file can be measured on its own and the totals still add up; `--force` re-runs all.
   incremental: true,
-  htmlReporter: { fileName: "reports/mutation/index.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  // MUTATE_REPORT names the reports of one run (mutation/by-file.sh: one per group).
+  htmlReporter: { fileName: `reports/mutation/${process.env.MUTATE_REPORT ?? "index"}.html` },
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATE_REPORT ?? "mutation"}.json` },
   thresholds: { high: 95, low: 90, break: null },
 };

@@ -29,7 +29,6 @@ TESTS[entraauth]="$T/entra.test.ts,$T/entra-answers.test.ts,$T/signing-keys.test
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(throttle loopback credentials apikeyconfig config misc entraverifier entraauth)
 for group in "${groups[@]}"; do
-  MUTATE_TEST_ROOTS=$T MUTATE_TESTS="${TESTS[$group]}" npx stryker run stryker.config.mjs \
+  MUTATE_TEST_ROOTS=$T MUTATE_TESTS="${TESTS[$group]}" MUTATE_REPORT=$group npx stryker run stryker.config.mjs \
     --mutate "${FILES[$group]}" --incrementalFile "reports/mutation/incremental-$group.json"
-  cp reports/mutation/mutation.json "reports/mutation/$group.json"
 done

@@ -20,6 +20,7 @@ import { ValidationError } from "./validation-error";
 export type ImageBuilder = "acr" | "docker";
 const BUILDERS: readonly string[] = ["acr", "docker"];
 
+/** Props of `BundledServerImage`. */
 export interface BundledServerImageProps {
   /** The registry the image is pushed to. */
   readonly registry: ContainerRegistry;

@@ -10,8 +10,10 @@ import { diagnosticSetting } from "./private/diagnostic-setting";
 import { deploymentScopedSuffix } from "./private/deployment-scoped-suffix";
 import { ValidationError } from "./validation-error";
 
+/** ACR service tier; Premium adds geo-replication and private endpoints. */
 export type ContainerRegistrySku = "Basic" | "Standard" | "Premium";
 
+/** Props of `ContainerRegistry`. */
 export interface ContainerRegistryProps {
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */

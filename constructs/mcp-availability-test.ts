@@ -6,6 +6,7 @@ import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-g
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { ValidationError } from "./validation-error";
 
+/** Props of `McpAvailabilityTest`. */
 export interface McpAvailabilityTestProps {
   readonly resourceGroupName: string;
   /** Azure region of the test resource (the Application Insights region). */
@@ -38,6 +39,7 @@ export interface McpAvailabilityTestProps {
 }
 
 const CLASS = "McpAvailabilityTest";
+/** West Europe, North Europe and France Central: the three locations a test runs from by default. */
 export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge"];
 
 /**

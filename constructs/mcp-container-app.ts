@@ -29,7 +29,12 @@ import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 import { checkResources, type Fail } from "./private/resources";
 
+/** How the server authenticates callers (`AUTH_MODE`): Entra ID tokens, API keys, or nobody (trials only). */
 export type McpAuthMode = "entra" | "apikey" | "none";
+/**
+ * `MCP_SESSION_MODE`: any replica answers any request (`stateless`), or 2025-era sessions live on one replica
+ * (`stateful`).
+ */
 export type McpSessionMode = "stateless" | "stateful";
 
 /**
@@ -42,6 +47,7 @@ export interface KeyVaultSecretReference {
   readonly keyVaultSecretId: string;
 }
 
+/** Props of `McpContainerApp`. */
 export interface McpContainerAppProps {
   readonly resourceGroupName: string;
   /** Azure region of the identity; the app itself runs in the environment's region. */

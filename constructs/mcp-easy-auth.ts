@@ -31,6 +31,7 @@ export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
   "/.well-known/oauth-protected-resource/mcp",
 ];
 
+/** Props of `McpEasyAuth`. */
 export interface McpEasyAuthProps {
   /** Resource id of the container app to protect. */
   readonly containerAppResourceId: string;

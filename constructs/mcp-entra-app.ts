@@ -32,6 +32,7 @@ export interface McpEntraAppAssignment {
   readonly principalType: "User" | "Group" | "ServicePrincipal";
 }
 
+/** Props of `McpEntraApp`. */
 export interface McpEntraAppProps {
   /** Display name of the server API registration, e.g. `mcp-prod-server`. */
   readonly displayName: string;

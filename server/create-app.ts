@@ -12,7 +12,7 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
 import { bodyDeadline } from "./http/body-deadline";
-import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
+import { CallerSlots, perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
@@ -28,6 +28,7 @@ import { LegacySseSessions } from "./transports/legacy-sse";
 import { instrumentServer } from "./transports/instrument";
 import { streamableHttpEndpoint, StreamableHttpEndpoint } from "./transports/streamable-http";
 
+/** What `createApp` takes besides the configuration; tests replace parts, production passes none. */
 export interface CreateAppOptions {
   /**
    * Replaces the auth layer built from `config.auth` (tests inject their own). Runs in front of /mcp, /sse
@@ -54,6 +55,12 @@ export interface CreateAppOptions {
   readonly logger?: Logger;
   /** Authorization front tuning (MCP_OAUTH_FRONT=on); tests pass their CIMD server's CA. @default - none */
   readonly oauthFront?: Pick<OAuthFrontOptions, "clientMetadata" | "jwks">;
+  /**
+   * The per-caller tool-call slots (MCP_MAX_TOOL_CALLS_PER_CALLER), shared with the tasks runtime so a running
+   * task keeps its place (serverDepsFor builds them; limit = config.maxToolCallsPerCaller).
+   * @default - slots of this app alone
+   */
+  readonly toolCallSlots?: CallerSlots;
 }
 
 /** What main.ts (and tests) need besides the express app itself. */
@@ -72,6 +79,7 @@ export interface McpAppControls {
   readonly endpoint?: StreamableHttpEndpoint;
 }
 
+/** The express app, with the controls `main.ts` and tests use (lifecycle, readiness, sessions). */
 export type McpApp = Express & { readonly mcp: McpAppControls };
 
 /** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */
@@ -95,24 +103,9 @@ export function createApp(
   // The client address (req.ip) is the socket's, or X-Forwarded-For's entry that many trusted proxies back.
   app.set("trust proxy", config.trustedProxyHops);
   app.use(requestLogging(logger));
-  app.use(healthRoutes(lifecycle, readiness, Date.now()));
-  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
-  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
-  app.use(
-    protectedResourceMetadataRouter(config.auth, {
-      publicUrl: config.publicUrl,
-      legacySseEnabled: servesLegacySse(config),
-    }),
-  );
-  if (config.auth.mode === "entra" && config.auth.front) {
-    app.use(
-      oauthFrontRouter(config.auth, {
-        ...options.oauthFront,
-        logger,
-        managedIdentityClientId: config.azureClientId,
-      }),
-    );
-  }
+  const startedAt = Date.now();
+  // The MCP routes come first, the other routes after them (mountOtherRoutes): a POST /mcp, nearly all of
+  // the traffic, walks every layer mounted before its own, each a path match and a call.
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];
@@ -150,7 +143,7 @@ export function createApp(
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
     ...(rateLimit ? [rateLimit.perToolCall] : []),
-    perCallerToolCalls(config.maxToolCallsPerCaller),
+    perCallerToolCalls(config.maxToolCallsPerCaller, options.toolCallSlots),
   ];
   if (config.front) {
     // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----
@@ -165,6 +158,13 @@ export function createApp(
         maxSessionsPerCaller: config.maxSessionsPerCaller,
         idleMs: config.sessionIdleMs,
       },
+    });
+    mountOtherRoutes(app, config, {
+      lifecycle,
+      readiness,
+      logger,
+      startedAt,
+      oauthFront: options.oauthFront,
     });
     app.use(notFound());
     app.use(jsonRpcErrorHandler(config.maxBodyBytes));
@@ -212,6 +212,7 @@ export function createApp(
     legacyCount = () => legacy.count;
   }
 
+  mountOtherRoutes(app, config, { lifecycle, readiness, logger, startedAt, oauthFront: options.oauthFront });
   app.use(notFound());
   app.use(jsonRpcErrorHandler(config.maxBodyBytes));
   const mcp: McpAppControls = {
@@ -223,6 +224,41 @@ export function createApp(
     endpoint,
   };
   return Object.assign(app, { mcp });
+}
+
+/**
+ * Health, protected-resource metadata and (MCP_OAUTH_FRONT=on) the authorization front. None of their paths is
+ * under /mcp, /sse or /messages, so mounting them after the MCP routes changes no answer; none needs auth.
+ */
+function mountOtherRoutes(
+  app: Express,
+  config: ServerConfig,
+  deps: {
+    lifecycle: Lifecycle;
+    readiness: ReadinessRegistry;
+    logger: Logger;
+    startedAt: number;
+    oauthFront: CreateAppOptions["oauthFront"];
+  },
+): void {
+  app.use(healthRoutes(deps.lifecycle, deps.readiness, deps.startedAt));
+  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
+  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
+  app.use(
+    protectedResourceMetadataRouter(config.auth, {
+      publicUrl: config.publicUrl,
+      legacySseEnabled: servesLegacySse(config),
+    }),
+  );
+  if (config.auth.mode === "entra" && config.auth.front) {
+    app.use(
+      oauthFrontRouter(config.auth, {
+        ...deps.oauthFront,
+        logger: deps.logger,
+        managedIdentityClientId: config.azureClientId,
+      }),
+    );
+  }
 }
 
 /** The auth layer `config.auth` asks for; its dependency check (e.g. the JWKS) joins /readyz. */

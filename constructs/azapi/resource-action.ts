@@ -3,11 +3,14 @@ import { Construct } from "constructs";
 import { ValidationError } from "../validation-error";
 import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
+/** HTTP method of an `AzapiResourceAction` request. */
 export type AzapiActionMethod = "POST" | "PATCH" | "PUT" | "DELETE";
+/** When an `AzapiResourceAction` sends its request: on create and update (`apply`) or on destroy. */
 export type AzapiActionWhen = "apply" | "destroy";
 const METHODS: readonly string[] = ["POST", "PATCH", "PUT", "DELETE"];
 const WHENS: readonly string[] = ["apply", "destroy"];
 
+/** Config of `AzapiResourceAction`: one request to an existing resource. */
 export interface AzapiResourceActionConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
   readonly type: string;

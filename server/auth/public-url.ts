@@ -1,7 +1,10 @@
 import type { Request } from "express";
 
+/** Where the Protected Resource Metadata (RFC 9728) is served; one document per protected path below it. */
 export const PRM_PATH = "/.well-known/oauth-protected-resource";
+/** The Streamable HTTP endpoint. */
 export const MCP_PATH = "/mcp";
+/** The legacy HTTP+SSE endpoint's stream. */
 export const SSE_PATH = "/sse";
 
 /** A protected resource: Streamable HTTP at /mcp, or legacy HTTP+SSE at /sse (whose POSTs go to /messages). */

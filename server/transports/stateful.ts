@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { isInitializeRequest, McpServer } from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
+import { loadNodeTransport } from "../lazy-load";
 import { callerKey } from "../http/caller-key";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
@@ -14,6 +15,7 @@ import { EventBudget } from "./event-budget";
 import { sendSessionNotFound, sessionOwner } from "./session-owner";
 import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./session-store";
 
+/** What 2025-era stateful sessions are run with. */
 export interface StatefulOptions extends SessionLimits {
   readonly heartbeatMs: number;
   /** The clock idle time is measured on, in epoch milliseconds. @default Date.now */
@@ -126,6 +128,7 @@ export class StatefulSessions {
       maxBytes: this.options.eventStoreMaxBytesPerSession,
       budget: this.budget,
     });
+    const { NodeStreamableHTTPServerTransport } = await loadNodeTransport();
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore,

@@ -12,4 +12,5 @@ export const OAUTH_FRONT_PATHS = {
   revoke: "/revoke",
 } as const;
 
+/** The path of Entra's redirect back to the front. */
 export const OAUTH_FRONT_CALLBACK_PATH = OAUTH_FRONT_PATHS.callback;

@@ -104,6 +104,16 @@ describe("AUTH_AUTHORITY is a bare https base URL", () => {
   });
 });
 
+describe("on a loopback host, http is allowed, not any scheme", () => {
+  test.each([
+    ["AUTH_JWKS_URI", "ftp://127.0.0.1/keys"],
+    ["AUTH_JWKS_URI", "file://localhost/keys"],
+    ["AUTH_AUTHORITY", "ftp://127.0.0.1"],
+  ])("refuses %s=%s", (variable, value) => {
+    expect(messageOf({ ...ENTRA, [variable]: value })).toContain(`${variable}=`);
+  });
+});
+
 describe("a tenant given as a domain", () => {
   const withIssuers = { ...ENTRA, AUTH_ISSUERS: `https://sts.windows.net/${TENANT}/` };
 

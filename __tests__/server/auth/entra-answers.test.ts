@@ -112,6 +112,14 @@ describe("entra refusals: what the client is told and what the log says", () => 
     });
   });
 
+  test("a token without an object id", async () => {
+    expect(await answer(await bearer({ oid: undefined }))).toMatchObject({
+      status: 401,
+      message: "Unauthorized: the access token is invalid or expired",
+      reason: "token has no oid claim",
+    });
+  });
+
   test("a delegated token without any required scope", async () => {
     const reason = "delegated token lacks a required scope (user_impersonation, Mcp.Use)";
     expect(await answer(await bearer({ scp: "Files.Read" }))).toEqual({

@@ -140,6 +140,31 @@ describe("signing keys with the default timings", () => {
   });
 });
 
+describe("the verified-token cache", () => {
+  test("a refused token takes no place in it, so refused tokens cannot push a verified one out", async () => {
+    const small = await startTestApp(entra(jwks.uri), {
+      jwks: { now: () => clock },
+      verifiedTokens: { now: () => clock, maxEntries: 1, maxAgeMs: 3_600_000 },
+    });
+    try {
+      const verified = { authorization: `Bearer ${await signToken(delegatedClaims({ jti: "kept" }), key)}` };
+      const post = (headers: Record<string, string>) =>
+        fetch(`${small.url}/mcp`, { method: "POST", headers });
+      expect((await post(verified)).status).toBe(200);
+      const refused = await signToken(delegatedClaims({ aud: "api://someone-else" }), key);
+      expect((await post({ authorization: `Bearer ${refused}` })).status).toBe(401);
+      const fetchesBefore = jwks.fetches;
+      // Keys are now stale: a token verified in full would start a background refresh; one from the cache not.
+      clock += 600_000;
+      expect((await post(verified)).status).toBe(200);
+      await eventually(() => jwks.fetches > fetchesBefore, 2_000).catch(() => undefined);
+      expect(jwks.fetches).toBe(fetchesBefore);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe("what the auth layer answers besides the status", () => {
   test("a 503 (keys unavailable) asks to retry and has no challenge; a 401 has a challenge and no Retry-After", async () => {
     await jwks.stop();

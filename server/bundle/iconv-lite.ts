@@ -30,11 +30,13 @@ function charsetOf(encoding: string): NodeCharset | undefined {
   return Object.hasOwn(CHARSETS, name) ? CHARSETS[name] : undefined;
 }
 
+/** iconv-lite's streaming decoder, as raw-body uses it. */
 export interface Decoder {
   write(bytes: Buffer): string;
   end(): string | undefined;
 }
 
+/** Whether `encoding` is one of the charsets kept (body-parser asks when a `verify` hook is set). */
 export function encodingExists(encoding: string): boolean {
   return charsetOf(encoding) !== undefined;
 }
@@ -64,6 +66,7 @@ export function decode(bytes: Buffer | string, encoding: string): string {
   return decoder.write(buffer) + (decoder.end() ?? "");
 }
 
+/** `text` as bytes in `encoding`: iconv-lite's API; throws on a charset not kept. */
 export function encode(text: string, encoding: string): Buffer {
   const charset = charsetOf(encoding);
   if (charset === undefined) throw new Error(`Encoding not recognized: '${encoding}'`);

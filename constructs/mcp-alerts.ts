@@ -56,7 +56,6 @@ export interface McpAlertWebhookReceiver {
   readonly serviceUri: string;
 }
 
-const CLASS = "McpAlerts";
 // Deliberately simple: one @, no spaces, a dot in the domain. Azure rejects what this lets through at deploy.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -85,7 +84,7 @@ export class McpAlerts extends Construct {
       ingress5xxCountThreshold: props.ingress5xxCountThreshold ?? 10,
     };
     const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
+      throw new ValidationError(message, this);
     };
     const workspace = props.environment.workspace;
     if (!workspace) {

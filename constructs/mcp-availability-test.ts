@@ -5,6 +5,7 @@ import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { ValidationError } from "./validation-error";
+import { LIVENESS_PATH } from "../server/contract";
 
 export interface McpAvailabilityTestProps {
   readonly resourceGroupName: string;
@@ -37,7 +38,6 @@ export interface McpAvailabilityTestProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-const CLASS = "McpAvailabilityTest";
 export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge"];
 
 /**
@@ -53,7 +53,7 @@ export class McpAvailabilityTest extends Construct {
     const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
     const failedLocationCount = props.failedLocationCount ?? 2;
     const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
+      throw new ValidationError(message, this);
     };
     if (locations.length < 3 || new Set(locations).size !== locations.length) {
       fail(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`);
@@ -84,7 +84,7 @@ export class McpAvailabilityTest extends Construct {
       timeout: 30,
       retryEnabled: true,
       enabled: true,
-      request: { url: `${props.url}/healthz`, httpVerb: "GET", followRedirectsEnabled: false },
+      request: { url: `${props.url}${LIVENESS_PATH}`, httpVerb: "GET", followRedirectsEnabled: false },
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
       tags,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,

@@ -28,6 +28,12 @@ import { upstreamParts } from "./private/upstream-parts";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
 import { checkResources, type Fail } from "./private/resources";
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  MANAGED_SERVER_VARIABLES,
+  OAUTH_FRONT_CALLBACK_PATH,
+} from "../server/contract";
 
 export type McpAuthMode = "entra" | "apikey" | "none";
 export type McpSessionMode = "stateless" | "stateful";
@@ -205,60 +211,15 @@ export interface McpContainerAppProps {
   readonly upstream?: McpUpstreamProps;
 }
 
-const CLASS = "McpContainerApp";
 const APP_INSIGHTS_SECRET = "appinsights-connection-string";
 const REQUEST_STATE_SECRET = "mcp-request-state-key";
 const OAUTH_FRONT_KEY_SECRET = "mcp-oauth-front-key";
 /** Secret names the construct sets itself. */
 const MANAGED_SECRETS = [APP_INSIGHTS_SECRET, REQUEST_STATE_SECRET, OAUTH_FRONT_KEY_SECRET];
-/**
- * Where the server's authorization front receives Entra's authorization code: the redirect URI the front's
- * Entra client registers (`<public URL><path>`). The server's front must serve this path.
- */
-export const OAUTH_FRONT_CALLBACK_PATH = "/oauth/callback";
+export { OAUTH_FRONT_CALLBACK_PATH };
 const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
-// CORS is the ingress's job (the server sends no CORS headers; it only checks Origin against
-// MCP_ALLOWED_ORIGINS). These lists follow what the server reads and what browser clients must see:
-// the API key headers of AUTH_MODE=apikey, the 2026-07-28 request headers (Mcp-Method, Mcp-Name: the
-// server answers 400 when they are missing), and server/auth/cors.ts's exposed headers.
-const CORS_ALLOWED_HEADERS = [
-  "Content-Type",
-  "Authorization",
-  "Mcp-Session-Id",
-  "Mcp-Protocol-Version",
-  "Mcp-Method",
-  "Mcp-Name",
-  "Last-Event-ID",
-  "api-key",
-  "x-api-key",
-];
-const CORS_EXPOSED_HEADERS = ["Mcp-Session-Id", "WWW-Authenticate", "Mcp-Protocol-Version"];
 /** Set by the construct from its props; refused in `environmentVariables` and `secretEnvironmentVariables`. */
-const MANAGED_VARIABLES = [
-  "PORT",
-  "MCP_TRANSPORT",
-  "AUTH_MODE",
-  "AZURE_TENANT_ID",
-  "MCP_AUDIENCE",
-  "MCP_ALLOW_UNAUTHENTICATED",
-  "MCP_PUBLIC_URL",
-  "MCP_ALLOWED_HOSTS",
-  "MCP_ALLOWED_ORIGINS",
-  "MCP_SESSION_MODE",
-  "MCP_LEGACY_SSE",
-  "AZURE_CLIENT_ID",
-  "LOG_ANALYTICS_WORKSPACE_ID",
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
-  "MCP_UPSTREAM_URL",
-  "MCP_UPSTREAM_COMMAND",
-  "MCP_UPSTREAM_TIMEOUT_SECONDS",
-  "MCP_UPSTREAM_MAX_CHILDREN",
-  "MCP_UPSTREAM_IDLE_SECONDS",
-  "MCP_REQUEST_STATE_KEY",
-  "MCP_OAUTH_FRONT",
-  "MCP_OAUTH_FRONT_CLIENT_ID",
-  "MCP_OAUTH_FRONT_KEY",
-];
+const MANAGED_VARIABLES: readonly string[] = MANAGED_SERVER_VARIABLES;
 
 /**
  * The MCP server on Azure Container Apps: a user-assigned identity granted `AcrPull` before the app
@@ -310,7 +271,7 @@ export class McpContainerApp extends Construct {
     const legacySse = props.legacySseEnabled ?? singleReplica;
     const oauthFront = props.oauthFrontEnabled ?? false;
     const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
+      throw new ValidationError(message, this);
     };
 
     if (!Token.isUnresolved(props.name) && !/^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(props.name)) {
@@ -482,8 +443,8 @@ export class McpContainerApp extends Construct {
             allowedOrigins: [...corsOrigins],
             allowCredentialsEnabled: corsCredentials,
             allowedMethods: CORS_METHODS,
-            allowedHeaders: CORS_ALLOWED_HEADERS,
-            exposedHeaders: CORS_EXPOSED_HEADERS,
+            allowedHeaders: [...CORS_ALLOWED_HEADERS],
+            exposedHeaders: [...CORS_EXPOSED_HEADERS],
             maxAgeInSeconds: 3600,
           }
         : undefined;
@@ -583,9 +544,8 @@ export class McpContainerApp extends Construct {
   ): RoleAssignment {
     if (this.roleAssignmentScope.node.tryFindChild(key)) {
       throw new ValidationError(
-        this,
-        CLASS,
         `grant: a role assignment keyed '${key}' exists already; pass a distinct key`,
+        this,
       );
     }
     return assignRole(this.roleAssignmentScope, key, this.identity.principalId, {

@@ -36,7 +36,6 @@ export interface DnsRecord {
   readonly value: string;
 }
 
-const CLASS = "McpCustomDomain";
 /** Apps that already have a McpCustomDomain: the binding patch replaces the app's whole customDomains list. */
 const appsWithDomain = new WeakMap<McpContainerApp, string>();
 
@@ -69,7 +68,7 @@ export class McpCustomDomain extends Construct {
     super(scope, id);
     const host = props.hostName;
     const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
+      throw new ValidationError(message, this);
     };
     if (!Token.isUnresolved(host) && !HOSTNAME_PATTERN.test(host)) {
       fail(

@@ -4,6 +4,7 @@ import { AzapiJson, AzapiResource } from "./azapi/resource";
 import { McpEntraApp } from "./mcp-entra-app";
 import { GUID_PATTERN } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
+import { LIVENESS_PATH, MCP_PATH, PRM_PATH, READINESS_PATH } from "../server/contract";
 
 /** The ARM type and API version of Container Apps built-in authentication. */
 export const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
@@ -25,10 +26,10 @@ const UNAUTHENTICATED_ACTIONS: readonly string[] = ["AllowAnonymous", "Return401
  * Metadata an MCP client must read before it has a token.
  */
 export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
-  "/healthz",
-  "/readyz",
-  "/.well-known/oauth-protected-resource",
-  "/.well-known/oauth-protected-resource/mcp",
+  LIVENESS_PATH,
+  READINESS_PATH,
+  PRM_PATH,
+  `${PRM_PATH}${MCP_PATH}`,
 ];
 
 export interface McpEasyAuthProps {
@@ -165,6 +166,6 @@ export class McpEasyAuth extends Construct {
   }
 
   private fail(message: string): never {
-    throw new ValidationError(this, "McpEasyAuth", message);
+    throw new ValidationError(message, this);
   }
 }

@@ -268,10 +268,9 @@ export class McpEntraApp extends Construct {
   public grantInvoke(principalObjectId: string, id?: string): AppRoleAssignment {
     if (id === undefined && Token.isUnresolved(principalObjectId)) {
       throw new ValidationError(
-        this,
-        "McpEntraApp",
         "grantInvoke needs an id when principalObjectId is a reference (got an unresolved token); " +
           'pass a stable one, e.g. grantInvoke(identity.principalId, "Pipeline")',
+        this,
       );
     }
     checkGuid(this, "grantInvoke principalObjectId", principalObjectId);
@@ -373,12 +372,12 @@ export class McpEntraApp extends Construct {
   }
 
   private fail(message: string): never {
-    throw new ValidationError(this, "McpEntraApp", message);
+    throw new ValidationError(message, this);
   }
 }
 
 function checkGuid(scope: Construct, field: string, value: string): void {
   if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
-    throw new ValidationError(scope, "McpEntraApp", `${field} must be a GUID (got "${value}")`);
+    throw new ValidationError(`${field} must be a GUID (got "${value}")`, scope);
   }
 }

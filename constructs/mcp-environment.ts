@@ -104,7 +104,6 @@ export interface McpEnvironmentProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const CLASS = "McpEnvironment";
 const ENVIRONMENT_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/([^/]+)$/i;
 
@@ -153,18 +152,16 @@ export class McpEnvironment extends Construct {
       ).filter((key) => props[key] !== undefined);
       if (conflicting.length > 0) {
         throw new ValidationError(
-          this,
-          CLASS,
           `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
+          this,
         );
       }
       const match = ENVIRONMENT_ID.exec(props.existingEnvironmentResourceId);
       if (!Token.isUnresolved(props.existingEnvironmentResourceId) && !match) {
         throw new ValidationError(
-          this,
-          CLASS,
           `existingEnvironmentResourceId must be a Container Apps environment id ` +
             `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${props.existingEnvironmentResourceId}'`,
+          this,
         );
       }
       const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
@@ -180,21 +177,20 @@ export class McpEnvironment extends Construct {
     }
 
     if (props.name === undefined) {
-      throw new ValidationError(this, CLASS, "name is required unless existingEnvironmentResourceId is set");
+      throw new ValidationError("name is required unless existingEnvironmentResourceId is set", this);
     }
     if (
       !Token.isUnresolved(retention) &&
       (!Number.isInteger(retention) || retention < 30 || retention > 730)
     ) {
       throw new ValidationError(
-        this,
-        CLASS,
         `logRetentionInDays must be an integer from 30 to 730 (got ${retention})`,
+        this,
       );
     }
     const tags = { ...props.tags };
     const { fragment, subnet } = environmentNetwork(this, props.name, props, (message) => {
-      throw new ValidationError(this, CLASS, message);
+      throw new ValidationError(message, this);
     });
     this.network = subnet;
 
@@ -240,9 +236,8 @@ export class McpEnvironment extends Construct {
   public grantLogsRead(grantee: Grantee): RoleAssignment {
     if (!this.workspace) {
       throw new ValidationError(
-        this,
-        CLASS,
         "grantLogsRead needs the workspace this construct creates; with existingEnvironmentResourceId, grant on your workspace directly",
+        this,
       );
     }
     return assignRole(this, `LogsRead-${granteeKey(grantee)}`, grantee.principalId, {

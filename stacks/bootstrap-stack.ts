@@ -418,7 +418,7 @@ export class McpBootstrapStack extends TerraformStack {
 
   private validate(props: McpBootstrapStackProps): void {
     const fail = (message: string) => {
-      throw new ValidationError(this, "McpBootstrapStack", message);
+      throw new ValidationError(message, this);
     };
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(props.githubRepository)) {
       fail(`githubRepository must be 'owner/repo' (got '${props.githubRepository}')`);

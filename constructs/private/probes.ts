@@ -1,24 +1,25 @@
 import { Token } from "cdktf";
 import { HealthProbe } from "../health-probe";
+import { LIVENESS_PATH, READINESS_PATH } from "../../server/contract";
 
 /** Defaults: liveness is cheap and patient, readiness reacts fast, startup allows a 60 s cold start. */
 export const PROBE_DEFAULTS = {
   liveness: {
-    path: "/healthz",
+    path: LIVENESS_PATH,
     intervalSeconds: 10,
     timeoutSeconds: 5,
     failureCountThreshold: 3,
     initialDelaySeconds: 0,
   },
   readiness: {
-    path: "/readyz",
+    path: READINESS_PATH,
     intervalSeconds: 5,
     timeoutSeconds: 3,
     failureCountThreshold: 3,
     initialDelaySeconds: 0,
   },
   startup: {
-    path: "/healthz",
+    path: LIVENESS_PATH,
     intervalSeconds: 3,
     timeoutSeconds: 3,
     failureCountThreshold: 20,

@@ -10,6 +10,7 @@ import type { IServerImage } from "../server-image";
 import { PROBE_DEFAULTS, resolveProbe } from "./probes";
 import { checkResources, type Fail } from "./resources";
 import { looksSecret } from "./secret-names";
+import { MCP_PATH, UPSTREAM_CHILD_ENV_PREFIX } from "../../server/contract";
 
 /** What the upstream adds to the app: variables of the front, secrets, and (HTTP) a second container. */
 export interface UpstreamParts {
@@ -17,9 +18,6 @@ export interface UpstreamParts {
   readonly secrets: ContainerAppSecret[];
   readonly container?: ContainerAppTemplateContainer;
 }
-
-/** Prefix that carries a stdio upstream's variables through the front's environment to its processes. */
-const CHILD_ENV_PREFIX = "MCP_UPSTREAM_ENV_";
 
 function integerIn(value: number | undefined, field: string, min: number, max: number, fail: Fail): void {
   if (
@@ -146,8 +144,11 @@ export function upstreamParts(
         timeout,
         { name: "MCP_UPSTREAM_MAX_CHILDREN", value: String(props.maxChildren ?? 20) },
         { name: "MCP_UPSTREAM_IDLE_SECONDS", value: String(props.idleSeconds ?? 300) },
-        ...plainEnv.map(([name, value]) => ({ name: `${CHILD_ENV_PREFIX}${name}`, value })),
-        ...secretEnv.map((name) => ({ name: `${CHILD_ENV_PREFIX}${name}`, secretName: secretName(name) })),
+        ...plainEnv.map(([name, value]) => ({ name: `${UPSTREAM_CHILD_ENV_PREFIX}${name}`, value })),
+        ...secretEnv.map((name) => ({
+          name: `${UPSTREAM_CHILD_ENV_PREFIX}${name}`,
+          secretName: secretName(name),
+        })),
       ],
     };
   }
@@ -156,7 +157,7 @@ export function upstreamParts(
   return {
     secrets,
     frontEnv: [
-      { name: "MCP_UPSTREAM_URL", value: `http://localhost:${port}${props.path ?? "/mcp"}` },
+      { name: "MCP_UPSTREAM_URL", value: `http://localhost:${port}${props.path ?? MCP_PATH}` },
       timeout,
     ],
     container: {

@@ -1,7 +1,7 @@
 import type { Request } from "express";
+import { MCP_PATH, PRM_PATH } from "../contract";
 
-export const PRM_PATH = "/.well-known/oauth-protected-resource";
-export const MCP_PATH = "/mcp";
+export { MCP_PATH, PRM_PATH };
 export const SSE_PATH = "/sse";
 
 /** A protected resource: Streamable HTTP at /mcp, or legacy HTTP+SSE at /sse (whose POSTs go to /messages). */

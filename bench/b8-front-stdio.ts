@@ -7,7 +7,7 @@ import { Figure, goalAtMost, reported } from "./lib/report";
 import { MCP_HEADERS } from "./lib/load";
 
 /** The tests' misbehaving stdio server (one way per tool), run by the front as its upstream. */
-const SCRIPTED = join(__dirname, "..", "__tests__", "server", "front", "fixtures", "scripted-upstream.cjs");
+const SCRIPTED = join(__dirname, "..", "__tests__", "server", "front", "support", "scripted-upstream.cjs");
 const NON_READING_SECONDS = Number(process.env.BENCH_FRONT_STDIO_SECONDS ?? 10);
 const MB = 1024 * 1024;
 

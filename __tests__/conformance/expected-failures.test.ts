@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { readExpectedFailures, writeCliBaseline } from "./expected-failures";
+import { readExpectedFailures, writeCliBaseline } from "./support/expected-failures";
 
 let dir: string;
 beforeEach(() => {
@@ -42,7 +42,7 @@ describe("readExpectedFailures", () => {
   });
 
   it("accepts the repository's own file", () => {
-    const failures = readExpectedFailures(join(__dirname, "expected-failures.yml"));
+    const failures = readExpectedFailures(join(__dirname, "fixtures", "expected-failures.yml"));
     for (const entry of Object.values(failures).flatMap((eras) => Object.values(eras).flat())) {
       expect(entry.reason.length).toBeGreaterThan(20);
     }

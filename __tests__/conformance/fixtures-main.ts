@@ -1,4 +1,4 @@
-import { serveFixtures } from "./serve-fixtures";
+import { serveFixtures } from "./support/serve-fixtures";
 
 // `npm run conformance:fixtures`: the fixtures server on PORT (default 8000) at /mcp until SIGINT/SIGTERM.
 async function main(): Promise<void> {

@@ -14,8 +14,8 @@ import {
   readExpectedFailures,
   Target,
   writeCliBaseline,
-} from "./expected-failures";
-import { serveFixtures } from "./serve-fixtures";
+} from "./support/expected-failures";
+import { serveFixtures } from "./support/serve-fixtures";
 
 // `npm run conformance`: @modelcontextprotocol/conformance against (1) the fixtures server, every server
 // scenario of each era's requirement set (the set's not_scored ones too: tasks, pending), and (2) the bundled
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         `preinstall script; run npm ci without --ignore-scripts`,
     );
   }
-  const expected = readExpectedFailures(join(__dirname, "expected-failures.yml"));
+  const expected = readExpectedFailures(join(__dirname, "fixtures", "expected-failures.yml"));
   const baselines = mkdtempSync(join(tmpdir(), "conformance-"));
   const baseline = (target: Target, era: Era): string =>
     writeCliBaseline(baselines, target, era, expected[target][era]);
@@ -243,7 +243,9 @@ async function main(): Promise<void> {
     bundledStateful.close();
     rmSync(baselines, { recursive: true, force: true });
   }
-  console.log(`\n== conformance totals (expected failures: __tests__/conformance/expected-failures.yml) ==`);
+  console.log(
+    `\n== conformance totals (expected failures: __tests__/conformance/fixtures/expected-failures.yml) ==`,
+  );
   for (const line of summary) console.log(line);
   console.log(failed ? "FAILED: a scored scenario failed unexpectedly, or an expected failure passed" : "OK");
   process.exitCode = failed ? 1 : 0;

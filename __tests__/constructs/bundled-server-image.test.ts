@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { BundledServerImage, hashBuildInputs, ImageBuilder } from "../../constructs/bundled-server-image";
 import { ContainerRegistry } from "../../constructs/container-registry";
-import { buildContext, placement, resources } from "./fixtures";
+import { buildContext, placement, resources } from "./support/common";
 
 function synthImage(
   contextDirectory: string,

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { ContainerRegistry as AzurermContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { ContainerRegistry, ContainerRegistrySku } from "../../constructs/container-registry";
-import { placement, referenceTo, resources } from "./fixtures";
+import { placement, referenceTo, resources } from "./support/common";
 
 describe("ContainerRegistry", () => {
   it("creates a Basic registry with the admin user and anonymous pull disabled", () => {

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { ContainerRegistry } from "../../constructs/container-registry";
 import { McpEnvironment } from "../../constructs/mcp-environment";
-import { placement, referenceTo, resources } from "./fixtures";
+import { placement, referenceTo, resources } from "./support/common";
 
 describe("diagnostic settings", () => {
   it("send the registry's login and repository events and its metrics to the workspace", () => {

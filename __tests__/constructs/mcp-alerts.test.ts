@@ -4,9 +4,9 @@ import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-a
 import { McpAlerts, McpAlertsProps } from "../../constructs/mcp-alerts";
 import { McpEnvironment } from "../../constructs/mcp-environment";
 import { alertQueries } from "../../constructs/monitoring-queries";
-import { placement, referenceTo, resources } from "./fixtures";
-import { kqlErrors } from "./kql";
-import { monitoredApp } from "./monitoring-fixtures";
+import { placement, referenceTo, resources } from "./support/common";
+import { kqlErrors } from "./support/kql";
+import { monitoredApp } from "./support/monitored-app";
 
 function synthAlerts(props: Partial<McpAlertsProps> = {}): string {
   return Testing.synthScope((scope) => {

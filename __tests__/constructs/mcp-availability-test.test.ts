@@ -2,8 +2,8 @@ import { Testing } from "cdktf";
 import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { McpAvailabilityTest, McpAvailabilityTestProps } from "../../constructs/mcp-availability-test";
-import { placement, referenceTo, resources } from "./fixtures";
-import { monitoredApp } from "./monitoring-fixtures";
+import { placement, referenceTo, resources } from "./support/common";
+import { monitoredApp } from "./support/monitored-app";
 
 function synthTest(props: Partial<McpAvailabilityTestProps> = {}): string {
   return Testing.synthScope((scope) => {

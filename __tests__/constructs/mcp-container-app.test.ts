@@ -11,8 +11,8 @@ import {
 import { ServerImage } from "../../constructs/server-image";
 import { API_KEY_HEADERS } from "../../server/auth/api-key-authenticator";
 import { CORS_EXPOSED_HEADERS as SERVER_EXPOSED_HEADERS } from "../../server/auth/cors";
-import { buildContext, placement, referenceTo, resources, testEnvironment } from "./fixtures";
-import { headersSentByModernClient } from "./modern-client-headers";
+import { buildContext, placement, referenceTo, resources, testEnvironment } from "./support/common";
+import { headersSentByModernClient } from "./support/modern-client-headers";
 
 const IMAGE = "example.azurecr.io/mcp-server:1.2.3";
 const VAULT_SECRET = "https://kv-test.vault.azure.net/secrets/mcp-api-keys";

@@ -6,9 +6,9 @@ import {
   managedCertificateName,
 } from "../../constructs/private/certificate-name";
 import schemaFixture from "./fixtures/custom-domain-2025-01-01.json";
-import { placement, referenceTo, resources } from "./fixtures";
-import { monitoredApp } from "./monitoring-fixtures";
-import { ReducedSchema, schemaProblems } from "./schema-walk";
+import { placement, referenceTo, resources } from "./support/common";
+import { monitoredApp } from "./support/monitored-app";
+import { ReducedSchema, schemaProblems } from "./support/schema-walk";
 
 const HOST = "mcp.example.com";
 const definitions = schemaFixture.definitions as ReducedSchema["definitions"];

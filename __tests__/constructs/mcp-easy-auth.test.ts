@@ -4,8 +4,8 @@ import { AzapiResource } from "../../constructs/azapi/resource";
 import { McpEasyAuth, McpEasyAuthProps } from "../../constructs/mcp-easy-auth";
 import { McpEntraApp } from "../../constructs/mcp-entra-app";
 import schemaFixture from "./fixtures/authconfigs-2025-01-01.json";
-import { ReducedSchema, schemaProblems } from "./schema-walk";
-import { SynthJson, onlyResource, synthStack } from "./synth-json";
+import { ReducedSchema, schemaProblems } from "./support/schema-walk";
+import { SynthJson, onlyResource, synthStack } from "./support/synth-json";
 
 const schema = schemaFixture as ReducedSchema;
 const APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/containerApps/mcp";

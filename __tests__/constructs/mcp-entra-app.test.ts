@@ -7,8 +7,8 @@ import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal"
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { McpEntraApp, McpEntraAppProps } from "../../constructs/mcp-entra-app";
 import { GUID_PATTERN } from "../../constructs/private/stable-ids";
-import { resources } from "./fixtures";
-import { SynthJson, synthStack } from "./synth-json";
+import { resources } from "./support/common";
+import { SynthJson, synthStack } from "./support/synth-json";
 
 const VSCODE = "aebc6443-996d-45c2-90f0-388ff96faa56";
 const AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";

@@ -3,7 +3,7 @@ import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-a
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { McpEnvironment, McpEnvironmentProps } from "../../constructs/mcp-environment";
-import { placement, referenceTo, resources } from "./fixtures";
+import { placement, referenceTo, resources } from "./support/common";
 
 const CONSUMPTION = [{ name: "Consumption", workloadProfileType: "Consumption" }];
 const SUBNET_ID =

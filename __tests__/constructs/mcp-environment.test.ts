@@ -6,7 +6,7 @@ import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { McpEnvironment } from "../../constructs/mcp-environment";
-import { placement, referenceTo, resources } from "./fixtures";
+import { placement, referenceTo, resources } from "./support/common";
 
 const EXISTING =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.App/managedEnvironments/cae-shared";

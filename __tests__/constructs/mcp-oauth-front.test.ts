@@ -10,7 +10,7 @@ import {
 } from "../../constructs/mcp-container-app";
 import { McpEntraApp } from "../../constructs/mcp-entra-app";
 import { ServerImage } from "../../constructs/server-image";
-import { placement, referenceTo, resources, testEnvironment } from "./fixtures";
+import { placement, referenceTo, resources, testEnvironment } from "./support/common";
 
 const CLIENT_ID = "22222222-2222-2222-2222-222222222222";
 const FRONT_KEY_VAULT_ID = "https://kv-test.vault.azure.net/secrets/mcp-oauth-front-key";

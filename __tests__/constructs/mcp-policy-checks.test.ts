@@ -9,7 +9,7 @@ import { McpContainerApp, McpContainerAppProps } from "../../constructs/mcp-cont
 import { McpEasyAuth } from "../../constructs/mcp-easy-auth";
 import { McpPolicyChecks } from "../../constructs/mcp-policy-checks";
 import { ServerImage } from "../../constructs/server-image";
-import { placement, testEnvironment } from "./fixtures";
+import { placement, testEnvironment } from "./support/common";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "0b5a1c6e-8d55-4c3c-9c1e-2f3a4b5c6d7e";

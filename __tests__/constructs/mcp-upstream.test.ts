@@ -3,7 +3,7 @@ import { KeyVaultSecretReference, McpContainerApp } from "../../constructs/mcp-c
 import { McpUpstreamProps } from "../../constructs/mcp-upstream";
 import { ServerImage } from "../../constructs/server-image";
 import { parseFrontConfig } from "../../server/front/config";
-import { placement, referenceTo, resources, testEnvironment } from "./fixtures";
+import { placement, referenceTo, resources, testEnvironment } from "./support/common";
 
 const FRONT_IMAGE = "example.azurecr.io/mcp-server:1.2.3";
 const UPSTREAM_IMAGE = "example.azurecr.io/fastmcp-weather:0.4.0";

@@ -2,9 +2,9 @@ import { Testing } from "cdktf";
 import { McpWorkbook } from "../../constructs/mcp-workbook";
 import { workbookQueries } from "../../constructs/monitoring-queries";
 import { GUID_PATTERN } from "../../constructs/private/stable-ids";
-import { placement, resources } from "./fixtures";
-import { kqlErrors } from "./kql";
-import { monitoredApp } from "./monitoring-fixtures";
+import { placement, resources } from "./support/common";
+import { kqlErrors } from "./support/kql";
+import { monitoredApp } from "./support/monitored-app";
 
 interface WorkbookItem {
   type: number;

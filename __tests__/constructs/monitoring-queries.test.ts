@@ -1,5 +1,5 @@
 import { alertQueries, requestLogLines, workbookQueries } from "../../constructs/monitoring-queries";
-import { kqlErrors } from "./kql";
+import { kqlErrors } from "./support/kql";
 
 const queries = { ...alertQueries("ca-mcp-test"), ...workbookQueries("ca-mcp-test") };
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, runScript } from "./run-script";
+import { repoRoot, runScript } from "./support/run-script";
 
 const fixture = (name: string) => join(__dirname, "fixtures", name);
 const workDir = mkdtempSync(join(tmpdir(), "audit-gate-"));

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runScript } from "./run-script";
+import { runScript } from "./support/run-script";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 

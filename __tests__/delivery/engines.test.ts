@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "./run-script";
+import { repoRoot } from "./support/run-script";
 
 // semver ships no types; these two functions are all this test uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,8 +13,8 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Copy, DockerfileParser } from "dockerfile-ast";
-import { typeScriptExamples } from "../docs/markdown-examples";
-import { repoRoot } from "./run-script";
+import { typeScriptExamples } from "../docs/support/markdown-examples";
+import { repoRoot } from "./support/run-script";
 
 /**
  * The package as an importer gets it: `npm pack` of this project (its prepack builds), the tarball unpacked

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "./run-script";
-import { Job, parseWorkflows, Step } from "./workflows";
+import { repoRoot } from "./support/run-script";
+import { Job, parseWorkflows, Step } from "./support/workflows";
 
 const workflows = parseWorkflows();
 const deploy = workflows["deploy.yml"];

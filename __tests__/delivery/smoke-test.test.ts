@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from "node:http
 import { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { runScript } from "./run-script";
+import { runScript } from "./support/run-script";
 
 const TOKEN = "token-for-the-smoke-test";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { bootstrapConfig } from "../../stacks/bootstrap-config";
 import { McpBootstrapStack } from "../../stacks/bootstrap-stack";
-import { repoRoot } from "./run-script";
+import { repoRoot } from "./support/run-script";
 
 /**
  * The GitHub variables must agree in three places: the bootstrap outputs, the deploy workflows and

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "./run-script";
-import { allSteps, Job, parseWorkflows, ParsedWorkflow, Step } from "./workflows";
+import { repoRoot } from "./support/run-script";
+import { allSteps, Job, parseWorkflows, ParsedWorkflow, Step } from "./support/workflows";
 
 const workflows = parseWorkflows();
 const ci = workflows["ci.yml"];

@@ -5,8 +5,8 @@ import { App, Testing } from "cdktf";
 import { environments } from "../../stacks/environments";
 import { McpHostingStack } from "../../stacks/mcp-hosting-stack";
 import { INITIALIZE, MCP_HEADERS, startServer } from "../server/support/test-server";
-import { repoRoot, typeScriptExamples } from "./markdown-examples";
-import { loadExample } from "./type-check";
+import { repoRoot, typeScriptExamples } from "./support/markdown-examples";
+import { loadExample } from "./support/type-check";
 
 const page = readFileSync(path.join(repoRoot, "docs", "api-keys-azure.md"), "utf8");
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const page = readFileSync(path.join(repoRoot, "docs", "cdk-terrain.md"), "utf8");
 const compat = JSON.parse(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const changelog = readFileSync(path.join(repoRoot, "CHANGELOG.md"), "utf8");
 const version = (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string })

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseWorkflows } from "../delivery/workflows";
-import { documentationPages, repoRoot } from "./markdown-examples";
+import { parseWorkflows } from "../delivery/support/workflows";
+import { documentationPages, repoRoot } from "./support/markdown-examples";
 
 interface ShellBlock {
   readonly page: string;

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { documentedVariables, environmentVariablesRead, environmentVariablesUnder } from "./env-readers";
-import { repoRoot } from "./markdown-examples";
+import {
+  documentedVariables,
+  environmentVariablesRead,
+  environmentVariablesUnder,
+} from "./support/env-readers";
+import { repoRoot } from "./support/markdown-examples";
 
 const read = environmentVariablesUnder(path.join(repoRoot, "server"));
 const documented = documentedVariables(readFileSync(path.join(repoRoot, "docs/configuration.md"), "utf8"));

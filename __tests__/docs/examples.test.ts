@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import * as library from "../../constructs";
-import { typeScriptExamples } from "./markdown-examples";
-import { loadExample, typeCheckExamples } from "./type-check";
+import { typeScriptExamples } from "./support/markdown-examples";
+import { loadExample, typeCheckExamples } from "./support/type-check";
 
 const examples = typeScriptExamples();
 const stacks = examples.filter((example) => example.stackClass !== undefined);

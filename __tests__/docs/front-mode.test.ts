@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { DockerfileParser } from "dockerfile-ast";
 import { loadConfig } from "../../server/config";
 import { parseFrontConfig } from "../../server/front/config";
-import { EverythingMcpStack } from "./front-mode-example";
+import { EverythingMcpStack } from "./support/front-mode-example";
 
 const root = path.resolve(__dirname, "..", "..");
 const page = readFileSync(path.join(root, "docs", "front-mode.md"), "utf8");
@@ -36,8 +36,8 @@ describe("docs/front-mode.md", () => {
 describe("docs/front-mode.md example", () => {
   it("shows front-mode-example.ts (type-checked by npm run lint), importing from the package name", () => {
     const block = /```ts\n([\s\S]*?)```/.exec(example)?.[1];
-    const source = readFileSync(path.join(__dirname, "front-mode-example.ts"), "utf8");
-    expect(block).toBe(source.replace('from "../../constructs"', 'from "cdktf-azure-mcp"'));
+    const source = readFileSync(path.join(__dirname, "support", "front-mode-example.ts"), "utf8");
+    expect(block).toBe(source.replace('from "../../../constructs"', 'from "cdktf-azure-mcp"'));
   });
 
   it("synthesizes with the policy checks, and the front reads the command the stack writes", () => {

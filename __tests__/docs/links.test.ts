@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { documentationPages, repoRoot } from "./markdown-examples";
+import { documentationPages, repoRoot } from "./support/markdown-examples";
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchor(heading: string): string {

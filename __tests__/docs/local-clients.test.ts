@@ -6,7 +6,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { loadConfig } from "../../server/config";
 import { startServer } from "../server/support/test-server";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const PLACEHOLDER = "/path/to/cdktf-azure-mcp";
 

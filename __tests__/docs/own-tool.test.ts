@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { buildInputFiles } from "../../constructs/private/build-inputs";
-import { repoRoot, typeScriptExamples } from "./markdown-examples";
+import { repoRoot, typeScriptExamples } from "./support/markdown-examples";
 
 /**
  * docs/own-tool.md's two blocks, run as written: the tool block becomes a module, and the test block's

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const { peerDependencies } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   peerDependencies: Record<string, string>;

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const TIMEOUT_MS = 120_000;
 

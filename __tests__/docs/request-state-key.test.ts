@@ -6,7 +6,7 @@ import { loadConfig } from "../../server/config";
 import { RequestStateError } from "../../server/request-state";
 import { environments } from "../../stacks/environments";
 import { McpHostingStack } from "../../stacks/mcp-hosting-stack";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 const page = readFileSync(path.join(repoRoot, "docs", "request-state-key.md"), "utf8");
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { repoRoot } from "./markdown-examples";
+import { repoRoot } from "./support/markdown-examples";
 
 /** The stdio line of the "Run it locally" block in docs/server.md, without its comment. */
 function documentedStdioCommand(): string {

@@ -2,10 +2,10 @@ import { fromJsonSchema, McpServer, type JsonSchemaType } from "@modelcontextpro
 import { loadConfig } from "../../server/config";
 import { serverDepsFor } from "../../server/server-deps";
 import { QUERY_LOGS_TIMESPAN_HEADER } from "../../server/tools/query-logs";
-import { JSON_SCHEMA_2020_12_INPUT } from "../conformance/fixtures";
+import { JSON_SCHEMA_2020_12_INPUT } from "../conformance/support/fixtures-server";
 import { LogAnalyticsStandIn, TestCredential, WORKSPACE_ID } from "./support/log-analytics-stand-in";
 import { RunningServer, startServer } from "./support/test-server";
-import { rpc } from "./tasks/support";
+import { rpc } from "./tasks/support/tasks-rpc";
 
 /** SEP-2243 HeaderMismatch; the SDK has no ProtocolErrorCode member for it (its validation ladder emits it). */
 const HEADER_MISMATCH = -32020;

@@ -13,7 +13,7 @@ import {
   terraformVersion,
   toolProblems,
 } from "../../stacks/deploy-preflight";
-import { pathWithoutTerraform } from "./path-without-terraform";
+import { pathWithoutTerraform } from "./support/path-without-terraform";
 
 const root = path.resolve(__dirname, "..", "..");
 const subscription = { ARM_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555" };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { kqlErrors } from "../constructs/kql";
+import { kqlErrors } from "../constructs/support/kql";
 
 const DOC = readFileSync(join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
 const QUERIES = [...DOC.matchAll(/```kusto\n([\s\S]*?)```/g)].map((match) => match[1].replace(/^ {2}/gm, ""));

@@ -1,7 +1,7 @@
 import { App, Testing } from "cdktf";
 import { EnvironmentConfig, environments } from "../../stacks/environments";
 import { McpHostingStack } from "../../stacks/mcp-hosting-stack";
-import { kqlErrors } from "../constructs/kql";
+import { kqlErrors } from "../constructs/support/kql";
 
 type Json = Record<string, unknown>;
 

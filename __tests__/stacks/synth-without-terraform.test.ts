@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { pathWithoutTerraform } from "./path-without-terraform";
+import { pathWithoutTerraform } from "./support/path-without-terraform";
 
 const root = path.resolve(__dirname, "..", "..");
 

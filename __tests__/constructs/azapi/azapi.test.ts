@@ -1,7 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { AzapiProvider } from "../../../constructs/azapi/provider";
 import { AzapiResource } from "../../../constructs/azapi/resource";
-import { SynthJson, onlyResource, synthStack } from "../synth-json";
+import { SynthJson, onlyResource, synthStack } from "../support/synth-json";
 
 const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
 

@@ -1,6 +1,6 @@
 import { AzapiProvider } from "../../../constructs/azapi/provider";
 import { AzapiResourceAction } from "../../../constructs/azapi/resource-action";
-import { onlyResource, synthStack } from "../synth-json";
+import { onlyResource, synthStack } from "../support/synth-json";
 
 const APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/containerApps/ca";
 const PATCH_BODY = {

@@ -1,6 +1,6 @@
 import { AzapiProvider } from "../../../constructs/azapi/provider";
 import { AzapiUpdateResource } from "../../../constructs/azapi/update-resource";
-import { onlyResource, synthStack } from "../synth-json";
+import { onlyResource, synthStack } from "../support/synth-json";
 
 describe("AzapiUpdateResource", () => {
   it("writes type, resource_id and the body with its ARM keys untouched, with the azapi provider", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildInputFiles, dockerfileSources } from "../../../constructs/private/build-inputs";
-import { buildContext } from "../fixtures";
+import { buildContext } from "../support/common";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 

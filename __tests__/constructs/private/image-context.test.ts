@@ -6,7 +6,7 @@ import {
   stageImageContext,
   STAGED_IMAGE_CONTEXT,
 } from "../../../constructs/private/image-context";
-import { buildContext } from "../fixtures";
+import { buildContext } from "../support/common";
 
 const checkout = () =>
   buildContext({

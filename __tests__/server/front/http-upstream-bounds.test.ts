@@ -3,7 +3,7 @@ import { UpstreamSessions } from "../../../server/front/upstream-sessions";
 import { DRAIN_ABORT_ERROR } from "../../../server/lifecycle";
 import { postRpc, toolCall } from "../support/rpc-post";
 import { eventually, INITIALIZE, RunningServer, startServer } from "../support/test-server";
-import { RecordingUpstream, startRecordingUpstream } from "./support";
+import { RecordingUpstream, startRecordingUpstream } from "./support/upstreams";
 
 const KEYS = {
   alice: "alice-key-0123456789abcdef",

@@ -12,7 +12,7 @@ import {
   freePort,
   startEverythingHttp,
   startRecordingUpstream,
-} from "./support";
+} from "./support/upstreams";
 
 const KEY = "front-key-0123456789abcdef";
 const OTHER_KEY = "other-key-0123456789abcdef";

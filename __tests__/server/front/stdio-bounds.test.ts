@@ -8,7 +8,7 @@ import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 
 /** A stdio MCP server whose tools misbehave one way each (see the script). */
-const SCRIPTED = join(__dirname, "fixtures", "scripted-upstream.cjs");
+const SCRIPTED = join(__dirname, "support", "scripted-upstream.cjs");
 const KEY = "alice-key-0123456789abcdef";
 const AS_ALICE = { "x-api-key": KEY };
 const alice = { kind: "apikey", id: "alice", scopes: [], roles: [] } as const;

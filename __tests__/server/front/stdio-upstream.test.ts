@@ -1,5 +1,5 @@
 import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
-import { connectClient, EVERYTHING_STDIO_COMMAND, startLongCall, text } from "./support";
+import { connectClient, EVERYTHING_STDIO_COMMAND, startLongCall, text } from "./support/upstreams";
 
 const ALICE = "alice-key-0123456789abcdef";
 const BOB = "bob-key-0123456789abcdefgh";

@@ -1,8 +1,8 @@
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { TASKS_EXTENSION } from "../../../server/tasks/extension";
-import { RecordingUpstream, startRecordingUpstream } from "../front/support";
+import { RecordingUpstream, startRecordingUpstream } from "../front/support/upstreams";
 import { RunningServer, startServer } from "../support/test-server";
-import { rpc } from "./support";
+import { rpc } from "./support/tasks-rpc";
 
 describe("front mode and the tasks methods (SEP-2663)", () => {
   let upstream: RecordingUpstream;

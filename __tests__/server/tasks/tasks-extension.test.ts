@@ -3,7 +3,7 @@ import { createServer } from "../../../server/create-server";
 import { TASKS_EXTENSION } from "../../../server/tasks/extension";
 import { createTasksRuntime } from "../../../server/tasks/runtime";
 import { RunningServer, startServer } from "../support/test-server";
-import { rpc, settled } from "./support";
+import { rpc, settled } from "./support/tasks-rpc";
 
 const wait = (seconds: number) => ({ name: "wait_with_progress", arguments: { seconds } });
 

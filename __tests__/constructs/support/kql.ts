@@ -1,4 +1,4 @@
-import { WORKSPACE_SCHEMA } from "./fixtures/workspace-schema";
+import { WORKSPACE_SCHEMA } from "../fixtures/workspace-schema";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The language service is a Bridge.NET build: bridge.js defines the runtime, then the library registers

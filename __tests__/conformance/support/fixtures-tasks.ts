@@ -10,9 +10,9 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { createTasksRuntime } from "../../server/tasks/runtime";
-import { enableTasks } from "../../server/tasks/tasks";
-import { abortableSleep } from "../../server/abortable-sleep";
+import { createTasksRuntime } from "../../../server/tasks/runtime";
+import { enableTasks } from "../../../server/tasks/tasks";
+import { abortableSleep } from "../../../server/abortable-sleep";
 
 // The tools the tasks-* scenarios of @modelcontextprotocol/conformance 0.2.0-alpha.12 call (SEP-2663), on
 // the product's own tasks extension (server/tasks). One runtime per process: the fixtures server is one.

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
-import { McpContainerApp } from "../../constructs/mcp-container-app";
-import { McpEnvironment } from "../../constructs/mcp-environment";
-import { ServerImage } from "../../constructs/server-image";
-import { placement, testEnvironment } from "./fixtures";
+import { McpContainerApp } from "../../../constructs/mcp-container-app";
+import { McpEnvironment } from "../../../constructs/mcp-environment";
+import { ServerImage } from "../../../constructs/server-image";
+import { placement, testEnvironment } from "./common";
 
 /** An environment with Application Insights and an app in it, the parts every monitoring construct reads. */
 export function monitoredApp(

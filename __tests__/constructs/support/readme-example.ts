@@ -8,7 +8,7 @@ import {
   McpEnvironment,
   McpPolicyChecks,
   ServerImage,
-} from "../../constructs";
+} from "../../../constructs";
 
 export class TeamMcpStack extends TerraformStack {
   constructor(scope: Construct, id: string) {

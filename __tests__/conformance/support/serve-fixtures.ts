@@ -1,9 +1,9 @@
 import { Server } from "node:http";
 import { AddressInfo } from "node:net";
 import pino from "pino";
-import { loadConfig } from "../../server/config";
-import { createApp, McpApp } from "../../server/create-app";
-import { createFixturesServer } from "./fixtures";
+import { loadConfig } from "../../../server/config";
+import { createApp, McpApp } from "../../../server/create-app";
+import { createFixturesServer } from "./fixtures-server";
 
 export interface RunningFixtures {
   /** `http://localhost:<port>/mcp` (the dns-rebinding scenario wants a localhost URL). */

@@ -14,7 +14,7 @@ import {
   McpEnvironment,
   McpPolicyChecks,
   ServerImage,
-} from "../../constructs";
+} from "../../../constructs";
 
 /**
  * server-everything (a stdio server from npm) behind the front, with Entra sign-in. The first deploy creates

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { callUntilProgress } from "../support/long-call";
-import { eventually } from "../support/test-server";
+import { callUntilProgress } from "../../support/long-call";
+import { eventually } from "../../support/test-server";
 
-const ROOT = join(__dirname, "..", "..", "..");
+const ROOT = join(__dirname, "..", "..", "..", "..");
 
 /** server-everything's entry point; `stdio` or `streamableHttp` as its argument picks the transport. */
 export const EVERYTHING = join(

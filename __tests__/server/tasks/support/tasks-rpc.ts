@@ -1,6 +1,6 @@
 import { CLIENT_CAPABILITIES_META_KEY } from "@modelcontextprotocol/server";
-import { TASKS_EXTENSION } from "../../../server/tasks/extension";
-import { modernHeaders, modernRequest } from "../support/modern";
+import { TASKS_EXTENSION } from "../../../../server/tasks/extension";
+import { modernHeaders, modernRequest } from "../../support/modern";
 
 export interface RpcAnswer {
   readonly status: number;

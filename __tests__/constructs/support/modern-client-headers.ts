@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { startServer } from "../server/support/test-server";
+import { startServer } from "../../server/support/test-server";
 
 /**
  * The request header names (lower case) the SDK's own 2026-07-28 client sends to the bundled server, for a

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
-export const repoRoot = join(__dirname, "..", "..");
+export const repoRoot = join(__dirname, "..", "..", "..");
 
 export interface ScriptResult {
   readonly code: number | null;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
 /** One fenced TypeScript block of a Markdown page. */
 export interface TypeScriptExample {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { McpEnvironment } from "../../constructs/mcp-environment";
+import { McpEnvironment } from "../../../constructs/mcp-environment";
 
 export const placement = { resourceGroupName: "rg-test", location: "northeurope" } as const;
 

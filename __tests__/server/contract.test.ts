@@ -4,7 +4,7 @@ import {
   MANAGED_SERVER_VARIABLES,
   UPSTREAM_CHILD_ENV_PREFIX,
 } from "../../server/contract";
-import { environmentVariablesUnder } from "../docs/env-readers";
+import { environmentVariablesUnder } from "../docs/support/env-readers";
 
 const read = environmentVariablesUnder(path.join(__dirname, "..", "..", "server"));
 

@@ -83,32 +83,25 @@ export class McpAlerts extends Construct {
       replicaRestartsThreshold: props.replicaRestartsThreshold ?? 2,
       ingress5xxCountThreshold: props.ingress5xxCountThreshold ?? 10,
     };
-    const fail = (message: string): never => {
-      throw new ValidationError(message, this);
-    };
     const workspace = props.environment.workspace;
     if (!workspace) {
-      fail(
-        "environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)",
-      );
+      throw new ValidationError("environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)", this);
     }
     if (!props.environment.applicationInsights) {
-      fail(
-        "environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
-      );
+      throw new ValidationError("environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans", this);
     }
     emails.forEach((email, i) => {
       if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
-        fail(`emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`);
+        throw new ValidationError(`emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`, this);
       }
     });
     webhooks.forEach((webhook, i) => {
       const problem = Token.isUnresolved(webhook.serviceUri) ? undefined : webhookProblem(webhook.serviceUri);
-      if (problem) fail(`webhookReceivers[${i}].serviceUri ${problem} (got '${webhook.serviceUri}')`);
+      if (problem) throw new ValidationError(`webhookReceivers[${i}].serviceUri ${problem} (got '${webhook.serviceUri}')`, this);
     });
     for (const [field, value] of Object.entries(thresholds)) {
       if (!Token.isUnresolved(value) && !(Number.isFinite(value) && value >= 0)) {
-        fail(`${field} must be a number >= 0 (got ${value})`);
+        throw new ValidationError(`${field} must be a number >= 0 (got ${value})`, this);
       }
     }
     const tags = { ...props.tags };

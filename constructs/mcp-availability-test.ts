@@ -52,11 +52,8 @@ export class McpAvailabilityTest extends Construct {
     super(scope, id);
     const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
     const failedLocationCount = props.failedLocationCount ?? 2;
-    const fail = (message: string): never => {
-      throw new ValidationError(message, this);
-    };
     if (locations.length < 3 || new Set(locations).size !== locations.length) {
-      fail(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`);
+      throw new ValidationError(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`, this);
     }
     if (
       !Token.isUnresolved(failedLocationCount) &&
@@ -64,12 +61,10 @@ export class McpAvailabilityTest extends Construct {
         failedLocationCount < 1 ||
         failedLocationCount > locations.length)
     ) {
-      fail(
-        `failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`,
-      );
+      throw new ValidationError(`failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`, this);
     }
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+$/.test(props.url)) {
-      fail(`url must be https://<host> without a path (got '${props.url}')`);
+      throw new ValidationError(`url must be https://<host> without a path (got '${props.url}')`, this);
     }
     const tags = { ...props.tags };
 

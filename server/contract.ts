@@ -76,6 +76,8 @@ export type ManagedServerVariable = (typeof MANAGED_SERVER_VARIABLES)[number];
  * Server variables `McpContainerApp` sets only as a default a user may override in `environmentVariables`.
  */
 export const DEFAULTED_SERVER_VARIABLES = ["MCP_TRUSTED_PROXY_HOPS"] as const;
+/** A server variable the constructs set. */
+export type ServerVariable = ManagedServerVariable | (typeof DEFAULTED_SERVER_VARIABLES)[number];
 
 /** Prefix that carries a stdio upstream's variables through the front's environment to its processes. */
 export const UPSTREAM_CHILD_ENV_PREFIX = "MCP_UPSTREAM_ENV_";

@@ -53,7 +53,10 @@ export class McpAvailabilityTest extends Construct {
     const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
     const failedLocationCount = props.failedLocationCount ?? 2;
     if (locations.length < 3 || new Set(locations).size !== locations.length) {
-      throw new ValidationError(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`, this);
+      throw new ValidationError(
+        `geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`,
+        this,
+      );
     }
     if (
       !Token.isUnresolved(failedLocationCount) &&
@@ -61,7 +64,10 @@ export class McpAvailabilityTest extends Construct {
         failedLocationCount < 1 ||
         failedLocationCount > locations.length)
     ) {
-      throw new ValidationError(`failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`, this);
+      throw new ValidationError(
+        `failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`,
+        this,
+      );
     }
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+$/.test(props.url)) {
       throw new ValidationError(`url must be https://<host> without a path (got '${props.url}')`, this);

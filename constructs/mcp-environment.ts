@@ -12,6 +12,7 @@ import { diagnosticSetting } from "./private/diagnostic-setting";
 import { environmentNetwork } from "./private/environment-network";
 import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
+import { checkIntegerInRange } from "./private/checks";
 
 /** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
 export interface McpWorkloadProfile {
@@ -179,19 +180,9 @@ export class McpEnvironment extends Construct {
     if (props.name === undefined) {
       throw new ValidationError("name is required unless existingEnvironmentResourceId is set", this);
     }
-    if (
-      !Token.isUnresolved(retention) &&
-      (!Number.isInteger(retention) || retention < 30 || retention > 730)
-    ) {
-      throw new ValidationError(
-        `logRetentionInDays must be an integer from 30 to 730 (got ${retention})`,
-        this,
-      );
-    }
+    checkIntegerInRange(this, "logRetentionInDays", retention, 30, 730);
     const tags = { ...props.tags };
-    const { fragment, subnet } = environmentNetwork(this, props.name, props, (message) => {
-      throw new ValidationError(message, this);
-    });
+    const { fragment, subnet } = environmentNetwork(this, props.name, props);
     this.network = subnet;
 
     this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {

@@ -12,7 +12,7 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
 import { bodyDeadline } from "./http/body-deadline";
-import { perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
+import { CallerSlots, perCallerConnections, perCallerToolCalls } from "./http/caller-slots";
 import { connectionLimit, refuseWhileDraining } from "./http/connection-limit";
 import { sdkResponseHeaders } from "./http/sdk-response-headers";
 import { healthRoutes, ReadinessRegistry } from "./http/health";
@@ -54,6 +54,12 @@ export interface CreateAppOptions {
   readonly logger?: Logger;
   /** Authorization front tuning (MCP_OAUTH_FRONT=on); tests pass their CIMD server's CA. @default - none */
   readonly oauthFront?: Pick<OAuthFrontOptions, "clientMetadata" | "jwks">;
+  /**
+   * The per-caller tool-call slots (MCP_MAX_TOOL_CALLS_PER_CALLER), shared with the tasks runtime so a running
+   * task keeps its place (serverDepsFor builds them; limit = config.maxToolCallsPerCaller).
+   * @default - slots of this app alone
+   */
+  readonly toolCallSlots?: CallerSlots;
 }
 
 /** What main.ts (and tests) need besides the express app itself. */
@@ -150,7 +156,7 @@ export function createApp(
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
     ...(rateLimit ? [rateLimit.perToolCall] : []),
-    perCallerToolCalls(config.maxToolCallsPerCaller),
+    perCallerToolCalls(config.maxToolCallsPerCaller, options.toolCallSlots),
   ];
   if (config.front) {
     // ---- front mode (server/front/): /mcp forwards to the upstream; our own MCP transports stay unmounted ----

@@ -1,8 +1,9 @@
 import { JSONRPCMessage, RequestId, Transport } from "@modelcontextprotocol/server";
+import { JsonRpcCode } from "./http/json-rpc-error";
 
 /** The JSON-RPC error a call still running when the drain grace period ends receives before its stream closes. */
 export const DRAIN_ABORT_ERROR = {
-  code: -32000,
+  code: JsonRpcCode.ServerError,
   message:
     "Server shutting down: the call did not finish within the drain grace period (MCP_SHUTDOWN_GRACE_SECONDS); retry it",
 } as const;

@@ -43,7 +43,10 @@ function flushLogs(logger: Logger, ms = 1000): Promise<void> {
 
 function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): void {
   const deps = serverDepsFor(config);
-  const app = createApp(config, () => createServer(deps), { logger });
+  const app = createApp(config, () => createServer(deps), {
+    logger,
+    toolCallSlots: deps.tasks?.toolCallSlots,
+  });
   const http: Server = createHttpServer(app, config).listen(config.port, config.host, () => {
     const address = http.address();
     const port = typeof address === "object" && address ? address.port : config.port;

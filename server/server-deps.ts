@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { ServerConfig } from "./config";
 import type { ServerDeps, ToolRegistration } from "./create-server";
+import { CallerSlots } from "./http/caller-slots";
 import { createRequestStateSigner } from "./request-state";
 import { createTasksRuntime } from "./tasks/runtime";
 import { traceToolHandler } from "./telemetry";
@@ -35,6 +36,10 @@ export function serverDepsFor(config: ServerConfig, azure: AzureOverrides = {}):
     extraTools,
     wrapToolHandler: config.applicationInsightsConnectionString ? traceToolHandler : undefined,
     requestState: createRequestStateSigner(config.requestStateKey),
-    tasks: createTasksRuntime({ key: config.requestStateKey }),
+    tasks: createTasksRuntime({
+      key: config.requestStateKey,
+      // Handed to createApp too (serve.ts): tasks hold their caller's place under the one tool-call cap.
+      toolCallSlots: new CallerSlots(config.maxToolCallsPerCaller),
+    }),
   };
 }

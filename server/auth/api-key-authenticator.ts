@@ -2,7 +2,8 @@ import type { ApiKeyEntry } from "./api-key-config";
 import { createApiKeyVerifier } from "./api-key-verifier";
 import type { Authenticator, CredentialHeader } from "./authenticator";
 import { presentedCredential } from "./authenticator";
-import { bearerChallenge, UNAUTHORIZED_CODE } from "./challenge";
+import { JsonRpcCode } from "../http/json-rpc-error";
+import { bearerChallenge } from "./challenge";
 import { API_KEY_HEADERS } from "../contract";
 
 /** Header names an API key is accepted in, besides `Authorization: Bearer <key>`. */
@@ -20,7 +21,7 @@ export function createApiKeyAuthenticator(entries: readonly ApiKeyEntry[]): Auth
   const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
     ok: false as const,
     status: 401 as const,
-    code: UNAUTHORIZED_CODE,
+    code: JsonRpcCode.Unauthorized,
     message: `Unauthorized: ${message}`,
     challenge: bearerChallenge({ realm: "mcp", error }),
     reason,

@@ -1,10 +1,5 @@
 import type { Response } from "express";
 
-/** JSON-RPC error codes in the implementation-defined server range used for auth failures. */
-export const UNAUTHORIZED_CODE = -32001;
-export const FORBIDDEN_CODE = -32003;
-export const UNAVAILABLE_CODE = -32002;
-
 export type ChallengeParams = Readonly<Record<string, string | undefined>>;
 
 /** Formats `Bearer a="x", b="y"` (RFC 6750 §3), skipping undefined values and escaping quotes. */

@@ -1,7 +1,8 @@
 import type { EntraAuthConfig } from "./config";
 import type { Authenticator } from "./authenticator";
 import { presentedCredential } from "./authenticator";
-import { bearerChallenge, FORBIDDEN_CODE, UNAUTHORIZED_CODE, UNAVAILABLE_CODE } from "./challenge";
+import { JsonRpcCode } from "../http/json-rpc-error";
+import { bearerChallenge } from "./challenge";
 import { createEntraVerifier, type EntraVerdict } from "./entra-verifier";
 import type { JwksCache } from "./jwks-cache";
 import { createSealer, looksSealed } from "./front/sealed";
@@ -35,7 +36,7 @@ export function createEntraAuthenticator(
     const unauthorized = (message: string, reason: string, error?: string, presented = true) => ({
       ok: false as const,
       status: 401 as const,
-      code: UNAUTHORIZED_CODE,
+      code: JsonRpcCode.Unauthorized,
       message: `Unauthorized: ${message}`,
       challenge: bearerChallenge({ resource_metadata, scope, error, error_description: error && message }),
       reason,
@@ -78,7 +79,7 @@ export function createEntraAuthenticator(
         return {
           ok: false,
           status: 403,
-          code: FORBIDDEN_CODE,
+          code: JsonRpcCode.Forbidden,
           message: `Forbidden: ${verdict.reason}`,
           challenge: bearerChallenge({
             error: "insufficient_scope",
@@ -93,7 +94,7 @@ export function createEntraAuthenticator(
         return {
           ok: false,
           status: 503,
-          code: UNAVAILABLE_CODE,
+          code: JsonRpcCode.AuthUnavailable,
           message: "Service unavailable: token signing keys could not be fetched",
           reason: verdict.reason,
           presented: true,

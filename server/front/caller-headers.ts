@@ -14,7 +14,12 @@ export function callerHeaders(caller: CallerIdentity): Record<string, string> {
     [CALLER_ID_HEADER]: encodeURIComponent(caller.id),
     [CALLER_KIND_HEADER]: caller.kind,
   };
-  const name = caller.name ?? caller.upn ?? caller.apiKeyLabel;
+  const name = callerName(caller);
   if (name !== undefined) headers[CALLER_NAME_HEADER] = encodeURIComponent(name);
   return headers;
+}
+
+/** The name the upstream is told (x-mcp-caller-name, MCP_CALLER_NAME): display name, else UPN, else key label. */
+export function callerName(caller: CallerIdentity): string | undefined {
+  return caller.name ?? caller.upn ?? caller.apiKeyLabel;
 }

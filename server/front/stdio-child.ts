@@ -14,7 +14,9 @@ import {
   type RequestId,
 } from "@modelcontextprotocol/server";
 import type { CallerIdentity } from "../auth/types";
+import { JsonRpcCode } from "../http/json-rpc-error";
 import { SERVER_VERSION } from "../version";
+import { callerName } from "./caller-headers";
 import type { StdioUpstreamConfig } from "./config";
 import { LineSplitter, LineTooLongError } from "./line-splitter";
 import { LogBudget } from "./log-budget";
@@ -90,7 +92,7 @@ export class StdioChild {
     this.lines = new LineSplitter(config.maxLineBytes, "fail");
     // Its own process group: a wrapper (`bash -c`, npx) and whatever it started are stopped together.
     this.process = spawn(config.command, [...config.args], {
-      env: { ...config.env, MCP_CALLER_ID: caller.id, MCP_CALLER_NAME: caller.name ?? "" },
+      env: { ...config.env, MCP_CALLER_ID: caller.id, MCP_CALLER_NAME: callerName(caller) ?? "" },
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
@@ -327,7 +329,10 @@ export class StdioChild {
           : {
               jsonrpc: "2.0",
               id: message.id,
-              error: { code: -32601, message: `the front does not relay ${message.method} to its clients` },
+              error: {
+                code: JsonRpcCode.MethodNotFound,
+                message: `the front does not relay ${message.method} to its clients`,
+              },
             },
       );
     } else if (isJSONRPCNotification(message)) {

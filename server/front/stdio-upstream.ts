@@ -10,7 +10,7 @@ import {
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 import "../http/request-auth";
-import { sendJsonRpcError } from "../http/json-rpc-error";
+import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { DRAIN_ABORT_ERROR, type Lifecycle } from "../lifecycle";
 import type { StdioUpstreamConfig } from "./config";
 import { ExchangeWriter } from "./exchange-writer";
@@ -18,9 +18,6 @@ import type { Outgoing } from "./raw-response";
 import { stdioUpstreamName, type StdioChild } from "./stdio-child";
 import { ChildrenExhaustedError, StdioPool } from "./stdio-pool";
 import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "./upstream-error";
-
-/** JSON-RPC code of UnsupportedProtocolVersionError (2026-07-28 basic/versioning). */
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
 export interface StdioUpstream {
   readonly post: RequestHandler;
@@ -85,7 +82,7 @@ export function stdioUpstream(
       initializeResult = await child.ready;
     } catch (error) {
       if (error instanceof ChildrenExhaustedError) {
-        sendJsonRpcError(res, 503, -32000, error.message, { "Retry-After": "5" });
+        sendJsonRpcError(res, 503, JsonRpcCode.ServerError, error.message, { "Retry-After": "5" });
       } else {
         failExchange(res, 502, ids, (error as Error).message);
       }
@@ -97,7 +94,7 @@ export function stdioUpstream(
         jsonrpc: "2.0",
         id: ids[0] ?? null,
         error: {
-          code: UNSUPPORTED_PROTOCOL_VERSION,
+          code: JsonRpcCode.UnsupportedProtocolVersion,
           message: `Unsupported protocol version: ${name} speaks ${childVersion} through this front`,
           data: { supported: [childVersion], requested },
         },

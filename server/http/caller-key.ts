@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
 import { callerOf } from "../auth/middleware";
+import type { CallerIdentity } from "../auth/types";
 import "./request-auth";
 
 /**
@@ -19,6 +20,11 @@ export function addressKey(req: Request, address = req.ip ?? req.socket.remoteAd
  */
 export function callerKey(req: Request): string {
   const caller = callerOf(req.auth);
-  if (caller === undefined || caller.kind === "anonymous") return addressKey(req, caller?.id);
+  return caller === undefined ? addressKey(req) : callerKeyOf(caller);
+}
+
+/** The limit key of a caller the auth layer decided (an anonymous caller's id is its client address). */
+export function callerKeyOf(caller: CallerIdentity): string {
+  if (caller.kind === "anonymous") return `address:${ipKeyGenerator(caller.id)}`;
   return `${caller.kind}:${caller.id}`;
 }

@@ -21,6 +21,25 @@ export class CallerSlots {
     const now = this.heldBy(key);
     if (now + count > this.limit) return undefined;
     this.held.set(key, now + count);
+    return this.releaseOf(key, count);
+  }
+
+  /**
+   * Takes one slot for `key` whatever it holds: for work admitted under the limit already that outlives
+   * what admitted it (a task keeps the place of the tools/call that created it).
+   */
+  hold(key: string): () => void {
+    this.held.set(key, this.heldBy(key) + 1);
+    return this.releaseOf(key, 1);
+  }
+
+  /** Takes `count` slots for `key`, each with its own release, when all of them fit under the limit. */
+  takeEach(key: string, count: number): Array<() => void> | undefined {
+    if (this.heldBy(key) + count > this.limit) return undefined;
+    return Array.from({ length: count }, () => this.take(key) as () => void);
+  }
+
+  private releaseOf(key: string, count: number): () => void {
     let released = false;
     return () => {
       if (released) return;
@@ -29,12 +48,6 @@ export class CallerSlots {
       if (left > 0) this.held.set(key, left);
       else this.held.delete(key);
     };
-  }
-
-  /** Takes `count` slots for `key`, each with its own release, when all of them fit under the limit. */
-  takeEach(key: string, count: number): Array<() => void> | undefined {
-    if (this.heldBy(key) + count > this.limit) return undefined;
-    return Array.from({ length: count }, () => this.take(key) as () => void);
   }
 }
 
@@ -80,10 +93,10 @@ const HELD_TOOL_CALLS = "heldToolCalls";
  * they are packed into POSTs (a batch counts each call). After the body is read. The calls count as running
  * until the response closes, unless a transport whose calls outlive their POST adopts them
  * (adoptToolCalls): legacy SSE answers each POST with 202 at once, and a stateful session keeps running a
- * call whose POST went away.
+ * call whose POST went away. Pass the process's `slots` to share them with the tasks runtime, whose tasks
+ * hold their place until they end.
  */
-export function perCallerToolCalls(limit: number): RequestHandler {
-  const slots = new CallerSlots(limit);
+export function perCallerToolCalls(limit: number, slots = new CallerSlots(limit)): RequestHandler {
   return (req: Request, res, next) => {
     const { ids, answerId } = toolCallsIn(req.body);
     if (ids.length === 0) return next();

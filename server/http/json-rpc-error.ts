@@ -1,12 +1,26 @@
 import { Response } from "express";
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 
-/** JSON-RPC error codes used on the HTTP layer. */
+/**
+ * Every JSON-RPC error code the server sends, one name per meaning: the SDK's `ProtocolErrorCode` where it
+ * has one, ours (JSON-RPC's implementation-defined server range, -32000 to -32099) named here once.
+ */
 export const JsonRpcCode = {
-  ParseError: -32700,
-  InvalidRequest: -32600,
+  ParseError: ProtocolErrorCode.ParseError,
+  InvalidRequest: ProtocolErrorCode.InvalidRequest,
+  MethodNotFound: ProtocolErrorCode.MethodNotFound,
+  InternalError: ProtocolErrorCode.InternalError,
+  UnsupportedProtocolVersion: ProtocolErrorCode.UnsupportedProtocolVersion,
   /** Transport-level failures the JSON-RPC spec leaves to the server (the SDK uses -32000 too). */
   ServerError: -32000,
+  /** HTTP 404 for a session id the server does not hold: the SDK's transports send -32001 for it too. */
   SessionNotFound: -32001,
+  /** HTTP 401, no or bad credentials; the same number as SessionNotFound, told apart by the HTTP status. */
+  Unauthorized: -32001,
+  /** HTTP 503 while the token signing keys cannot be fetched. */
+  AuthUnavailable: -32002,
+  /** HTTP 403, a valid token without the required scope or role. */
+  Forbidden: -32003,
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import type { CallerSlots } from "../http/caller-slots";
 import { createTaskIds } from "./task-ids";
 import { TaskStore } from "./task-store";
 import type { TasksRuntime } from "./tasks";
@@ -20,6 +21,12 @@ export interface TasksRuntimeOptions {
   readonly maxTasks?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * The process's per-caller tool-call slots (MCP_MAX_TOOL_CALLS_PER_CALLER), shared with the HTTP layer: a
+   * task holds its caller's place until it ends, so tasks count under the same cap as the calls that run in
+   * a request. @default - tasks hold no place (stdio, tests)
+   */
+  readonly toolCallSlots?: CallerSlots;
 }
 
 /** One per process: every McpServer of the process (per request, pooled or per session) shares it. */
@@ -32,5 +39,6 @@ export function createTasksRuntime(options: TasksRuntimeOptions): TasksRuntime {
     ttlMs,
     pollIntervalMs: options.pollIntervalMs ?? TASK_POLL_INTERVAL_MS,
     now,
+    toolCallSlots: options.toolCallSlots,
   };
 }

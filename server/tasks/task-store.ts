@@ -11,6 +11,8 @@ export interface LiveTask {
   /** The requestState the last round returned, handed back to the tool when it resumes. */
   requestState?: string;
   readonly abort: AbortController;
+  /** Frees the caller's place under MCP_MAX_TOOL_CALLS_PER_CALLER; called when the task ends (safe twice). */
+  readonly release: () => void;
   /** Runs the tool again once every outstanding input request is answered. */
   resume?: () => void;
 }
@@ -50,6 +52,7 @@ export class TaskStore {
     for (const [taskId, task] of this.tasks) {
       if (task.createdAt > cutoff) break; // insertion order is creation order
       task.abort.abort();
+      task.release();
       this.tasks.delete(taskId);
     }
   }

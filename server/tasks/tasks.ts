@@ -11,6 +11,9 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { callerOf } from "../auth/middleware";
+import { callerKeyOf } from "../http/caller-key";
+import type { CallerSlots } from "../http/caller-slots";
 import { declaresTasks, TASKS_EXTENSION, tasksExtensionRequired } from "./extension";
 import { detailedTask, isTerminal, type TaskState } from "./task-record";
 import type { TaskIds } from "./task-ids";
@@ -25,6 +28,8 @@ export interface TasksRuntime {
   /** How often clients should poll tasks/get (SEP-2663 `pollIntervalMs`). */
   readonly pollIntervalMs: number;
   readonly now: () => number;
+  /** The per-caller tool-call slots a running task holds its place in (MCP_MAX_TOOL_CALLS_PER_CALLER). */
+  readonly toolCallSlots?: CallerSlots;
 }
 
 type ToolOutcome = CallToolResult | InputRequiredResult;
@@ -137,6 +142,17 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
     return start(tool, parsed.value, ctx);
   }
 
+  /**
+   * The task keeps the place under MCP_MAX_TOOL_CALLS_PER_CALLER that the tools/call creating it was admitted
+   * to, until it ends: a caller cannot run more tools at once by asking for tasks. No place without a
+   * caller (stdio) or without shared slots.
+   */
+  function holdToolCallSlot(ctx: ServerContext): () => void {
+    const caller = callerOf(ctx.http?.authInfo);
+    if (caller === undefined || runtime.toolCallSlots === undefined) return () => undefined;
+    return runtime.toolCallSlots.hold(callerKeyOf(caller));
+  }
+
   async function start(tool: TaskTool, args: unknown, ctx: ServerContext): Promise<Record<string, unknown>> {
     const createdAt = runtime.now();
     // Arguments ride in the id (readable by whoever sees it: the Mcp-Name header) only where replay needs them.
@@ -148,8 +164,10 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
       state: { status: "working", lastUpdatedAt: createdAt },
       responses: {},
       abort: new AbortController(),
+      release: holdToolCallSlot(ctx),
     };
     if (!runtime.store.add(live)) {
+      live.release();
       throw new ProtocolError(
         ProtocolErrorCode.InternalError,
         `This replica already runs ${runtime.store.size} unfinished tasks; try again later`,
@@ -170,6 +188,7 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
   ): Promise<void> {
     const settle = (state: Omit<TaskState, "lastUpdatedAt">): void => {
       if (!isTerminal(live.state.status)) live.state = { ...state, lastUpdatedAt: runtime.now() };
+      if (isTerminal(live.state.status)) live.release();
     };
     let outcome: ToolOutcome;
     try {
@@ -288,6 +307,7 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
         statusMessage: "Cancelled by the client",
         lastUpdatedAt: runtime.now(),
       };
+      live.release();
       live.abort.abort();
     }
     return {} as never;

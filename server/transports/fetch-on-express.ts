@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import type { McpHttpHandler } from "@modelcontextprotocol/server";
 import { answerIdOf } from "../http/json-rpc-envelope";
+import { JsonRpcCode } from "../http/json-rpc-error";
 import "../http/request-auth";
 
 const isEventStream = (response: Response): boolean =>
@@ -80,7 +81,7 @@ export function fetchOnExpress(
       response = Response.json(
         {
           jsonrpc: "2.0",
-          error: { code: -32603, message: "Internal server error" },
+          error: { code: JsonRpcCode.InternalError, message: "Internal server error" },
           id: answerIdOf(req.body),
         },
         { status: 500 },

@@ -1,3 +1,5 @@
+import { JwksServer } from "../auth/support/jwks-server";
+import { APP_ID_URI, delegatedClaims, newSigningKey, signToken, TENANT_ID } from "../auth/support/tokens";
 import { eventually, MCP_HEADERS, RunningServer, startServer } from "../support/test-server";
 import { connectClient, EVERYTHING_STDIO_COMMAND, startLongCall, text } from "./support/upstreams";
 
@@ -216,6 +218,30 @@ describe("front mode over stdio, limits", () => {
       expect((await fetch(`${front.base}/readyz`)).status).toBe(503);
     } finally {
       await front.close();
+    }
+  });
+});
+
+describe("front mode over stdio with Entra ID callers", () => {
+  it("tells the child a caller's UPN as MCP_CALLER_NAME when the token has no display name", async () => {
+    const key = await newSigningKey("k1");
+    const jwks = new JwksServer([key.jwk]);
+    await jwks.start();
+    const front = await startFront({
+      AUTH_MODE: "entra",
+      AZURE_TENANT_ID: TENANT_ID,
+      MCP_AUDIENCE: APP_ID_URI,
+      AUTH_JWKS_URI: jwks.uri,
+    });
+    try {
+      const token = await signToken(delegatedClaims({ name: undefined }), key);
+      const env = await childEnv({ authorization: `Bearer ${token}` }, front);
+      expect(env.MCP_CALLER_ID).toBe("00000000-0000-0000-0000-0000000000a1");
+      // The same name x-mcp-caller-name carries toward an HTTP upstream.
+      expect(env.MCP_CALLER_NAME).toBe("ada@contoso.example");
+    } finally {
+      await front.close();
+      await jwks.stop();
     }
   });
 });

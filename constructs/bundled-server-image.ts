@@ -22,6 +22,7 @@ export type ImageBuilder = (typeof IMAGE_BUILDERS)[number];
 /** The ways the image can be built (see `ImageBuilder`). */
 export const IMAGE_BUILDERS = ["acr", "docker"] as const;
 
+/** Props of `BundledServerImage`. */
 export interface BundledServerImageProps {
   /** The registry the image is pushed to. */
   readonly registry: ContainerRegistry;

@@ -11,6 +11,7 @@ import { deploymentScopedSuffix } from "./private/deployment-scoped-suffix";
 import { ValidationError } from "./validation-error";
 import { checkOneOf } from "./private/checks";
 
+/** Props of `ContainerRegistry`. */
 export interface ContainerRegistryProps {
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */
@@ -45,6 +46,7 @@ export interface ContainerRegistryProps {
 
 /** The registry tiers. */
 export const CONTAINER_REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
+/** ACR service tier; Premium adds geo-replication and private endpoints. */
 export type ContainerRegistrySku = (typeof CONTAINER_REGISTRY_SKUS)[number];
 
 /** An Azure Container Registry with the admin user disabled; pulls are granted to identities. */

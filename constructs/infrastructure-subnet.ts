@@ -5,6 +5,7 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { cidrContains, parseIpv4Cidr } from "./private/cidr";
 import { ValidationError } from "./validation-error";
 
+/** Props of `InfrastructureSubnet`. */
 export interface InfrastructureSubnetProps {
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */

@@ -9,6 +9,7 @@ import { McpEnvironment } from "./mcp-environment";
 import { alertQueries } from "./monitoring-queries";
 import { ValidationError } from "./validation-error";
 
+/** Props of `McpAlerts`. */
 export interface McpAlertsProps {
   readonly resourceGroupName: string;
   /** Azure region of the log alert rules (the workspace's region). */

@@ -7,6 +7,7 @@ import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-a
 import { ValidationError } from "./validation-error";
 import { LIVENESS_PATH } from "../server/contract";
 
+/** Props of `McpAvailabilityTest`. */
 export interface McpAvailabilityTestProps {
   readonly resourceGroupName: string;
   /** Azure region of the test resource (the Application Insights region). */
@@ -38,6 +39,7 @@ export interface McpAvailabilityTestProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
+/** West Europe, North Europe and France Central: the three locations a test runs from by default. */
 export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge"];
 
 /**

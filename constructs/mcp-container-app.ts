@@ -28,11 +28,16 @@ import { ensureStackProvider } from "./private/stack-provider";
 import { checkUpstreamProps, upstreamParts } from "./private/upstream-parts";
 import { OAUTH_FRONT_CALLBACK_PATH } from "../server/contract";
 
-/** How the server authenticates callers (`AUTH_MODE`). */
+/** The `authMode` values. */
 export const MCP_AUTH_MODES = ["entra", "apikey", "none"] as const;
+/** How the server authenticates callers (`AUTH_MODE`): Entra ID tokens, API keys, or nobody (trials only). */
 export type McpAuthMode = (typeof MCP_AUTH_MODES)[number];
-/** How the server keeps 2025-era sessions (`MCP_SESSION_MODE`); see `McpContainerAppProps.sessionMode`. */
+/** The `sessionMode` values. */
 export const MCP_SESSION_MODES = ["stateless", "stateful"] as const;
+/**
+ * `MCP_SESSION_MODE`: any replica answers any request (`stateless`), or 2025-era sessions live on one replica
+ * (`stateful`).
+ */
 export type McpSessionMode = (typeof MCP_SESSION_MODES)[number];
 
 /**
@@ -45,6 +50,7 @@ export interface KeyVaultSecretReference {
   readonly keyVaultSecretId: string;
 }
 
+/** Props of `McpContainerApp`. */
 export interface McpContainerAppProps {
   readonly resourceGroupName: string;
   /** Azure region of the identity; the app itself runs in the environment's region. */

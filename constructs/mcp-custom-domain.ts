@@ -10,10 +10,12 @@ import { HOSTNAME_PATTERN } from "./private/hostname";
 import { MANAGED_CERTIFICATE_NAME_PATTERN, managedCertificateName } from "./private/certificate-name";
 import { ValidationError } from "./validation-error";
 
-/** ARM types of the managed certificate and of the app whose ingress binds it (azurerm 4.55 has neither). */
+/** ARM type of the managed certificate (azurerm 4.55 has no resource for it, nor for the binding). */
 export const MANAGED_CERTIFICATE_TYPE = "Microsoft.App/managedEnvironments/managedCertificates@2025-01-01";
+/** ARM type of the container app whose ingress binds the certificate. */
 export const CONTAINER_APP_TYPE = "Microsoft.App/containerApps@2025-01-01";
 
+/** Props of `McpCustomDomain`. */
 export interface McpCustomDomainProps {
   /** A hostname you control, e.g. `mcp.example.com`; give the same to the app's `customDomainHostName`. */
   readonly hostName: string;

@@ -33,6 +33,7 @@ export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
   `${PRM_PATH}${MCP_PATH}`,
 ];
 
+/** Props of `McpEasyAuth`. */
 export interface McpEasyAuthProps {
   /** Resource id of the container app to protect. */
   readonly containerAppResourceId: string;

@@ -33,6 +33,7 @@ export interface McpEntraAppAssignment {
   readonly principalType: McpEntraPrincipalType;
 }
 
+/** Props of `McpEntraApp`. */
 export interface McpEntraAppProps {
   /** Display name of the server API registration, e.g. `mcp-prod-server`. */
   readonly displayName: string;
@@ -101,6 +102,7 @@ const IDENTIFIER_URI_PATTERN = /^(api|https):\/\/[^\s*/]+(\/[^\s*]*)?$/;
 const ASSIGNMENT_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** The kinds of principal an app role can be assigned to. */
 export const MCP_ENTRA_PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
+/** The kind of principal in an `assignments` entry. */
 export type McpEntraPrincipalType = (typeof MCP_ENTRA_PRINCIPAL_TYPES)[number];
 const FRONT_REDIRECT_PATTERN = /^(https:\/\/[^\s#]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s#]*)?)$/;
 const PUBLIC_CLIENT_REDIRECT_PATTERN =

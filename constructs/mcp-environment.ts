@@ -26,6 +26,7 @@ export interface McpWorkloadProfile {
   readonly maximumCount?: number;
 }
 
+/** Props of `McpEnvironment`. */
 export interface McpEnvironmentProps {
   /** Resource group that holds the workspace, the environment and Application Insights. */
   readonly resourceGroupName: string;

@@ -7,6 +7,7 @@ import { workbookQueries } from "./monitoring-queries";
 import { stableUuid } from "./private/stable-ids";
 import { ValidationError } from "./validation-error";
 
+/** Props of `McpWorkbook`. */
 export interface McpWorkbookProps {
   readonly resourceGroupName: string;
   readonly location: string;

@@ -7,6 +7,7 @@ import { LOOPBACK_HOSTNAMES } from "./loopback-hostnames";
 import { boolean, Env, integer, oneOf, optional, read } from "./env-values";
 import { FrontConfig, parseFrontConfig, requireHttpTransport } from "./front/config";
 
+/** LOG_LEVEL: pino's levels; `silent` logs nothing. */
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -146,6 +147,7 @@ function origins(env: Env, url: URL | undefined): string[] {
  * quarter of a 0.5 vCPU replica and cannot starve /healthz.
  */
 export const DEFAULT_MAX_JSON_VALUES = 10_000;
+/** MCP_MAX_JSON_OBJECT_KEYS when unset; sized as DEFAULT_MAX_JSON_VALUES is. */
 export const DEFAULT_MAX_JSON_OBJECT_KEYS = 1_000;
 
 /** The SDK's requestState codec refuses shorter HMAC keys. */

@@ -70,6 +70,7 @@ export const MANAGED_SERVER_VARIABLES = [
   "MCP_OAUTH_FRONT_CLIENT_ID",
   "MCP_OAUTH_FRONT_KEY",
 ] as const;
+/** A variable of `MANAGED_SERVER_VARIABLES`. */
 export type ManagedServerVariable = (typeof MANAGED_SERVER_VARIABLES)[number];
 
 /**

@@ -28,6 +28,7 @@ import { LegacySseSessions } from "./transports/legacy-sse";
 import { instrumentServer } from "./transports/instrument";
 import { streamableHttpEndpoint, StreamableHttpEndpoint } from "./transports/streamable-http";
 
+/** What `createApp` takes besides the configuration; tests replace parts, production passes none. */
 export interface CreateAppOptions {
   /**
    * Replaces the auth layer built from `config.auth` (tests inject their own). Runs in front of /mcp, /sse
@@ -78,6 +79,7 @@ export interface McpAppControls {
   readonly endpoint?: StreamableHttpEndpoint;
 }
 
+/** The express app, with the controls `main.ts` and tests use (lifecycle, readiness, sessions). */
 export type McpApp = Express & { readonly mcp: McpAppControls };
 
 /** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */

@@ -4,11 +4,7 @@ import { createRequestStateSigner, RequestStateSigner } from "./request-state";
 import { createTasksRuntime } from "./tasks/runtime";
 import { enableTasks, type TasksRuntime } from "./tasks/tasks";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
-import { registerConfirmAction } from "./tools/confirm-action";
-import { registerEcho } from "./tools/echo";
-import { registerGetCurrentUtcTime } from "./tools/get-current-utc-time";
-import { registerWhoami } from "./tools/whoami";
-import { registerWaitWithProgress } from "./tools/wait-with-progress";
+import { BUILT_IN_TOOLS } from "./tools/registry";
 
 /**
  * How long a 2026-07-28 client may cache `tools/list`. The list depends only on the server's configuration,
@@ -34,6 +30,7 @@ export type ToolHandlerWrapper = (
 /** Registers more tools on a server, e.g. `(server) => registerQueryLogs(server, deps)`. */
 export type ToolRegistration = (server: McpServer) => void;
 
+/** What createServer builds each McpServer with; all optional, production passes `serverDepsFor(config)`. */
 export interface ServerDeps {
   /** Extra tool registrations, run after the built-in tools. @default - none */
   readonly extraTools?: readonly ToolRegistration[];
@@ -98,11 +95,8 @@ export function createServer(deps: ServerDeps = {}): McpServer {
   );
   if (deps.wrapToolHandler) wrapToolRegistrations(server, deps.wrapToolHandler);
   const tasks = enableTasks(server, deps.tasks ?? processTasksRuntime());
-  registerEcho(server);
-  registerGetCurrentUtcTime(server);
-  registerWhoami(server);
-  registerWaitWithProgress(tasks);
-  registerConfirmAction(server, { requestState: deps.requestState ?? processRequestState() });
+  const requestState = deps.requestState ?? processRequestState();
+  for (const register of BUILT_IN_TOOLS) register({ server, tasks, requestState });
   for (const register of deps.extraTools ?? []) register(server);
   return server;
 }

@@ -41,6 +41,10 @@ function callerIdOf(ctx: ServerContext): string {
   return (callerOf(ctx.http?.authInfo) ?? ANONYMOUS_CALLER).id;
 }
 
+/**
+ * A signer of multi round-trip `requestState` under `key`, bound to the caller and valid for
+ * REQUEST_STATE_TTL_SECONDS.
+ */
 export function createRequestStateSigner(key: Uint8Array): RequestStateSigner {
   const codec = createRequestStateCodec<unknown>({
     key,

@@ -11,6 +11,7 @@ export type AzureMonitorModule = Pick<
   "useAzureMonitor" | "shutdownAzureMonitor"
 >;
 
+/** OpenTelemetry export to Application Insights, when configured. */
 export interface Telemetry {
   /** Flushes pending spans and stops the exporter; a no-op when telemetry is off. */
   shutdown(): Promise<void>;

@@ -17,5 +17,7 @@ function readVersion(): string {
   return "0.0.0";
 }
 
+/** The name the server gives in `serverInfo`. */
 export const SERVER_NAME = "cdktf-azure-mcp";
+/** The package's version, given in `serverInfo` and /healthz. */
 export const SERVER_VERSION = readVersion();

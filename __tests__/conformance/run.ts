@@ -27,7 +27,7 @@ const PACKAGE = join(ROOT, "node_modules", "@modelcontextprotocol", "conformance
 const CLI = join(PACKAGE, "dist", "index.js");
 
 /**
- * What the bundled server must pass (issue #11 item 7, issue #26): the scenarios that need no fixture tool,
+ * What the bundled server must pass: the scenarios that need no fixture tool,
  * and the tasks scenarios that carry a MUST for every server (-32021 for undeclared tasks methods, -32601
  * for the removed ones, -32602 for unknown task ids); their checks that call fixture tools are baselined.
  */

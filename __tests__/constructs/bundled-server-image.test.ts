@@ -90,7 +90,7 @@ describe("BundledServerImage", () => {
     ["the Dockerfile", "server/Dockerfile"],
     ["package.json", "package.json"],
     ["package-lock.json", "package-lock.json"],
-    ["tsconfig.json (copied by the Dockerfile, formerly not hashed)", "tsconfig.json"],
+    ["tsconfig.json (copied by the Dockerfile)", "tsconfig.json"],
     [".dockerignore", ".dockerignore"],
   ])("changes the hash when %s changes", (_label, file) => {
     const context = buildContext();

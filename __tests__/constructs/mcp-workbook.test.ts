@@ -32,7 +32,7 @@ describe("McpWorkbook", () => {
     expect(synthWorkbook().name).toBe(workbook.name);
   });
 
-  it("has one query panel per metric of issue 14, in order, each on the time range parameter", () => {
+  it("has one query panel per operations metric, in order, each on the time range parameter", () => {
     const data = JSON.parse(synthWorkbook().data_json as string) as { items: WorkbookItem[] };
     const panels = data.items.filter((item) => item.type === 3);
     expect(panels.map((panel) => panel.name)).toEqual([

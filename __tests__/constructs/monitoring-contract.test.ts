@@ -41,9 +41,7 @@ describe("what the monitoring queries read is what the server emits", () => {
   beforeAll(async () => {
     server = await startServer(
       { AUTH_MODE: "apikey", MCP_API_KEYS: `ops:${KEY}` },
-      {},
-      {},
-      { wrapToolHandler: traceToolHandler },
+      { deps: { wrapToolHandler: traceToolHandler } },
     );
   });
   afterAll(() => server.close());

@@ -33,9 +33,9 @@ describe("docs/own-tool.md", () => {
     expect(testBlock).toContain(`from "${TOOL_IMPORT}"`);
   });
 
-  it("registers the tool where createServer registers the built-in ones", () => {
+  it("registers the tool in the tool registry, after the built-in ones", () => {
     const page = readFileSync(path.join(repoRoot, "docs", "own-tool.md"), "utf8");
-    const source = readFileSync(path.join(repoRoot, "server", "create-server.ts"), "utf8");
+    const source = readFileSync(path.join(repoRoot, "server", "tools", "registry.ts"), "utf8");
     const diff = /```diff\n([\s\S]*?)```/.exec(page)?.[1] ?? "";
     const context = diff
       .split("\n")
@@ -48,7 +48,7 @@ describe("docs/own-tool.md", () => {
   it("ships with the image: a file under server/tools/ is a build input of BundledServerImage's hash", () => {
     const inputs = buildInputFiles(repoRoot, "server/Dockerfile");
     expect(inputs).toContain("server/tools/echo.ts");
-    expect(inputs).toContain("server/create-server.ts");
+    expect(inputs).toContain("server/tools/registry.ts");
   });
 });
 

@@ -2,8 +2,8 @@ import { postRpc, toolCall } from "../server/support/rpc-post";
 import { INITIALIZE, RunningServer, startServer } from "../server/support/test-server";
 import { ALICE, ALICE_AND_BOB, as } from "../server/support/callers";
 
-// Issue 12, item 2: a session flood and a long session stay within their bounds. The RSS figures of the
-// issue are measured by bench B3 in a server process of its own (here jest shares the process).
+// A session flood and a long session stay within their bounds. Memory (RSS) is measured by bench B3, in a
+// server process of its own: here jest shares the process.
 const STATEFUL = {
   ...ALICE_AND_BOB,
   MCP_SESSION_MODE: "stateful",

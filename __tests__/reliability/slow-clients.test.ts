@@ -3,7 +3,7 @@ import { eventually, RunningServer, startServer } from "../server/support/test-s
 import { postHead, slowClient } from "./support/slow-client";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../server/support/callers";
 
-// Issue 12, item 3: slow clients cannot hold slots past the time limits, and one caller's slow bodies in
+// Slow clients cannot hold slots past the time limits, and one caller's slow bodies in
 // every slot it may have leave the others served. Times are reported, not asserted (the machine is shared).
 const PER_CALLER = 3;
 const BODY = JSON.stringify(toolCall(1, "echo", { message: "slow" }));

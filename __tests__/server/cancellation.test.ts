@@ -24,7 +24,7 @@ const stoppedEarly = (finished: CallToolResult[]): boolean =>
 describe("cancelling wait_with_progress", () => {
   it("stops on notifications/cancelled in stateful mode", async () => {
     const { deps, finished } = recording();
-    const server = await startServer({ MCP_SESSION_MODE: "stateful" }, {}, {}, deps);
+    const server = await startServer({ MCP_SESSION_MODE: "stateful" }, { deps });
     try {
       const client = new Client({ name: "cancel", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(server.mcpUrl));
@@ -49,9 +49,7 @@ describe("cancelling wait_with_progress", () => {
     const { deps, finished } = recording();
     const server = await startServer(
       { MCP_SESSION_MODE: "stateful", MCP_SSE_HEARTBEAT_SECONDS: "1" },
-      {},
-      {},
-      deps,
+      { deps },
     );
     try {
       const headers = await openRawSession(server);
@@ -83,7 +81,7 @@ describe("cancelling wait_with_progress", () => {
 
   it("stops when the client closes the response stream of a 2026-07-28 call", async () => {
     const { deps, finished } = recording();
-    const server = await startServer({}, {}, {}, deps);
+    const server = await startServer({}, { deps });
     try {
       const abort = new AbortController();
       const response = await fetch(server.mcpUrl, {
@@ -114,7 +112,7 @@ describe("cancelling wait_with_progress", () => {
   it("stops when the client drops the response in stateless mode", async () => {
     // Stateless mode has no session to route notifications/cancelled to; closing the stream is the signal.
     const { deps, finished } = recording();
-    const server = await startServer({}, {}, {}, deps);
+    const server = await startServer({}, { deps });
     try {
       const abort = new AbortController();
       const response = await fetch(server.mcpUrl, {

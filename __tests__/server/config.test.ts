@@ -65,7 +65,7 @@ describe("loadConfig", () => {
     });
   });
 
-  it("gives issue 12's limits their defaults: a tenth of the totals, at least 1", () => {
+  it("gives the per-caller and session limits their defaults: a tenth of the totals, at least 1", () => {
     expect(loadConfig({})).toMatchObject({
       maxConnectionsPerCaller: 100,
       maxToolCallsPerCaller: 100,
@@ -88,7 +88,7 @@ describe("loadConfig", () => {
     });
   });
 
-  it("reads issue 12's limits", () => {
+  it("reads the per-caller and session limits", () => {
     expect(
       loadConfig({
         MCP_MAX_CONNECTIONS_PER_CALLER: "7",

@@ -204,8 +204,7 @@ describe("/readyz with AUTH_MODE=entra", () => {
         MCP_AUDIENCE: APP_ID_URI,
         AUTH_JWKS_URI: jwks.uri,
       },
-      {},
-      { auth: { jwks: { cooldownMs: 0 } } },
+      { appOptions: { auth: { jwks: { cooldownMs: 0 } } } },
     );
     try {
       const before = await fetch(`${server.base}/readyz`);

@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { eventually, RunningServer, startServer } from "./support/test-server";
+import { builtInToolNames } from "./support/tool-names";
 
 describe("legacy HTTP+SSE at /sse and /messages", () => {
   let server: RunningServer;
@@ -14,13 +15,7 @@ describe("legacy HTTP+SSE at /sse and /messages", () => {
     await client.connect(new SSEClientTransport(new URL(`${server.base}/sse`)));
     expect(server.app.mcp.sessionCounts().legacySse).toBe(1);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      "confirm_action",
-      "echo",
-      "get_current_utc_time",
-      "wait_with_progress",
-      "whoami",
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual((await builtInToolNames()).sort());
     expect((await client.callTool({ name: "echo", arguments: { message: "old" } })).content).toEqual([
       { type: "text", text: "old" },
     ]);

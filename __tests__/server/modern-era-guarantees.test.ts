@@ -23,15 +23,15 @@ describe("2026-07-28 requests and the per-caller rate limit", () => {
   beforeAll(async () => {
     server = await startServer(
       { AUTH_MODE: "apikey", MCP_API_KEYS: `ci:${KEY}`, MCP_RATE_LIMIT_PER_MINUTE: "3" },
-      {},
-      {},
       {
-        extraTools: [
-          (mcp: McpServer) =>
-            mcp.registerTool("count", {}, async () => ({
-              content: [{ type: "text", text: String(++calls.count) }],
-            })),
-        ],
+        deps: {
+          extraTools: [
+            (mcp: McpServer) =>
+              mcp.registerTool("count", {}, async () => ({
+                content: [{ type: "text", text: String(++calls.count) }],
+              })),
+          ],
+        },
       },
     );
   });

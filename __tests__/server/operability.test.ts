@@ -20,7 +20,7 @@ const HEARTBEAT = /^: keepalive$/m;
 
 describe("SSE heartbeats", () => {
   it("arrive on an idle legacy /sse stream", async () => {
-    const server = await startServer({}, { sseHeartbeatMs: 30 });
+    const server = await startServer({}, { config: { sseHeartbeatMs: 30 } });
     try {
       const response = await fetch(`${server.base}/sse`, { headers: { accept: "text/event-stream" } });
       expect(await readUntil(response, HEARTBEAT)).toMatch(/event: endpoint[\s\S]*: keepalive/);
@@ -30,7 +30,7 @@ describe("SSE heartbeats", () => {
   });
 
   it("arrive on the stateful GET /mcp stream", async () => {
-    const server = await startServer({ MCP_SESSION_MODE: "stateful" }, { sseHeartbeatMs: 30 });
+    const server = await startServer({ MCP_SESSION_MODE: "stateful" }, { config: { sseHeartbeatMs: 30 } });
     try {
       const init = await fetch(server.mcpUrl, {
         method: "POST",
@@ -52,7 +52,7 @@ describe("SSE heartbeats", () => {
   });
 
   it("arrive on a long stateless POST that streams progress", async () => {
-    const server = await startServer({}, { sseHeartbeatMs: 30 });
+    const server = await startServer({}, { config: { sseHeartbeatMs: 30 } });
     try {
       const response = await fetch(server.mcpUrl, {
         method: "POST",
@@ -156,7 +156,7 @@ describe("request logs", () => {
         status: 200,
       });
       expect(call.durationMs).toEqual(expect.any(Number));
-      // Only allow-listed headers are named (issue 12, item 6); everything else stays out of the line.
+      // Only allow-listed headers are named: a header can carry a credential or personal data.
       expect(Object.keys(call.headers as object).sort()).toEqual(
         ["accept", "content-length", "content-type", "mcp-method", "user-agent", "x-request-id"].sort(),
       );

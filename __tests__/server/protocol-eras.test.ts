@@ -11,6 +11,7 @@ import {
 } from "./support/log-analytics-stand-in";
 import { MODERN_VERSION, modernHeaders, modernRequest } from "./support/modern";
 import { jsonRpcMessagesOf, RunningServer, startServer } from "./support/test-server";
+import { builtInToolNames } from "./support/tool-names";
 
 type Json = Record<string, unknown>;
 
@@ -26,11 +27,8 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
       credential: new TestCredential(),
       logAnalyticsEndpoint: endpoint,
     });
-    server = await startServer(
-      env,
-      {},
-      {},
-      {
+    server = await startServer(env, {
+      deps: {
         ...deps,
         extraTools: [
           ...(deps.extraTools ?? []),
@@ -43,7 +41,7 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
             }),
         ],
       },
-    );
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -67,11 +65,7 @@ describe("both protocol eras on one /mcp, from one server factory", () => {
       expect(client.getProtocolEra()).toBe("modern");
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toEqual([
-        "echo",
-        "get_current_utc_time",
-        "whoami",
-        "wait_with_progress",
-        "confirm_action",
+        ...(await builtInToolNames()),
         "query_logs",
         "log_twice",
       ]);

@@ -25,7 +25,7 @@ function waitCall(era: "modern" | "legacy", id: number): { headers: Record<strin
       };
 }
 
-// Results and notifications reach only the HTTP response that carried the request (issue 12): every request
+// Results and notifications reach only the HTTP response that carried the request: every request
 // is served by a server instance of its own, never by one another request still has in flight.
 describe("concurrent requests never share a server instance", () => {
   let server: RunningServer;
@@ -60,11 +60,16 @@ describe("concurrent requests never share a server instance", () => {
 
   it("builds one server per request, even for requests that overlap", async () => {
     const built: McpServer[] = [];
-    const counting = await startServer({}, {}, {}, {}, () => {
-      const instance = createServer();
-      built.push(instance);
-      return instance;
-    });
+    const counting = await startServer(
+      {},
+      {
+        serverFactory: () => {
+          const instance = createServer();
+          built.push(instance);
+          return instance;
+        },
+      },
+    );
     try {
       await Promise.all(
         Array.from({ length: 4 }, (_, index) => {

@@ -131,8 +131,7 @@ describe("Streamable HTTP, MCP_SESSION_MODE=stateful", () => {
     const idleMs = 1_000;
     const idle = await startServer(
       { MCP_SESSION_MODE: "stateful" },
-      { sessionIdleMs: idleMs },
-      { now: () => now },
+      { config: { sessionIdleMs: idleMs }, appOptions: { now: () => now } },
     );
     try {
       const sessionId = await rawSession(idle);

@@ -4,6 +4,7 @@ import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { RequestHandler } from "express";
 import { CallerIdentity } from "../../server/auth/types";
 import { jsonRpcMessagesOf, RunningServer, startServer } from "./support/test-server";
+import { builtInToolNames } from "./support/tool-names";
 
 async function connect(server: RunningServer): Promise<Client> {
   const client = new Client({ name: "test", version: "1.0.0" });
@@ -30,13 +31,7 @@ describe("Streamable HTTP, stateless (the default)", () => {
   it("initializes with the server's name and lists every tool with annotations and described inputs", async () => {
     expect(client.getServerVersion()?.name).toBe("cdktf-azure-mcp");
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      "confirm_action",
-      "echo",
-      "get_current_utc_time",
-      "wait_with_progress",
-      "whoami",
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual((await builtInToolNames()).sort());
     for (const tool of tools) expect(tool.annotations?.readOnlyHint).toBe(true);
     const echo = tools.find((t) => t.name === "echo");
     expect(echo?.inputSchema.properties).toEqual({
@@ -130,7 +125,7 @@ describe("the auth slot", () => {
       req.auth = { token: "secret-token", clientId: "ci", scopes: [], extra: { caller } };
       next();
     };
-    const server = await startServer({}, {}, { authMiddleware });
+    const server = await startServer({}, { appOptions: { authMiddleware } });
     try {
       const refused = await fetch(server.mcpUrl, { method: "POST" });
       expect(refused.status).toBe(401);
@@ -161,19 +156,19 @@ describe("createServer deps", () => {
     const seen: string[] = [];
     const server = await startServer(
       {},
-      {},
-      {},
       {
-        extraTools: [
-          (mcp) =>
-            mcp.registerTool("extra_tool", { description: "extra" }, async () => ({
-              content: [{ type: "text", text: "extra!" }],
-            })),
-        ],
-        wrapToolHandler: async (call, next) => {
-          seen.push(call.toolName);
-          const result = await next();
-          return { ...result, content: [...result.content, { type: "text", text: "wrapped" }] };
+        deps: {
+          extraTools: [
+            (mcp) =>
+              mcp.registerTool("extra_tool", { description: "extra" }, async () => ({
+                content: [{ type: "text", text: "extra!" }],
+              })),
+          ],
+          wrapToolHandler: async (call, next) => {
+            seen.push(call.toolName);
+            const result = await next();
+            return { ...result, content: [...result.content, { type: "text", text: "wrapped" }] };
+          },
         },
       },
     );

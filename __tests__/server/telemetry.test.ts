@@ -95,7 +95,7 @@ describe("trace context from the request's _meta", () => {
   it.each(["2026-07-28", "2025"] as const)(
     "%s era: traceparent and tracestate become the parent of the tool-call span",
     async (era) => {
-      const server = await startServer({}, {}, {}, { wrapToolHandler: traceToolHandler });
+      const server = await startServer({}, { deps: { wrapToolHandler: traceToolHandler } });
       try {
         const params = { name: "echo", arguments: { message: "traced" } };
         const [headers, body] =
@@ -119,7 +119,7 @@ describe("trace context from the request's _meta", () => {
   );
 
   it("starts a new trace when the request carries none", async () => {
-    const server = await startServer({}, {}, {}, { wrapToolHandler: traceToolHandler });
+    const server = await startServer({}, { deps: { wrapToolHandler: traceToolHandler } });
     try {
       const body = modernRequest(1, "tools/call", { name: "echo", arguments: { message: "x" } });
       await (

@@ -32,7 +32,7 @@ describe("tool input schemas go out as registered (SEP-2106)", () => {
   let upstream: RunningServer;
   let front: RunningServer;
   beforeAll(async () => {
-    upstream = await startServer({}, {}, {}, {}, schemaServer);
+    upstream = await startServer({}, { serverFactory: schemaServer });
     front = await startServer({ MCP_UPSTREAM_URL: upstream.mcpUrl.href });
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe("query_logs mirrors timespanMinutes in a header (SEP-2243)", () => {
       credential: new TestCredential(),
       logAnalyticsEndpoint: endpoint,
     });
-    server = await startServer(env, {}, {}, deps);
+    server = await startServer(env, { deps });
   });
   afterAll(async () => {
     await server.close();

@@ -9,6 +9,7 @@ import { Construct } from "constructs";
  */
 export const AZAPI_VERSION_CONSTRAINT = "2.12.0";
 
+/** Configuration of the `azure/azapi` provider block; every field is optional. */
 export interface AzapiProviderConfig {
   /** Alias, for a second provider configuration in the same stack. @default - the default configuration */
   readonly alias?: string;

@@ -5,11 +5,14 @@ import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
 /** The HTTP methods an `azapi_resource_action` can send. */
 export const AZAPI_ACTION_METHODS = ["POST", "PATCH", "PUT", "DELETE"] as const;
+/** HTTP method of an `AzapiResourceAction` request. */
 export type AzapiActionMethod = (typeof AZAPI_ACTION_METHODS)[number];
 /** When an `azapi_resource_action` sends its request. */
 export const AZAPI_ACTION_WHENS = ["apply", "destroy"] as const;
+/** When an `AzapiResourceAction` sends its request: on create and update (`apply`) or on destroy. */
 export type AzapiActionWhen = (typeof AZAPI_ACTION_WHENS)[number];
 
+/** Config of `AzapiResourceAction`: one request to an existing resource. */
 export interface AzapiResourceActionConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
   readonly type: string;

@@ -10,6 +10,7 @@ export type AzapiJson =
 /** A request body: the ARM resource's own property names, camelCase, exactly as the REST API spells them. */
 export type AzapiBody = { readonly [key: string]: AzapiJson };
 
+/** Config of `AzapiResource`: one ARM resource created and owned by Terraform through azapi. */
 export interface AzapiResourceConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps/authConfigs@2025-01-01`. */
   readonly type: string;

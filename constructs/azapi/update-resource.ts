@@ -2,6 +2,7 @@ import { TerraformMetaArguments, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
+/** Config of `AzapiUpdateResource`: a partial update of an existing resource. */
 export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
   /** ARM resource type with API version, e.g. `Microsoft.App/containerApps@2025-01-01`. */
   readonly type: string;

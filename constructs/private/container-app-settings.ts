@@ -22,6 +22,7 @@ export interface ContainerAppSettings {
   readonly oauthFrontEnabled: boolean;
 }
 
+/** Fills in the defaults of `props`. */
 export function resolveSettings(props: McpContainerAppProps): ContainerAppSettings {
   const maxReplicas = props.maxReplicas ?? 10;
   const singleReplica = !Token.isUnresolved(maxReplicas) && maxReplicas === 1;

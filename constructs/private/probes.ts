@@ -30,6 +30,7 @@ export const PROBE_DEFAULTS = {
   },
 } as const satisfies Record<string, Required<HealthProbe>>;
 
+/** Which of a container's three probes. */
 export type ProbeKind = keyof typeof PROBE_DEFAULTS;
 const PROBE_KINDS = Object.keys(PROBE_DEFAULTS) as ProbeKind[];
 

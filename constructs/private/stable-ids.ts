@@ -17,4 +17,5 @@ export function stableUuid(name: string, namespace: string = URL_NAMESPACE): str
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** A GUID in its 8-4-4-4-12 hexadecimal form, either case (tenant, client and object ids). */
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -8,6 +8,7 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 
+/** Props of `TerraformData`: what replaces the resource and the provisioners it then runs. */
 export interface TerraformDataProps {
   /** Replaces the resource (and so reruns its provisioners) whenever a value changes. */
   readonly triggersReplace: Readonly<Record<string, string>>;

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../config-error";
 
+/** One MCP_API_KEYS entry: the label logs and `whoami` show, and the key itself (never logged). */
 export interface ApiKeyEntry {
   readonly label: string;
   readonly key: string;
 }
 
+/** Shorter keys are refused at startup: a key must not be guessable. */
 export const MIN_API_KEY_LENGTH = 16;
 const LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
 // Stands in for the value in every MCP_API_KEYS error so a key never reaches a log or terminal.

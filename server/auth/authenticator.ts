@@ -20,6 +20,7 @@ export type Authentication =
       readonly presented: boolean;
     };
 
+/** Decides who sent a request, or why it is refused; one per auth mode. */
 export type Authenticator = (req: Request) => Promise<Authentication>;
 
 // RFC 6750 §2.3 allows access_token in the URI; we refuse it (and API-key look-alikes) because URLs end up

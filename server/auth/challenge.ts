@@ -1,5 +1,6 @@
 import type { Response } from "express";
 
+/** The auth-params of a `WWW-Authenticate: Bearer` challenge; undefined values are left out. */
 export type ChallengeParams = Readonly<Record<string, string | undefined>>;
 
 /** Formats `Bearer a="x", b="y"` (RFC 6750 §3), skipping undefined values and escaping quotes. */

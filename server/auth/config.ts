@@ -28,6 +28,7 @@ export type AuthConfig =
     }
   | { readonly mode: "apikey"; readonly apiKeys: readonly ApiKeyEntry[] };
 
+/** The settings of AUTH_MODE=entra. */
 export type EntraAuthConfig = Extract<AuthConfig, { mode: "entra" }>;
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -149,6 +150,7 @@ function parseEntra(env: Env): EntraAuthConfig {
   return front === undefined ? entra : { ...entra, front };
 }
 
+/** AUTH_AUTHORITY when unset: Entra ID's public cloud. */
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
 
 /** AUTH_AUTHORITY: an https base URL (http only on loopback, for tests) without query or fragment. */

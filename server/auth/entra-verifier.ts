@@ -11,7 +11,7 @@ export type EntraVerdict =
       readonly reason: string;
     };
 
-/** Clock skew tolerated on `exp` and `nbf` (the issue caps it at 60 s). */
+/** Clock skew tolerated on `exp` and `nbf`: at most 60 s, since every second of it extends an expired token. */
 export const CLOCK_TOLERANCE_SECONDS = 60;
 
 /**

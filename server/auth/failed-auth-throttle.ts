@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { addressKey } from "../http/caller-key";
 
+/** Tuning of the failed-authentication throttle; tests pass a clock. */
 export interface FailedAuthThrottleOptions {
   /** The window failures are counted over; tests shorten it. @default 60000 */
   readonly windowMs?: number;
@@ -14,6 +15,7 @@ export interface ThrottleRefusal {
   readonly message: string;
 }
 
+/** Counts failed credentials per client address and refuses (429) past MCP_AUTH_FAILURES_PER_MINUTE. */
 export interface FailedAuthThrottle {
   /**
    * Counts one credential that failed to verify, against the request's client address (caller-key.ts).

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
 
+/** Tuning of `createJwksCache`; tests shorten the windows. */
 export interface JwksCacheOptions {
   /**
    * At most one JWKS fetch per window, whether it succeeded or failed: an attacker sending tokens with
@@ -17,6 +18,7 @@ export interface JwksCacheOptions {
   readonly onFetchError?: (error: unknown) => void;
 }
 
+/** The tenant's signing keys, fetched at most once per cooldown and cached. */
 export interface JwksCache {
   /** Key resolver for `jwtVerify`. Never fetches when the token's `kid` is cached and the keys are fresh. */
   readonly getKey: JWTVerifyGetKey;

@@ -25,6 +25,7 @@ export interface ReadinessCheck {
   check(): boolean | Promise<boolean>;
 }
 
+/** What `createAuthMiddleware` needs besides the auth settings. */
 export interface AuthMiddlewareOptions {
   /** MCP_PUBLIC_URL. @default - derived from each request's protocol and Host */
   readonly publicUrl?: string;

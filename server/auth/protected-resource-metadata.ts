@@ -6,6 +6,7 @@ import { authorizationServers, fullScopes } from "./scopes";
 
 const PUBLIC_CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, OPTIONS" };
 
+/** What the metadata documents say besides the auth settings. */
 export interface ProtectedResourceMetadataOptions {
   /** MCP_PUBLIC_URL. @default - derived from each request's protocol and Host */
   readonly publicUrl?: string;

@@ -1,7 +1,9 @@
 import type { Request } from "express";
 import { MCP_PATH, PRM_PATH } from "../contract";
 
+/** Where the Protected Resource Metadata (RFC 9728) is served, and the Streamable HTTP endpoint (the contract's). */
 export { MCP_PATH, PRM_PATH };
+/** The legacy HTTP+SSE endpoint's stream. */
 export const SSE_PATH = "/sse";
 
 /** A protected resource: Streamable HTTP at /mcp, or legacy HTTP+SSE at /sse (whose POSTs go to /messages). */

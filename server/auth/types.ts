@@ -17,4 +17,5 @@ export interface CallerIdentity {
   readonly apiKeyLabel?: string;
 }
 
+/** The caller when nobody authenticated (AUTH_MODE=none). */
 export const ANONYMOUS_CALLER: CallerIdentity = { kind: "anonymous", id: "anonymous", scopes: [], roles: [] };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 
+/** Tuning of the cache of verified tokens. */
 export interface VerifiedTokenCacheOptions {
   /** Oldest entries are dropped beyond this. 0 turns the cache off. @default 10000 */
   readonly maxEntries?: number;

@@ -2,7 +2,9 @@ import type { CallerIdentity } from "../auth/types";
 
 /** The documented identity headers the front sets toward the upstream (values percent-encoded UTF-8). */
 export const CALLER_ID_HEADER = "x-mcp-caller-id";
+/** The caller's display name (token name or API-key label). */
 export const CALLER_NAME_HEADER = "x-mcp-caller-name";
+/** How the caller authenticated: `entra`, `apikey` or `anonymous`. */
 export const CALLER_KIND_HEADER = "x-mcp-caller-kind";
 
 /**

@@ -27,6 +27,10 @@ export interface StdioUpstreamConfig {
   readonly maxLineBytes: number;
 }
 
+/**
+ * Front mode's upstream: an MCP server over HTTP (MCP_UPSTREAM_URL) or a stdio command
+ * (MCP_UPSTREAM_COMMAND).
+ */
 export type FrontConfig = HttpUpstreamConfig | StdioUpstreamConfig;
 
 /** What the child may see of the front's environment besides MCP_UPSTREAM_ENV_*: nothing secret. */

@@ -20,6 +20,7 @@ const REQUEST_HEADERS = [
 /** Response headers the front passes back: what an MCP client reads. Set-Cookie and hop-by-hop stay behind. */
 export const RESPONSE_HEADERS = ["content-type", "mcp-session-id", "mcp-protocol-version", "cache-control"];
 
+/** The request headers relayed to an HTTP upstream: only those of REQUEST_HEADERS, never Authorization. */
 export function forwardedRequestHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of REQUEST_HEADERS) {

@@ -20,6 +20,7 @@ import { answerWithErrors, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } fro
 const READINESS_TIMEOUT_MS = 2000;
 const CANCEL_TIMEOUT_MS = 5000;
 
+/** The front's relay to an MCP server over HTTP. */
 export interface HttpUpstream {
   /** POST /mcp: one JSON-RPC message or batch, answered as JSON or relayed SSE. */
   readonly post: RequestHandler;

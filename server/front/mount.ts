@@ -12,6 +12,7 @@ import { httpUpstream } from "./http-upstream";
 import { stdioUpstream } from "./stdio-upstream";
 import type { StdioPool } from "./stdio-pool";
 
+/** What front mode is mounted with. */
 export interface FrontDeps {
   readonly lifecycle: Lifecycle;
   readonly readiness: ReadinessRegistry;

@@ -14,6 +14,7 @@ export interface RawResponse {
 /** A message for a caller: a parsed one, or a child's response as bytes. */
 export type Outgoing = JSONRPCMessage | RawResponse;
 
+/** Whether `message` is an upstream's answer relayed as its raw bytes. */
 export function isRaw(message: Outgoing): message is RawResponse {
   return (message as RawResponse).raw === true;
 }

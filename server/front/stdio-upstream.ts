@@ -19,6 +19,7 @@ import { stdioUpstreamName, type StdioChild } from "./stdio-child";
 import { ChildrenExhaustedError, StdioPool } from "./stdio-pool";
 import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "./upstream-error";
 
+/** The front's relay to a stdio MCP server, one child process per caller. */
 export interface StdioUpstream {
   readonly post: RequestHandler;
   readonly pool: StdioPool;

@@ -11,6 +11,7 @@ const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
 const RESULT_KEYS = new Set(["jsonrpc", "id", "result"]);
 const ERROR_KEYS = new Set(["jsonrpc", "id", "error"]);
 
+/** A JSON-RPC request id. */
 export type RequestId = string | number;
 
 /** Why a body is refused, and the id to answer with (the message's own id when it has a usable one). */

@@ -19,6 +19,7 @@ function parseRange(entry: string): MediaRange {
   return { type: type.trim().toLowerCase(), params };
 }
 
+/** The media type of a Content-Type header, or undefined when there is none. */
 export function parseContentType(header: string | undefined): MediaRange | undefined {
   return header === undefined || header.trim() === "" ? undefined : parseRange(header);
 }

@@ -6,6 +6,7 @@ interface SendingTransport {
   send(message: never, ...rest: never[]): Promise<void>;
 }
 
+/** Holds a caller's tool-call slots for as long as the calls run, whatever the transport. */
 export interface ToolCallTracker {
   /**
    * Holds `slots` until their calls are answered, cancelled or the session ends. Returns the release of

@@ -10,6 +10,7 @@ export const TASK_POLL_INTERVAL_MS = 1000;
 /** Unfinished tasks one replica runs at most; past it a task call gets an error. */
 export const MAX_TASKS_PER_REPLICA = 1000;
 
+/** Tuning of the process-wide tasks runtime. */
 export interface TasksRuntimeOptions {
   /** Signs task ids; MCP_REQUEST_STATE_KEY, shared by every replica. */
   readonly key: Uint8Array;

@@ -34,6 +34,10 @@ function callerIdOf(ctx: ServerContext): string {
   return (callerOf(ctx.http?.authInfo) ?? ANONYMOUS_CALLER).id;
 }
 
+/**
+ * Task ids signed under `key`, bound to the caller, valid for `ttlMs`: any replica with the key can read
+ * them.
+ */
 export function createTaskIds(key: Uint8Array, ttlMs: number): TaskIds {
   const codec = createRequestStateCodec<TaskIdPayload>({
     key,

@@ -1,5 +1,6 @@
 import type { CallToolResult, InputRequests } from "@modelcontextprotocol/server";
 
+/** A task's status (SEP-2663). */
 export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
 
 /** A JSON-RPC error as a failed task inlines it (SEP-2663 FailedTask.error). */
@@ -23,6 +24,7 @@ export interface TaskState {
   readonly inputRequests?: InputRequests;
 }
 
+/** Whether a task in `status` is over: its result or error no longer changes. */
 export const isTerminal = (status: TaskStatus): boolean =>
   status === "completed" || status === "failed" || status === "cancelled";
 

@@ -56,6 +56,7 @@ export interface TaskToolOptions<Args> {
 /** A replayed state, and how long after the task's creation it began (its `lastUpdatedAt`). */
 export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & { readonly sinceMs: number };
 
+/** A task tool's description, as `registerTool` takes it. */
 export interface TaskToolConfig<Args> {
   readonly title?: string;
   readonly description: string;
@@ -63,6 +64,7 @@ export interface TaskToolConfig<Args> {
   readonly annotations?: ToolAnnotations;
 }
 
+/** Registers tools that can run as tasks for clients that declare the tasks extension. */
 export interface TaskTools {
   /** Registers a tool that can run as a task (it is also registered as an ordinary tool). */
   register<Args>(

@@ -9,10 +9,12 @@ import {
 import { z } from "zod";
 import { RequestStateError, type RequestStateSigner } from "../request-state";
 
+/** The longest `action` confirm_action accepts. */
 export const CONFIRM_ACTION_MAX_CHARS = 500;
 /** The key of the elicitation in `inputRequests` / `inputResponses`. */
 export const CONFIRMATION_KEY = "confirmation";
 
+/** What confirm_action is registered with. */
 export interface ConfirmActionDeps {
   /** Signs the round's `requestState`; build it once per process from MCP_REQUEST_STATE_KEY. */
   readonly requestState: RequestStateSigner;

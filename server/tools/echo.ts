@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
+/** The longest message echo accepts. */
 export const ECHO_MAX_CHARS = 10_000;
 
 // Built once per process, not per server: every pooled or per-session McpServer shares it.
@@ -11,6 +12,7 @@ const inputSchema = z.object({
     .describe(`Text to send back (at most ${ECHO_MAX_CHARS} characters)`),
 });
 
+/** `echo {message}`: returns the message, to check connectivity and authentication. */
 export function registerEcho(server: McpServer): void {
   server.registerTool(
     "echo",

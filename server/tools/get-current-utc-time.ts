@@ -6,6 +6,7 @@ const outputSchema = z.object({
   utc: z.string().describe("ISO 8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z"),
 });
 
+/** `get_current_utc_time {}`: the server's time in UTC, ISO 8601; tests pass `now`. */
 export function registerGetCurrentUtcTime(server: McpServer, now: () => Date = () => new Date()): void {
   server.registerTool(
     "get_current_utc_time",

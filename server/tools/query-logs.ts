@@ -22,8 +22,11 @@ export interface QueryLogsDeps {
   readonly timeoutMs?: number;
 }
 
+/** The Log Analytics query API of Azure's public cloud. */
 export const LOG_ANALYTICS_DEFAULT_ENDPOINT = "https://api.loganalytics.io";
+/** The token scope of the Log Analytics query API. */
 export const LOG_ANALYTICS_SCOPE = "https://api.loganalytics.io/.default";
+/** The longest KQL query query_logs accepts. */
 export const QUERY_MAX_CHARS = 10_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -118,6 +121,7 @@ interface LogAnalyticsError {
   innererror?: LogAnalyticsError;
 }
 
+/** `query_logs {query, timespanMinutes, maxRows}`: a read-only KQL query against the workspace. */
 export function registerQueryLogs(server: McpServer, deps: QueryLogsDeps): void {
   server.registerTool(
     "query_logs",

@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { callerOf } from "../auth/middleware";
 import { ANONYMOUS_CALLER } from "../auth/types";
 
+/** `whoami {}`: the caller as authentication saw it, never its token or key. */
 export function registerWhoami(server: McpServer): void {
   server.registerTool(
     "whoami",

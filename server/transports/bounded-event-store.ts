@@ -9,6 +9,7 @@ interface StoredEvent {
   readonly bytes: number;
 }
 
+/** The bounds of one session's event store (resumable SSE). */
 export interface EventStoreLimits {
   /** At most this many events. */
   readonly maxEvents: number;

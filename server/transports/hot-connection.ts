@@ -24,6 +24,7 @@ const frame = (message: JSONRPCMessage): string => `event: message\ndata: ${JSON
 const isAnswer = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
   !("method" in message) && "id" in message;
 
+/** The timings of one 2026-07-28 exchange on the hot path. */
 export interface ExchangeTiming {
   /** The SDK's SSE keepalive interval (MCP_SSE_HEARTBEAT_SECONDS). */
   readonly keepAliveMs: number;

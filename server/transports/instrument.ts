@@ -60,6 +60,7 @@ function upgradeSlowCalls(transport: Transport, afterMs: number): void {
   };
 }
 
+/** Tuning of the transport instrumentation. */
 export interface InstrumentOptions {
   /** @default SLOW_CALL_SSE_AFTER_MS */
   readonly slowCallSseAfterMs?: number;

@@ -1,5 +1,6 @@
 import { CallerSlots } from "../http/caller-slots";
 
+/** The bounds on 2025-era stateful sessions. */
 export interface SessionLimits {
   /** Sessions at once on this replica (MCP_MAX_SESSIONS). */
   readonly maxSessions: number;

@@ -14,6 +14,7 @@ import { EventBudget } from "./event-budget";
 import { sendSessionNotFound, sessionOwner } from "./session-owner";
 import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./session-store";
 
+/** What 2025-era stateful sessions are run with. */
 export interface StatefulOptions extends SessionLimits {
   readonly heartbeatMs: number;
   /** The clock idle time is measured on, in epoch milliseconds. @default Date.now */

@@ -14,6 +14,7 @@ import { instrumentServer, InstrumentOptions, SLOW_CALL_SSE_AFTER_MS } from "./i
 import { ServerPool } from "./server-pool";
 import { StatefulOptions, StatefulSessions } from "./stateful";
 
+/** What the Streamable HTTP endpoint at /mcp is built with. */
 export interface StreamableHttpOptions extends StatefulOptions, InstrumentOptions {
   readonly sessionMode: "stateless" | "stateful";
   readonly maxBodyBytes: number;

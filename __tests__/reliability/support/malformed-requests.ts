@@ -261,7 +261,7 @@ const BUILDERS: ReadonlyArray<(random: () => number, n: number) => FuzzCase> = [
       ["none", 415],
       ["application/json; charset=latin1", 415],
       ["application/json; charset=utf-99", 415],
-      // Only UTF-8 is read (issue 12): body-parser would take any utf-* charset iconv-lite knows.
+      // Only UTF-8 is read: body-parser would take any utf-* charset iconv-lite knows.
       ["application/json; charset=utf-7", 415],
       ["application/json; charset=UTF-8", 200],
     ] as const);

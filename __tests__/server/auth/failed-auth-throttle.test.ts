@@ -2,7 +2,7 @@ import { postRpc, resultText, toolCall, type RpcAnswer } from "../support/rpc-po
 import { RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
-// Issue 21, item 1: the failed-authentication throttle cannot lock out a valid caller. Each threat of
+// The failed-authentication throttle cannot lock out a valid caller. Each threat of
 // docs/authentication.md ("Failed sign-ins") has its test here, on the real app and API-key layer.
 const echo = (message: string) => toolCall(1, "echo", { message });
 const LIMIT = 5;
@@ -14,8 +14,7 @@ describe("failed-auth throttle", () => {
     clock = 1_000_000;
     server = await startServer(
       { ...ALICE_AND_BOB, MCP_AUTH_FAILURES_PER_MINUTE: String(LIMIT), ...env },
-      {},
-      { authThrottle: { now: () => clock } },
+      { appOptions: { authThrottle: { now: () => clock } } },
     );
     return server;
   };

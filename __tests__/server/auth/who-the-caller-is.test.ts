@@ -16,8 +16,8 @@ import {
   type SigningKey,
 } from "./support/tokens";
 
-// Issue 21, item 8: the one-character bugs mutation testing found in who-the-caller-is code. Each test fails
-// with the named mutant in place (or, where the code was wrong, without the fix).
+// One-character changes to the code that decides who the caller is, each of which a test here notices: the
+// test fails with the named mutant in place.
 
 const entraEnv = (jwksUri: string, extra: Record<string, string> = {}) => ({
   AUTH_MODE: "entra",

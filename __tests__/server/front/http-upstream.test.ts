@@ -295,7 +295,7 @@ describe("front mode over HTTP, what the upstream sees", () => {
 describe("front mode over HTTP, our own server as the upstream", () => {
   it("passes a cancel on: the client aborts, the upstream tool stops", async () => {
     const { deps, finished } = recording();
-    const upstream = await startServer({}, {}, {}, deps);
+    const upstream = await startServer({}, { deps });
     const front = await startServer({ MCP_UPSTREAM_URL: upstream.mcpUrl.href });
     try {
       const client = new Client({ name: "cancel", version: "1" });

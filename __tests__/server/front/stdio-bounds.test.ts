@@ -180,6 +180,9 @@ describe("stdio front: stopping a child stops its whole process group", () => {
       ];
       expect(pids.every(running)).toBe(true);
       await front.close();
+      // The drain resolved after every process of the group was sent SIGKILL; a killed process still needs
+      // the kernel to schedule its exit, which takes a moment on a machine whose cores are busy.
+      await eventually(() => pids.filter(running).length === 0, KILL_GRACE_MS).catch(() => undefined);
       expect(pids.filter(running)).toEqual([]);
     } finally {
       for (const pid of pids.filter(running)) process.kill(pid, "SIGKILL");

@@ -72,7 +72,7 @@ describe("front mode over stdio, server-everything as the upstream", () => {
     const envBob = await childEnv(AS_BOB, front);
     expect(envAlice.MCP_CALLER_ID).toBe("alice");
     expect(envBob.MCP_CALLER_ID).toBe("bob");
-    // An API-key caller's name is its key label (issue 21): it was empty.
+    // An API-key caller's name is its key label: the upstream gets a readable name, never the key.
     expect(envAlice.MCP_CALLER_NAME).toBe("alice");
     expect(front.app.mcp.front?.pool?.size).toBe(2);
     expect(front.app.mcp.front?.pool?.childOf(alice)?.pid).not.toBe(

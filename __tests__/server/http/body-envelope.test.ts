@@ -1,7 +1,7 @@
 import { postRpc } from "../support/rpc-post";
 import { INITIALIZE, RunningServer, startServer } from "../support/test-server";
 
-// Issue 12, items 4 and 9: anything carrying an id gets an answer; Accept q=0 and a wrong charset are refused.
+// Anything carrying an id gets an answer; Accept q=0 and a wrong charset are refused.
 describe("the body layer answers every id", () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -51,7 +51,7 @@ describe("the body layer answers every id", () => {
     expect(ok.status).toBe(200);
   });
 
-  it("takes a batch of 100 messages and refuses 101 (issue 21, item 8)", async () => {
+  it("takes a batch of 100 messages and refuses 101", async () => {
     const pings = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
     const headers = { "mcp-protocol-version": "2025-03-26" };

@@ -2,7 +2,7 @@ import { exceededJsonLimit, type JsonShapeLimits } from "../../../server/http/js
 import { postRpc } from "../support/rpc-post";
 import { RunningServer, startServer } from "../support/test-server";
 
-// Issue 21, item 2: bounded JSON work before the SDK sees a body.
+// The JSON work a body costs is bounded (depth, values, keys per object) before the SDK parses it.
 const LIMITS: JsonShapeLimits = { maxDepth: 64, maxValues: 1000, maxObjectKeys: 10 };
 const scan = (text: string, limits: Partial<JsonShapeLimits> = {}) =>
   exceededJsonLimit(Buffer.from(text, "utf8"), { ...LIMITS, ...limits });
@@ -84,7 +84,7 @@ describe("the body layer refuses wide JSON before parsing it", () => {
 
   const ping = (meta: string) => `{"jsonrpc":"2.0","id":"p","method":"ping","params":{"_meta":${meta}}}`;
 
-  it("reproduction: one object with 90,000 keys is answered 400 -32600 naming MCP_MAX_JSON_OBJECT_KEYS", async () => {
+  it("one object with 90,000 keys is answered 400 -32600 naming MCP_MAX_JSON_OBJECT_KEYS", async () => {
     const body = ping(wideObject(90_000));
     expect(body.length).toBeLessThan(1_048_576);
     const answer = await postRpc(server.mcpUrl, body);
@@ -117,7 +117,7 @@ describe("the body layer refuses wide JSON before parsing it", () => {
     expect((await postRpc(server.mcpUrl, atLimits)).status).toBe(200);
   });
 
-  it("reproduction: an escaped quote then 200 levels is refused as too deep", async () => {
+  it("an escaped quote then 200 levels is refused as too deep", async () => {
     const answer = await postRpc(server.mcpUrl, ping(`{"s":"\\"","n":${nested(200)}}`));
     expect(answer.status).toBe(400);
     expect(answer.messages[0]).toMatchObject({

@@ -28,7 +28,7 @@ async function startLimited(
   counter: { calls: number },
   now: () => number = Date.now,
 ): Promise<RunningServer> {
-  return startServer(env, {}, { now }, { extraTools: [countingTool(counter)] });
+  return startServer(env, { appOptions: { now }, deps: { extraTools: [countingTool(counter)] } });
 }
 
 const API_KEYS = { AUTH_MODE: "apikey", MCP_API_KEYS: `a:${KEY_A},b:${KEY_B}` };

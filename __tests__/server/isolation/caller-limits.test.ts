@@ -2,8 +2,8 @@ import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
-// Issue 12, items 3 and 5: one caller cannot take every slot, and failed authentication is throttled
-// (the throttle's threats: auth/failed-auth-throttle.test.ts).
+// One caller cannot take every slot, and failed authentication is throttled (the throttle's threats:
+// auth/failed-auth-throttle.test.ts).
 const wait = (id: number, seconds: number) => toolCall(id, "wait_with_progress", { seconds });
 
 describe("per-caller caps", () => {

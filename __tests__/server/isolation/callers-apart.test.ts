@@ -2,7 +2,7 @@ import { postRpc, resultText, toolCall, RpcMessage } from "../support/rpc-post";
 import { RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
-// Issue 12, item 1: a request's answer and notifications reach only the HTTP response that carried it.
+// A request's answer and notifications reach only the HTTP response that carried it.
 
 const progressTokens = (messages: RpcMessage[]): unknown[] =>
   messages

@@ -2,7 +2,7 @@ import { rawExchange, requestBytes } from "../../reliability/support/raw-http";
 import { APP_ID_URI, CLIENT_ID, TENANT_ID } from "../auth/support/tokens";
 import { RunningServer, startServer } from "../support/test-server";
 
-// Issue 12, item 7: metadata and challenge URLs come only from MCP_PUBLIC_URL or an allowed Host.
+// Metadata and challenge URLs come only from MCP_PUBLIC_URL or an allowed Host.
 const ENTRA = {
   AUTH_MODE: "entra",
   AZURE_TENANT_ID: TENANT_ID,

@@ -5,8 +5,8 @@ import { postRpc, resultText, toolCall, type RpcMessage } from "../support/rpc-p
 import { eventually, MCP_HEADERS, openRawSession, RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, as } from "../support/callers";
 
-// Issue 21, item 4: MCP_MAX_TOOL_CALLS_PER_CALLER and the rate limit count every tools/call, whatever the
-// transport; each reproduction of the issue runs here against the real server on 127.0.0.1.
+// MCP_MAX_TOOL_CALLS_PER_CALLER and the rate limit count every tools/call, whatever the transport carrying
+// it (JSON-RPC batches, 2025 sessions, legacy SSE, 2026-07-28 requests), against the real server on 127.0.0.1.
 const wait = (id: number | string, seconds: number) => toolCall(id, "wait_with_progress", { seconds });
 
 describe("CallerSlots", () => {
@@ -56,7 +56,7 @@ describe("the tool-call cap over legacy SSE", () => {
   });
   afterAll(() => server.close());
 
-  it("reproduction: cap 2, 20 calls at once over /sse: 2 run, 18 are refused with 429", async () => {
+  it("cap 2, 20 calls at once over /sse: 2 run, 18 are refused with 429", async () => {
     const client = await sseClient(server, ALICE);
     try {
       const calls = Array.from({ length: 20 }, () =>
@@ -118,7 +118,7 @@ describe("the tool-call cap in a stateful session", () => {
   });
   afterAll(() => server.close());
 
-  it("reproduction: calls whose POST went away keep their places until they are answered", async () => {
+  it("calls whose POST went away keep their places until they are answered", async () => {
     const headers = await openRawSession(server);
     const startThenLeave = async (id: number): Promise<void> => {
       const leave = new AbortController();
@@ -153,8 +153,7 @@ describe("the rate limit counts each tools/call of a batch", () => {
   beforeAll(async () => {
     server = await startServer(
       { ...ALICE_AND_BOB, MCP_RATE_LIMIT_PER_MINUTE: "10", MCP_MAX_TOOL_CALLS_PER_CALLER: "1000" },
-      {},
-      { now: () => clock },
+      { appOptions: { now: () => clock } },
     );
   });
   afterAll(() => server.close());
@@ -163,7 +162,7 @@ describe("the rate limit counts each tools/call of a batch", () => {
     Array.from({ length: size }, (_, i) => toolCall(from + i, "echo", { message: `m${from + i}` }));
   const BATCH_HEADERS = { ...as(ALICE), "mcp-protocol-version": "2025-03-26" };
 
-  it("reproduction: limit 10/min, 20 batches of 100 calls: none runs (it was 1,100)", async () => {
+  it("limit 10/min, 20 batches of 100 calls: none runs", async () => {
     let answered = 0;
     for (let i = 0; i < 20; i++) {
       const answer = await postRpc(server.mcpUrl, batch(100), BATCH_HEADERS);

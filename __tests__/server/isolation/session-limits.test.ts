@@ -2,8 +2,8 @@ import { postRpc, resultText, toolCall } from "../support/rpc-post";
 import { eventually, INITIALIZE, RunningServer, startServer } from "../support/test-server";
 import { ALICE, ALICE_AND_BOB, BOB, as } from "../support/callers";
 
-// Issue 12, item 2: stateful sessions are bounded per caller and in total, expire when idle, and their
-// stored events are bounded in bytes.
+// Stateful sessions are bounded per caller and in total, expire when idle, and their stored events are
+// bounded in bytes.
 const STATEFUL = {
   ...ALICE_AND_BOB,
   MCP_SESSION_MODE: "stateful",
@@ -61,7 +61,7 @@ describe("idle expiry", () => {
   it("closes a session idle for MCP_SESSION_IDLE_SECONDS and gives its caller the place back", async () => {
     const server = await startServer(
       { ...STATEFUL, MCP_MAX_SESSIONS_PER_CALLER: "1" },
-      { sessionIdleMs: 300 },
+      { config: { sessionIdleMs: 300 } },
     );
     try {
       const first = await initialize(server, ALICE);
@@ -87,8 +87,10 @@ describe("stored event bytes", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer(STATEFUL, {
-      eventStoreMaxBytesPerSession: PER_SESSION,
-      eventStoreMaxBytesTotal: TOTAL,
+      config: {
+        eventStoreMaxBytesPerSession: PER_SESSION,
+        eventStoreMaxBytesTotal: TOTAL,
+      },
     });
   });
   afterAll(() => server.close());

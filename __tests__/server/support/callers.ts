@@ -1,4 +1,4 @@
-/** The two API-key callers of issue 12's regression tests. */
+/** Two API-key callers, for the tests that hold one caller apart from another. */
 export const ALICE = "alice-key-0123456789abcdef";
 export const BOB = "bob-key-fedcba9876543210ab";
 

@@ -17,13 +17,27 @@ export interface RunningServer {
   readonly close: () => Promise<void>;
 }
 
-/** The real app on 127.0.0.1:<random port>, logs captured in memory. */
+/** What a test changes beyond the environment; each part is optional. */
+export interface StartServerOptions {
+  /** Configuration fields set after the environment is read (values no variable can express, e.g. 30 ms). */
+  readonly config?: Partial<ServerConfig>;
+  /** Passed to `createApp` (clock, auth middleware, ...); the captured logger is always added. */
+  readonly appOptions?: CreateAppOptions;
+  /** The deps of the default server factory. @default - none */
+  readonly deps?: ServerDeps;
+  /** Builds each McpServer. @default - createServer(deps) */
+  readonly serverFactory?: () => McpServer;
+}
+
+/** The real app on 127.0.0.1:<random port>, configured by `env` as production is, logs captured in memory. */
 export async function startServer(
   env: Record<string, string> = {},
-  overrides: Partial<ServerConfig> = {},
-  options: CreateAppOptions = {},
-  deps: ServerDeps = {},
-  serverFactory: () => McpServer = () => createServer(deps),
+  {
+    config: overrides = {},
+    appOptions = {},
+    deps = {},
+    serverFactory = () => createServer(deps),
+  }: StartServerOptions = {},
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };
   const lines: string[] = [];
@@ -34,7 +48,7 @@ export async function startServer(
     },
   });
   const logger = createLogger(config.logLevel, capture);
-  const app = createApp(config, serverFactory, { logger, ...options });
+  const app = createApp(config, serverFactory, { logger, ...appOptions });
   const http = createHttpServer(app, config).listen(0, "127.0.0.1");
   await new Promise((resolve) => http.once("listening", resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -117,14 +117,12 @@ describe("tasks across replicas", () => {
   let second: RunningServer;
   let stranger: RunningServer;
   beforeAll(async () => {
-    const replica = () => startServer({}, {}, {}, { tasks: createTasksRuntime({ key: Buffer.from(KEY) }) });
+    const replica = () => startServer({}, { deps: { tasks: createTasksRuntime({ key: Buffer.from(KEY) }) } });
     first = await replica();
     second = await replica();
     stranger = await startServer(
       {},
-      {},
-      {},
-      { tasks: createTasksRuntime({ key: Buffer.from("s".repeat(32)) }) },
+      { deps: { tasks: createTasksRuntime({ key: Buffer.from("s".repeat(32)) }) } },
     );
   });
   afterAll(async () => {
@@ -162,7 +160,7 @@ describe("tasks across replicas", () => {
 describe("task expiry", () => {
   it("forgets a task after its TTL: tasks/get then answers -32602", async () => {
     const tasks = createTasksRuntime({ key: Buffer.from("e".repeat(32)), ttlMs: 1000 });
-    const server = await startServer({}, {}, {}, { tasks }, () => createServer({ tasks }));
+    const server = await startServer({}, { deps: { tasks }, serverFactory: () => createServer({ tasks }) });
     try {
       const created = await rpc(server.mcpUrl, "tools/call", wait(1), { declareTasks: true });
       expect(created.result?.ttlMs).toBe(1000);

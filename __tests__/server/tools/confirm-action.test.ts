@@ -17,7 +17,7 @@ type SessionMode = "stateless" | "stateful";
 /** One replica of the bundled server: serve.ts's wiring on 127.0.0.1. */
 async function startReplica(sessionMode: SessionMode, key = KEY): Promise<RunningServer> {
   const env = { ...ALICE_AND_BOB, MCP_SESSION_MODE: sessionMode, MCP_REQUEST_STATE_KEY: key };
-  return startServer(env, {}, {}, serverDepsFor(loadConfig(env)));
+  return startServer(env, { deps: serverDepsFor(loadConfig(env)) });
 }
 
 type Answer = { action: "accept"; content: { approve: boolean } } | { action: "decline" };

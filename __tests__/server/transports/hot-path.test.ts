@@ -170,7 +170,7 @@ describe.each(Object.keys(ERAS) as (keyof typeof ERAS)[])("the hot path, %s era"
   beforeEach(async () => {
     const recorded = recording();
     finished = recorded.finished;
-    server = await startServer({ MCP_SSE_HEARTBEAT_SECONDS: "1" }, {}, {}, recorded.deps);
+    server = await startServer({ MCP_SSE_HEARTBEAT_SECONDS: "1" }, { deps: recorded.deps });
     await warm(server, headers("echo"), call(1, echo("warm")));
   });
   afterEach(() => server.close());

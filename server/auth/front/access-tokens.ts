@@ -11,6 +11,10 @@ interface AccessClaims {
   exp: number;
 }
 
+/**
+ * The front's own access token: sealed under MCP_OAUTH_FRONT_KEY, for one resource, client and caller,
+ * expiring after `ttlSeconds`.
+ */
 export async function mintAccessToken(
   sealer: Sealer,
   ttlSeconds: number,

@@ -4,6 +4,7 @@ import type { LookupFunction } from "node:net";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/server";
 import { refusedAddress } from "./special-addresses";
 
+/** Bounds and trust of a Client ID Metadata Document fetch. */
 export interface ClientMetadataFetchOptions {
   /** Loopback hosts are fetched from only when the front's own issuer is loopback (tests). */
   readonly allowLoopback: boolean;

@@ -29,6 +29,7 @@ export interface OAuthFrontConfig {
   readonly consentSeconds: number;
 }
 
+/** MCP_OAUTH_FRONT_KEY's least length: it is the 256-bit key that seals the front's codes and tokens. */
 export const MIN_FRONT_KEY_BYTES = 32;
 
 /** MCP_OAUTH_FRONT and its companions; undefined when the front is off. Errors never echo a secret. */

@@ -19,6 +19,10 @@ export class EntraTokenError extends Error {
   }
 }
 
+/**
+ * What the front redeems at Entra's token endpoint: a sign-in's code with its PKCE verifier, or a refresh
+ * token.
+ */
 export type EntraGrant =
   | { readonly grant: "authorization_code"; readonly code: string; readonly codeVerifier: string }
   | { readonly grant: "refresh_token"; readonly refreshToken: string };
@@ -100,4 +104,5 @@ export function createEntraClient(config: OAuthFrontConfig, managedIdentityClien
   };
 }
 
+/** The front's client of Entra (`createEntraClient`). */
 export type EntraClient = ReturnType<typeof createEntraClient>;

@@ -14,4 +14,5 @@ export const OAUTH_FRONT_PATHS = {
   revoke: "/revoke",
 } as const;
 
+/** The path of Entra's redirect back to the front (the contract's). */
 export { OAUTH_FRONT_CALLBACK_PATH };

@@ -55,6 +55,7 @@ interface RefreshClaims {
   exp: number;
 }
 
+/** What the front's OAuth provider is built from. */
 export interface FrontDeps {
   readonly config: OAuthFrontConfig;
   readonly sealer: Sealer;
@@ -72,6 +73,7 @@ const PAGE_HEADERS = (formTargets: string[]) => ({
   "Referrer-Policy": "no-referrer",
 });
 
+/** The front's OAuth server provider for the SDK's router, and the two endpoints it adds. */
 export interface FrontProvider {
   readonly provider: OAuthServerProvider;
   /** POST /oauth/consent: the consent form's answer. */

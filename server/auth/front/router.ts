@@ -17,6 +17,7 @@ import { OAUTH_FRONT_PATHS as PATHS } from "./paths";
 import { createFrontProvider } from "./provider";
 import { createSealer } from "./sealed";
 
+/** What `oauthFrontRouter` takes besides the settings; tests tune the CIMD fetch. */
 export interface OAuthFrontOptions {
   readonly logger?: AuthLogger;
   /** CIMD fetch tuning; tests pass the CA of their loopback https server. */

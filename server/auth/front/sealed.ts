@@ -19,6 +19,7 @@ const SALT = "cdktf-azure-mcp oauth front v1";
 /** Compact JWE: five base64url parts; Entra's access tokens are three-part JWS. */
 const COMPACT_JWE = /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** Whether `value` has the shape of a compact JWE, as everything the front seals has. */
 export function looksSealed(value: string): boolean {
   return COMPACT_JWE.test(value);
 }

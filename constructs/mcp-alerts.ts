@@ -76,8 +76,6 @@ export class McpAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: McpAlertsProps) {
     super(scope, id);
-    const emails = props.emailReceivers ?? [];
-    const webhooks = props.webhookReceivers ?? [];
     const thresholds = {
       http5xxPercentThreshold: props.http5xxPercentThreshold ?? 5,
       toolLatencyP95ThresholdMs: props.toolLatencyP95ThresholdMs ?? 5000,
@@ -89,24 +87,7 @@ export class McpAlerts extends Construct {
     const workspace = props.environment.workspace as LogAnalyticsWorkspace;
     const tags = { ...props.tags };
 
-    this.actionGroup = new MonitorActionGroup(this, "ActionGroup", {
-      name: `ag-${props.name}`,
-      resourceGroupName: props.resourceGroupName,
-      location: "global",
-      // At most 12 characters: the sender name of mails and texts.
-      shortName: props.name.slice(0, 12),
-      emailReceiver: emails.map((emailAddress, i) => ({
-        name: `email-${i}`,
-        emailAddress,
-        useCommonAlertSchema: true,
-      })),
-      webhookReceiver: webhooks.map((webhook) => ({
-        name: webhook.name,
-        serviceUri: webhook.serviceUri,
-        useCommonAlertSchema: true,
-      })),
-      tags,
-    });
+    this.actionGroup = this.createActionGroup(props, tags);
     const queries = alertQueries(props.app.name);
     const logAlertContext = {
       name: props.name,
@@ -162,6 +143,28 @@ export class McpAlerts extends Construct {
       description: `Replicas restarted more than ${thresholds.replicaRestartsThreshold} times in 15 minutes`,
       metricName: "RestartCount",
       threshold: thresholds.replicaRestartsThreshold,
+    });
+  }
+
+  /** The action group every alert notifies: the mail and webhook receivers. */
+  private createActionGroup(props: McpAlertsProps, tags: Record<string, string>): MonitorActionGroup {
+    return new MonitorActionGroup(this, "ActionGroup", {
+      name: `ag-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: "global",
+      // At most 12 characters: the sender name of mails and texts.
+      shortName: props.name.slice(0, 12),
+      emailReceiver: (props.emailReceivers ?? []).map((emailAddress, i) => ({
+        name: `email-${i}`,
+        emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceiver: (props.webhookReceivers ?? []).map((webhook) => ({
+        name: webhook.name,
+        serviceUri: webhook.serviceUri,
+        useCommonAlertSchema: true,
+      })),
+      tags,
     });
   }
 

@@ -1,7 +1,7 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
-import { Application } from "@cdktf/provider-azuread/lib/application";
+import { Application, ApplicationApi, ApplicationAppRole } from "@cdktf/provider-azuread/lib/application";
 import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
 import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
@@ -164,35 +164,8 @@ export class McpEntraApp extends Construct {
       displayName: props.displayName,
       owners: props.ownerObjectIds,
       signInAudience: "AzureADMyOrg",
-      api: {
-        requestedAccessTokenVersion: 2,
-        oauth2PermissionScope: [
-          {
-            id: this.scopeId,
-            value: scopeName,
-            type: "User",
-            enabled: true,
-            adminConsentDisplayName: props.scopeAdminConsentDisplayName ?? `Access ${props.displayName}`,
-            adminConsentDescription:
-              props.scopeAdminConsentDescription ??
-              `Allows the app to call ${props.displayName} on behalf of the signed-in user.`,
-            userConsentDisplayName: props.scopeUserConsentDisplayName ?? `Access ${props.displayName}`,
-            userConsentDescription:
-              props.scopeUserConsentDescription ??
-              `Allows the app to call ${props.displayName} on your behalf.`,
-          },
-        ],
-      },
-      appRole: [
-        {
-          id: this.appRoleId,
-          value: MCP_INVOKE_ROLE,
-          allowedMemberTypes: ["Application"],
-          displayName: "Invoke the MCP server",
-          description: `Lets an application call ${props.displayName} with an app-only token.`,
-          enabled: true,
-        },
-      ],
+      api: renderApi(props, this.scopeId, scopeName),
+      appRole: [renderInvokeRole(props, this.appRoleId)],
       // The URI is managed by `IdentifierUri` (the provider's documented pairing); without this the
       // application would remove it again on every apply.
       lifecycle: { ignoreChanges: ["identifier_uris"] },
@@ -386,4 +359,38 @@ export class McpEntraApp extends Construct {
       checkGuid(this, `assignments.${key}.principalObjectId`, assignment.principalObjectId);
     }
   }
+}
+
+/** The server API: v2 tokens and the one delegated scope clients ask for. */
+function renderApi(props: McpEntraAppProps, scopeId: string, scopeName: string): ApplicationApi {
+  return {
+    requestedAccessTokenVersion: 2,
+    oauth2PermissionScope: [
+      {
+        id: scopeId,
+        value: scopeName,
+        type: "User",
+        enabled: true,
+        adminConsentDisplayName: props.scopeAdminConsentDisplayName ?? `Access ${props.displayName}`,
+        adminConsentDescription:
+          props.scopeAdminConsentDescription ??
+          `Allows the app to call ${props.displayName} on behalf of the signed-in user.`,
+        userConsentDisplayName: props.scopeUserConsentDisplayName ?? `Access ${props.displayName}`,
+        userConsentDescription:
+          props.scopeUserConsentDescription ?? `Allows the app to call ${props.displayName} on your behalf.`,
+      },
+    ],
+  };
+}
+
+/** The `Mcp.Invoke` app role for app-only callers. */
+function renderInvokeRole(props: McpEntraAppProps, appRoleId: string): ApplicationAppRole {
+  return {
+    id: appRoleId,
+    value: MCP_INVOKE_ROLE,
+    allowedMemberTypes: ["Application"],
+    displayName: "Invoke the MCP server",
+    description: `Lets an application call ${props.displayName} with an app-only token.`,
+    enabled: true,
+  };
 }

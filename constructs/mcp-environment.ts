@@ -138,34 +138,7 @@ export class McpEnvironment extends Construct {
     const retention = props.logRetentionInDays ?? 30;
 
     if (props.existingEnvironmentResourceId !== undefined) {
-      const conflicting = (
-        [
-          "name",
-          "logRetentionInDays",
-          "applicationInsightsEnabled",
-          "workloadProfiles",
-          "virtualNetworkAddressSpace",
-          "infrastructureSubnetAddressPrefix",
-          "infrastructureSubnetResourceId",
-          "zoneRedundancyEnabled",
-          "internalLoadBalancerEnabled",
-          "diagnosticSettingsEnabled",
-        ] as const
-      ).filter((key) => props[key] !== undefined);
-      if (conflicting.length > 0) {
-        throw new ValidationError(
-          `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
-          this,
-        );
-      }
-      const match = ENVIRONMENT_ID.exec(props.existingEnvironmentResourceId);
-      if (!Token.isUnresolved(props.existingEnvironmentResourceId) && !match) {
-        throw new ValidationError(
-          `existingEnvironmentResourceId must be a Container Apps environment id ` +
-            `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${props.existingEnvironmentResourceId}'`,
-          this,
-        );
-      }
+      const match = checkAdoptionProps(this, props, props.existingEnvironmentResourceId);
       const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
         // Segments 4 and 8 of the id are the resource group and the environment name.
         resourceGroupName: match
@@ -237,4 +210,41 @@ export class McpEnvironment extends Construct {
       scope: this.workspace.id,
     });
   }
+}
+
+/** An adopted environment takes no settings of a new one; returns the id's resource group and name, when literal. */
+function checkAdoptionProps(
+  scope: Construct,
+  props: McpEnvironmentProps,
+  environmentResourceId: string,
+): RegExpExecArray | null {
+  const conflicting = (
+    [
+      "name",
+      "logRetentionInDays",
+      "applicationInsightsEnabled",
+      "workloadProfiles",
+      "virtualNetworkAddressSpace",
+      "infrastructureSubnetAddressPrefix",
+      "infrastructureSubnetResourceId",
+      "zoneRedundancyEnabled",
+      "internalLoadBalancerEnabled",
+      "diagnosticSettingsEnabled",
+    ] as const
+  ).filter((key) => props[key] !== undefined);
+  if (conflicting.length > 0) {
+    throw new ValidationError(
+      `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
+      scope,
+    );
+  }
+  const match = ENVIRONMENT_ID.exec(environmentResourceId);
+  if (!Token.isUnresolved(environmentResourceId) && !match) {
+    throw new ValidationError(
+      `existingEnvironmentResourceId must be a Container Apps environment id ` +
+        `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${environmentResourceId}'`,
+      scope,
+    );
+  }
+  return match;
 }

@@ -63,6 +63,7 @@ export class BundledServerImage extends Construct implements IServerImage {
   public readonly contentHash: string;
   /** The `terraform_data` resource running the build (`Resource`). */
   public readonly build: TerraformResource;
+  /** What a deployment of the image must wait for: the build. */
   public readonly dependables: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: BundledServerImageProps) {

@@ -13,6 +13,7 @@ import { checkOneOf } from "./private/checks";
 
 /** Props of `ContainerRegistry`. */
 export interface ContainerRegistryProps {
+  /** Resource group of the registry. */
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */
   readonly location: string;
@@ -51,10 +52,13 @@ export type ContainerRegistrySku = (typeof CONTAINER_REGISTRY_SKUS)[number];
 
 /** An Azure Container Registry with the admin user disabled; pulls are granted to identities. */
 export class ContainerRegistry extends Construct {
+  /** The registry (`Resource`). */
   public readonly resource: AzurermContainerRegistry;
   /** The registry name (a Terraform expression: it ends in a deployment-scoped hash). */
   public readonly name: string;
+  /** The registry's host name, e.g. `acr1a2b3c.azurecr.io`: the prefix of its image references. */
   public readonly loginServer: string;
+  /** The registry's Azure resource id, the scope of its role assignments. */
   public readonly registryId: string;
   /** The subscription the registry lives in, for `az acr build --subscription`. */
   public readonly subscriptionId: string;

@@ -6,5 +6,6 @@ import { IConstruct } from "constructs";
  * address stable even though the principal id is only known at apply time.
  */
 export interface Grantee extends IConstruct {
+  /** The object id of the identity's service principal, which role assignments name. */
   readonly principalId: string;
 }

@@ -7,6 +7,7 @@ import { ValidationError } from "./validation-error";
 
 /** Props of `InfrastructureSubnet`. */
 export interface InfrastructureSubnetProps {
+  /** Resource group of the virtual network. */
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */
   readonly location: string;
@@ -31,9 +32,11 @@ export interface InfrastructureSubnetProps {
 
 /** A virtual network with one subnet dedicated to a Container Apps environment's infrastructure. */
 export class InfrastructureSubnet extends Construct {
+  /** The virtual network (`VirtualNetwork`). */
   public readonly virtualNetwork: VirtualNetwork;
   /** The subnet (`Resource`). */
   public readonly resource: Subnet;
+  /** The subnet's Azure resource id, for `McpEnvironment`'s `infrastructureSubnetResourceId`. */
   public readonly subnetId: string;
   /** The subnet's prefix length (23 for a /23), for size checks; undefined when the range is a token. */
   public readonly prefixLength?: number;

@@ -11,6 +11,7 @@ import { ValidationError } from "./validation-error";
 
 /** Props of `McpAlerts`. */
 export interface McpAlertsProps {
+  /** Resource group of the action group and the alert rules. */
   readonly resourceGroupName: string;
   /** Azure region of the log alert rules (the workspace's region). */
   readonly location: string;
@@ -21,6 +22,7 @@ export interface McpAlertsProps {
    * Application Insights (the tool alerts read the tool-call spans).
    */
   readonly environment: McpEnvironment;
+  /** The app the alerts watch. */
   readonly app: McpContainerApp;
   /**
    * Who is mailed when an alert fires. With none, the action group exists with no receivers: alerts still
@@ -54,7 +56,9 @@ export interface McpAlertsProps {
 
 /** A webhook receiver of the action group. */
 export interface McpAlertWebhookReceiver {
+  /** The receiver's name in the action group. */
   readonly name: string;
+  /** The https URL the action group posts alerts to. */
   readonly serviceUri: string;
 }
 
@@ -66,10 +70,15 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * `tools/call` per tool, and tool error rate per tool. Log alerts evaluate every 5 minutes over 15.
  */
 export class McpAlerts extends Construct {
+  /** The action group every alert notifies (`ActionGroup`). */
   public readonly actionGroup: MonitorActionGroup;
+  /** The share of requests the server answered with 5xx. */
   public readonly http5xxAlert: MonitorScheduledQueryRulesAlertV2;
+  /** The p95 latency of tool calls, per tool. */
   public readonly toolLatencyAlert: MonitorScheduledQueryRulesAlertV2;
+  /** The share of tool calls that failed, per tool. */
   public readonly toolErrorAlert: MonitorScheduledQueryRulesAlertV2;
+  /** Replica restarts (the platform's `RestartCount` metric). */
   public readonly replicaRestartAlert: MonitorMetricAlert;
   /** Ingress 5xx from the platform metric (`Requests` split by `statusCodeCategory`). */
   public readonly ingress5xxAlert: MonitorMetricAlert;

@@ -9,11 +9,13 @@ import { LIVENESS_PATH } from "../server/contract";
 
 /** Props of `McpAvailabilityTest`. */
 export interface McpAvailabilityTestProps {
+  /** Resource group of the web test and its alert. */
   readonly resourceGroupName: string;
   /** Azure region of the test resource (the Application Insights region). */
   readonly location: string;
   /** Base name: the test is `webtest-<name>-healthz`. */
   readonly name: string;
+  /** The Application Insights resource the test reports to. */
   readonly applicationInsights: ApplicationInsights;
   /** The service's base URL, `https://<fqdn>`; the test requests `<url>/healthz` and expects 200. */
   readonly url: string;
@@ -47,7 +49,9 @@ export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "em
  * alert when `failedLocationCount` of them fail. It needs a public endpoint (not an internal environment).
  */
 export class McpAvailabilityTest extends Construct {
+  /** The standard web test (`Resource`). */
   public readonly webTest: ApplicationInsightsStandardWebTest;
+  /** The alert when `failedLocationCount` locations fail (`Alert`). */
   public readonly alert: MonitorMetricAlert;
 
   constructor(scope: Construct, id: string, props: McpAvailabilityTestProps) {

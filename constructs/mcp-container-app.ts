@@ -52,9 +52,11 @@ export interface KeyVaultSecretReference {
 
 /** Props of `McpContainerApp`. */
 export interface McpContainerAppProps {
+  /** Resource group of the identity and the container app. */
   readonly resourceGroupName: string;
   /** Azure region of the identity; the app itself runs in the environment's region. */
   readonly location: string;
+  /** The Container Apps environment the app runs in. */
   readonly environment: McpEnvironment;
   /** Container app name: 2 to 32 lowercase letters, digits and single hyphens, starting with a letter. */
   readonly name: string;
@@ -224,6 +226,7 @@ export { OAUTH_FRONT_CALLBACK_PATH };
 export class McpContainerApp extends Construct {
   /** The container app (`Resource`); its `id` is the parent of an Easy Auth `authConfigs` resource. */
   public readonly resource: ContainerApp;
+  /** The user-assigned identity the app runs as (`Identity`): it pulls the image and calls Azure. */
   public readonly identity: UserAssignedIdentity;
   /** The `AcrPull` assignment the app waits for; undefined without a registry. */
   public readonly acrPullAssignment?: RoleAssignment;
@@ -237,12 +240,15 @@ export class McpContainerApp extends Construct {
   public readonly oauthFrontKey?: Password;
   /** `<url>/oauth/callback`: the redirect URI the front's Entra client must register (web platform). */
   public readonly oauthFrontRedirectUri: string;
+  /** The container app's name. */
   public readonly name: string;
+  /** The container app's Azure resource id. */
   public readonly containerAppId: string;
   /** `<name>.<environment default domain>`, known before the app exists (no dependency cycle). */
   public readonly fqdn: string;
   /** `https://<customDomainHostName>` when given, else `https://<fqdn>`. */
   public readonly url: string;
+  /** The most replicas the scale rule may run. */
   public readonly maxReplicas: number;
   /** Whether the server serves legacy HTTP+SSE at `/sse` + `/messages`. */
   public readonly legacySseEnabled: boolean;

@@ -19,7 +19,9 @@ export const CONTAINER_APP_TYPE = "Microsoft.App/containerApps@2025-01-01";
 export interface McpCustomDomainProps {
   /** A hostname you control, e.g. `mcp.example.com`; give the same to the app's `customDomainHostName`. */
   readonly hostName: string;
+  /** The app that serves the hostname. */
   readonly app: McpContainerApp;
+  /** The app's environment, which holds the managed certificate. */
   readonly environment: McpEnvironment;
   /** Azure region of the environment (the certificate lives there). */
   readonly location: string;
@@ -33,8 +35,11 @@ export interface McpCustomDomainProps {
 
 /** One DNS record the hostname needs before deployment. */
 export interface DnsRecord {
+  /** The record type. */
   readonly type: "CNAME" | "TXT";
+  /** The record's name, e.g. `asuid.mcp.example.com`. */
   readonly name: string;
+  /** The record's value (a Terraform expression until apply). */
   readonly value: string;
 }
 
@@ -54,10 +59,13 @@ const appsWithDomain = new WeakMap<McpContainerApp, string>();
  * The DNS records in `dnsRecords` must exist first, or step 1 fails. One McpCustomDomain per app.
  */
 export class McpCustomDomain extends Construct {
+  /** The custom hostname. */
   public readonly hostName: string;
   /** `https://<hostName>`. Anything that must reach the host over TLS should depend on `binding`. */
   public readonly url: string;
+  /** The hostname on the app (`Resource`), without a certificate until `binding`. */
   public readonly customDomain: ContainerAppCustomDomain;
+  /** The environment's managed certificate for the hostname (`Certificate`). */
   public readonly certificate: AzapiResource;
   /** The SNI binding (`Binding`); the hostname serves the managed certificate once it is applied. */
   public readonly binding: AzapiResourceAction;

@@ -77,11 +77,15 @@ const CONTAINER_APP_ID_PATTERN =
  * The stack needs an `AzapiProvider`: azurerm has no resource for authConfigs.
  */
 export class McpEasyAuth extends Construct {
+  /** The `authConfigs` resource (`Resource`). */
   public readonly resource: AzapiResource;
   /** The v2 issuer Easy Auth trusts: `https://login.microsoftonline.com/<tenant>/v2.0`. */
   public readonly openIdIssuer: string;
+  /** The token audiences Easy Auth accepts. */
   public readonly audiences: string[];
+  /** The paths Easy Auth lets through without a token (health, metadata). */
   public readonly excludedPaths: string[];
+  /** What Easy Auth does with a request without a token. */
   public readonly unauthenticatedClientAction: EasyAuthUnauthenticatedAction;
 
   constructor(scope: Construct, id: string, props: McpEasyAuthProps) {

@@ -115,12 +115,15 @@ const PUBLIC_CLIENT_REDIRECT_PATTERN =
 export class McpEntraApp extends Construct {
   /** The server API registration. */
   public readonly application: Application;
+  /** The server API's service principal (`ServicePrincipal`), which assignments and consent name. */
   public readonly servicePrincipal: ServicePrincipal;
   /** Pre-authorized clients, keyed by client id (`public` for the public client). */
   public readonly preAuthorizations: Readonly<Record<string, ApplicationPreAuthorized>>;
+  /** The app role assignments of `assignments`, keyed as given. */
   public readonly assignments: Readonly<Record<string, AppRoleAssignment>>;
   /** The public client, when `publicClientEnabled`. */
   public readonly publicClient?: Application;
+  /** The public client's service principal, when `publicClientEnabled`. */
   public readonly publicClientServicePrincipal?: ServicePrincipal;
 
   /** Adds the identifier URI once the registration (and so its client id) exists (`IdentifierUri`). */

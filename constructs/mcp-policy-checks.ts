@@ -31,6 +31,7 @@ interface EnvEntry {
  * serves the authorization front (`MCP_OAUTH_FRONT=on`), whose tokens Easy Auth cannot validate.
  */
 export class McpPolicyChecks implements IAspect {
+  /** Checks one construct; cdktf calls it for every construct of the stack at synth. */
   public visit(node: IConstruct): void {
     if (!TerraformResource.isTerraformResource(node)) return;
     const config = synthesizedConfig(node);

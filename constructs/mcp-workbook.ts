@@ -9,12 +9,15 @@ import { ValidationError } from "./validation-error";
 
 /** Props of `McpWorkbook`. */
 export interface McpWorkbookProps {
+  /** Resource group of the workbook. */
   readonly resourceGroupName: string;
+  /** Azure region of the workbook; always explicit. */
   readonly location: string;
   /** Shown as `MCP server <displayName>` in Azure Monitor > Workbooks. */
   readonly displayName: string;
   /** The environment whose workspace the workbook queries; it must be one this library created. */
   readonly environment: McpEnvironment;
+  /** The app whose logs the workbook queries. */
   readonly app: McpContainerApp;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
@@ -40,6 +43,7 @@ const PANELS: Record<
  * tool, error rate, 401 / 403 / 429 counts, top callers by `callerId`, replica count.
  */
 export class McpWorkbook extends Construct {
+  /** The workbook (`Resource`). */
   public readonly resource: ApplicationInsightsWorkbook;
 
   constructor(scope: Construct, id: string, props: McpWorkbookProps) {

@@ -103,24 +103,9 @@ export function createApp(
   // The client address (req.ip) is the socket's, or X-Forwarded-For's entry that many trusted proxies back.
   app.set("trust proxy", config.trustedProxyHops);
   app.use(requestLogging(logger));
-  app.use(healthRoutes(lifecycle, readiness, Date.now()));
-  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
-  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
-  app.use(
-    protectedResourceMetadataRouter(config.auth, {
-      publicUrl: config.publicUrl,
-      legacySseEnabled: servesLegacySse(config),
-    }),
-  );
-  if (config.auth.mode === "entra" && config.auth.front) {
-    app.use(
-      oauthFrontRouter(config.auth, {
-        ...options.oauthFront,
-        logger,
-        managedIdentityClientId: config.azureClientId,
-      }),
-    );
-  }
+  const startedAt = Date.now();
+  // The MCP routes come first, the other routes after them (mountOtherRoutes): a POST /mcp, nearly all of
+  // the traffic, walks every layer mounted before its own, each a path match and a call.
 
   const mcpPaths = ["/mcp", "/sse", "/messages"];
   const legacyPaths = ["/sse", "/messages"];
@@ -174,6 +159,13 @@ export function createApp(
         idleMs: config.sessionIdleMs,
       },
     });
+    mountOtherRoutes(app, config, {
+      lifecycle,
+      readiness,
+      logger,
+      startedAt,
+      oauthFront: options.oauthFront,
+    });
     app.use(notFound());
     app.use(jsonRpcErrorHandler(config.maxBodyBytes));
     const controls = {
@@ -220,6 +212,7 @@ export function createApp(
     legacyCount = () => legacy.count;
   }
 
+  mountOtherRoutes(app, config, { lifecycle, readiness, logger, startedAt, oauthFront: options.oauthFront });
   app.use(notFound());
   app.use(jsonRpcErrorHandler(config.maxBodyBytes));
   const mcp: McpAppControls = {
@@ -231,6 +224,41 @@ export function createApp(
     endpoint,
   };
   return Object.assign(app, { mcp });
+}
+
+/**
+ * Health, protected-resource metadata and (MCP_OAUTH_FRONT=on) the authorization front. None of their paths is
+ * under /mcp, /sse or /messages, so mounting them after the MCP routes changes no answer; none needs auth.
+ */
+function mountOtherRoutes(
+  app: Express,
+  config: ServerConfig,
+  deps: {
+    lifecycle: Lifecycle;
+    readiness: ReadinessRegistry;
+    logger: Logger;
+    startedAt: number;
+    oauthFront: CreateAppOptions["oauthFront"];
+  },
+): void {
+  app.use(healthRoutes(deps.lifecycle, deps.readiness, deps.startedAt));
+  // Metadata URLs come from MCP_PUBLIC_URL or an allowed Host only: any other Host is refused first.
+  app.use(PRM_PATH, requireAllowedHost(config.allowedHosts));
+  app.use(
+    protectedResourceMetadataRouter(config.auth, {
+      publicUrl: config.publicUrl,
+      legacySseEnabled: servesLegacySse(config),
+    }),
+  );
+  if (config.auth.mode === "entra" && config.auth.front) {
+    app.use(
+      oauthFrontRouter(config.auth, {
+        ...deps.oauthFront,
+        logger: deps.logger,
+        managedIdentityClientId: config.azureClientId,
+      }),
+    );
+  }
 }
 
 /** The auth layer `config.auth` asks for; its dependency check (e.g. the JWKS) joins /readyz. */

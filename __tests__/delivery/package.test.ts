@@ -24,13 +24,18 @@ import { repoRoot } from "./support/run-script";
  * `npm install` of the tarball would place them.
  */
 const work = mkdtempSync(path.join(tmpdir(), "package-test-"));
+// `npm pack` builds (tsc over the project, esbuild): about 45 s of CPU alone, many minutes on two cores
+// shared by many. The bound is for a hang, not the speed; each hook or test waits as long as its children may.
+const CHILD_HANG_MS = 10 * 60_000;
+/** A hook's or test's timeout: as long as its heavy children may run, plus a minute for the light ones. */
+const CHILDREN_MS = (heavyChildren: number) => heavyChildren * CHILD_HANG_MS + 60_000;
 
 function run(command: string, args: readonly string[], cwd: string): string {
   const result = spawnSync(command, args, {
     cwd,
     encoding: "utf8",
     env: { ...process.env, CI: "true" },
-    timeout: 240_000,
+    timeout: CHILD_HANG_MS,
   });
   if (result.status !== 0) {
     throw new Error(
@@ -124,7 +129,7 @@ describe("the packed package in a fresh cdktf app", () => {
         "app.synth();",
       ].join("\n"),
     );
-  }, 300_000);
+  }, CHILDREN_MS(1));
 
   it("installs without lifecycle scripts (the dev-only postinstall stays out), and pack leaves package.json as it was", () => {
     const manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as {
@@ -152,14 +157,22 @@ describe("the packed package in a fresh cdktf app", () => {
     );
   });
 
-  it("compiles the README's and docs/constructs.md's stacks against the packed declarations and synthesizes them", () => {
-    expect(examples.map((example) => example.page)).toContain("README.md");
-    run(process.execPath, [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", app], app);
-    run(process.execPath, [path.join("out", "main.js")], app);
-    expect(readdirSync(path.join(app, "cdktf.out", "stacks")).sort()).toEqual(
-      examples.map((_e, index) => `example${index}`).sort(),
-    );
-  }, 240_000);
+  it(
+    "compiles the README's and docs/constructs.md's stacks against the packed declarations and synthesizes them",
+    () => {
+      expect(examples.map((example) => example.page)).toContain("README.md");
+      run(
+        process.execPath,
+        [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", app],
+        app,
+      );
+      run(process.execPath, [path.join("out", "main.js")], app);
+      expect(readdirSync(path.join(app, "cdktf.out", "stacks")).sort()).toEqual(
+        examples.map((_e, index) => `example${index}`).sort(),
+      );
+    },
+    CHILDREN_MS(2),
+  );
 
   it("points the image build at a context inside the package holding every file the Dockerfile copies", () => {
     const stacks = path.join(app, "cdktf.out", "stacks");

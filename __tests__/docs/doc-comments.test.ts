@@ -25,19 +25,51 @@ function declaredNames(statement: ts.Statement): string[] {
   return [name?.getText() ?? "default"];
 }
 
-/** `file: name` of each exported declaration in `file` without a doc comment (re-exports are checked where declared). */
-function undocumentedExports(file: string): string[] {
+const hasDoc = (node: ts.Node): boolean => ts.getJSDocCommentsAndTags(node).length > 0;
+
+/** Members a user of the class or interface sees: not private, protected, `#private` or the constructor. */
+function publicMembers(statement: ts.Statement): readonly ts.ClassElement[] | readonly ts.TypeElement[] {
+  if (!ts.isClassDeclaration(statement) && !ts.isInterfaceDeclaration(statement)) return [];
+  const members: readonly (ts.ClassElement | ts.TypeElement)[] = statement.members;
+  return members.filter((member) => {
+    if (ts.isConstructorDeclaration(member) || (member.name && ts.isPrivateIdentifier(member.name)))
+      return false;
+    const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+    return !modifiers.some(
+      (modifier) =>
+        modifier.kind === ts.SyntaxKind.PrivateKeyword || modifier.kind === ts.SyntaxKind.ProtectedKeyword,
+    );
+  }) as readonly ts.ClassElement[];
+}
+
+/**
+ * `file: name` of each exported declaration in `file` without a doc comment (re-exports are checked where
+ * declared), and with `members` of each public member of its exported classes and interfaces too.
+ */
+function undocumentedExports(file: string, members: boolean): string[] {
   const text = readFileSync(path.join(repoRoot, file), "utf8");
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  return source.statements
-    .filter((statement) => isExported(statement) && ts.getJSDocCommentsAndTags(statement).length === 0)
-    .flatMap((statement) => declaredNames(statement).map((name) => `${file}: ${name}`));
+  return source.statements.filter(isExported).flatMap((statement) => {
+    const own = hasDoc(statement) ? [] : declaredNames(statement).map((name) => `${file}: ${name}`);
+    const inner = members
+      ? publicMembers(statement)
+          .filter((member) => !hasDoc(member))
+          .map((member) => `${file}: ${declaredNames(statement)[0]}.${member.name?.getText() ?? "[index]"}`)
+      : [];
+    return [...own, ...inner];
+  });
 }
 
 describe("doc comments", () => {
   it.each(["constructs", "server"])("are on every exported declaration under %s/", (dir) => {
     const files = sourceFiles(dir);
     expect(files.length).toBeGreaterThan(10);
-    expect(files.flatMap(undocumentedExports)).toEqual([]);
+    expect(files.flatMap((file) => undocumentedExports(file, false))).toEqual([]);
+  });
+
+  it("are on every public member of the library's classes and interfaces (constructs/, not private/)", () => {
+    const files = sourceFiles("constructs").filter((file) => !file.includes(`${path.sep}private${path.sep}`));
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap((file) => undocumentedExports(file, true))).toEqual([]);
   });
 });

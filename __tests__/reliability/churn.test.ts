@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { request, IncomingMessage } from "node:http";
-import { eventually, RunningServer, startServer } from "../server/support/test-server";
+import { RunningServer, startServer } from "../server/support/test-server";
+import { LIVELOCK_MS, untilDone, withoutStall } from "./support/progress";
 
 const CLIENTS = 200;
 const ROUNDS = 3;
@@ -78,9 +79,12 @@ describe("churn: 200 legacy SSE clients open and drop their streams, round after
   });
   const NOTHING_OPEN = { openConnections: 0, legacySseSessions: 0, requestsInFlight: 0 };
 
-  /** Polls until nothing is open, then asserts it (so a leak fails with the numbers, not a timeout). */
+  /**
+   * Waits while the counts keep falling (however slowly a busy machine closes things), then asserts nothing
+   * is open, so a leak (counts that stop above 0) fails with the numbers, not a timeout.
+   */
   async function expectNothingOpen(): Promise<void> {
-    await eventually(() => JSON.stringify(counts()) === JSON.stringify(NOTHING_OPEN), 15_000).catch(
+    await untilDone(() => JSON.stringify(counts()) === JSON.stringify(NOTHING_OPEN), counts, "closing").catch(
       () => undefined,
     );
     expect(counts()).toEqual(NOTHING_OPEN);
@@ -88,7 +92,14 @@ describe("churn: 200 legacy SSE clients open and drop their streams, round after
 
   /** One round; returns the descriptor count while all its streams were open. */
   async function round(index: number): Promise<number> {
-    const streams = await Promise.all(Array.from({ length: CLIENTS }, () => openSse(server.base)));
+    let opened = 0;
+    const streams = await withoutStall(
+      Promise.all(
+        Array.from({ length: CLIENTS }, () => openSse(server.base).then((stream) => (opened++, stream))),
+      ),
+      () => opened,
+      `round ${index}: opening ${CLIENTS} streams`,
+    );
     const fdsWhileOpen = openFds();
     expect(server.app.mcp.sessionCounts().legacySse).toBe(CLIENTS);
     expect(server.app.mcp.lifecycle.openConnections).toBe(CLIENTS);
@@ -104,19 +115,28 @@ describe("churn: 200 legacy SSE clients open and drop their streams, round after
     return fdsWhileOpen;
   }
 
-  it("returns the open-connection count to 0 and the process's descriptors to their starting level", async () => {
-    // Warm-up round: lazily loaded modules, the pool's first sockets and timers are not a leak.
-    await round(0);
-    const baseline = openFds();
+  it(
+    "returns the open-connection count to 0 and the process's descriptors to their starting level",
+    async () => {
+      // Warm-up round: lazily loaded modules, the pool's first sockets and timers are not a leak.
+      await round(0);
+      const baseline = openFds();
 
-    for (let r = 1; r <= ROUNDS; r++) {
-      // The count must see the sockets at all: both ends of 200 connections are open mid-round.
-      expect(await round(r)).toBeGreaterThanOrEqual(baseline + 2 * CLIENTS);
-    }
+      for (let r = 1; r <= ROUNDS; r++) {
+        // The count must see the sockets at all: both ends of 200 connections are open mid-round.
+        expect(await round(r)).toBeGreaterThanOrEqual(baseline + 2 * CLIENTS);
+      }
 
-    await expectNothingOpen();
-    // Closed sockets leave /proc/self/fd as the server sees each client's FIN; poll until it settles.
-    await eventually(() => openFds() <= baseline + FD_SLACK, 20_000).catch(() => undefined);
-    expect(openFds()).toBeLessThanOrEqual(baseline + FD_SLACK);
-  }, 60_000);
+      await expectNothingOpen();
+      // Closed sockets leave /proc/self/fd as the server sees each client's FIN; wait while the count falls.
+      let lowest = openFds();
+      await untilDone(
+        () => openFds() <= baseline + FD_SLACK,
+        () => (lowest = Math.min(lowest, openFds())),
+        "descriptors",
+      ).catch(() => undefined);
+      expect(openFds()).toBeLessThanOrEqual(baseline + FD_SLACK);
+    },
+    LIVELOCK_MS,
+  );
 });

@@ -7,6 +7,10 @@ import { stackToDot, SynthesizedStack } from "../../stacks/diagram/stack-graph";
 
 const ROOT = resolve(__dirname, "..", "..");
 const DIAGRAMS = join(ROOT, "docs", "diagrams");
+// The child synthesizes every stack (about 3 s of CPU alone, minutes of wall time on two cores shared by
+// many): this bounds a hang, not its speed, and each test waits as long as its child may run.
+const CHILD_HANG_MS = 10 * 60_000;
+const CHILD_TEST_MS = CHILD_HANG_MS + 30_000;
 
 /** `npm run diagram -- <args>` as a real child process; resolves with its exit code and stderr. */
 async function diagram(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -14,7 +18,7 @@ async function diagram(args: string[]): Promise<{ code: number; stderr: string }
     const { stderr } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", join(ROOT, "stacks", "diagram", "main.ts"), ...args],
-      { cwd: ROOT, timeout: 120_000 },
+      { cwd: ROOT, timeout: CHILD_HANG_MS },
     );
     return { code: 0, stderr };
   } catch (error) {
@@ -72,26 +76,34 @@ describe("stack diagrams", () => {
     expect(stackToDot("s", reversed)).toBe(stackToDot("s", STACK));
   });
 
-  it("the committed docs/diagrams match the synthesized stacks (run `npm run diagram` after a stack change)", async () => {
-    const { code, stderr } = await diagram(["--check"]);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    expect(readdirSync(DIAGRAMS).sort()).toEqual(["mcp-bootstrap.svg", "mcp-dev.svg", "mcp-prod.svg"]);
-    const svg = readFileSync(join(DIAGRAMS, "mcp-dev.svg"), "utf8");
-    expect(svg).toContain("<svg");
-    expect(svg).toContain("<title>mcp&#45;dev</title>");
-  });
+  it(
+    "the committed docs/diagrams match the synthesized stacks (run `npm run diagram` after a stack change)",
+    async () => {
+      const { code, stderr } = await diagram(["--check"]);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(readdirSync(DIAGRAMS).sort()).toEqual(["mcp-bootstrap.svg", "mcp-dev.svg", "mcp-prod.svg"]);
+      const svg = readFileSync(join(DIAGRAMS, "mcp-dev.svg"), "utf8");
+      expect(svg).toContain("<svg");
+      expect(svg).toContain("<title>mcp&#45;dev</title>");
+    },
+    CHILD_TEST_MS,
+  );
 
-  it("the check fails and names the diagram when a committed one no longer matches", async () => {
-    const copy = mkdtempSync(join(tmpdir(), "diagrams-"));
-    cpSync(DIAGRAMS, copy, { recursive: true });
-    writeFileSync(
-      join(copy, "mcp-prod.svg"),
-      readFileSync(join(copy, "mcp-prod.svg"), "utf8").replace("Workspace", "Wrkspace"),
-    );
-    const { code, stderr } = await diagram(["--check", "--out", copy]);
-    expect(code).toBe(1);
-    expect(stderr).toContain("docs/diagrams/mcp-prod.svg is out of date: run npm run diagram");
-    expect(stderr).not.toContain("mcp-dev.svg");
-  });
+  it(
+    "the check fails and names the diagram when a committed one no longer matches",
+    async () => {
+      const copy = mkdtempSync(join(tmpdir(), "diagrams-"));
+      cpSync(DIAGRAMS, copy, { recursive: true });
+      writeFileSync(
+        join(copy, "mcp-prod.svg"),
+        readFileSync(join(copy, "mcp-prod.svg"), "utf8").replace("Workspace", "Wrkspace"),
+      );
+      const { code, stderr } = await diagram(["--check", "--out", copy]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("docs/diagrams/mcp-prod.svg is out of date: run npm run diagram");
+      expect(stderr).not.toContain("mcp-dev.svg");
+    },
+    CHILD_TEST_MS,
+  );
 });

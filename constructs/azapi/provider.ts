@@ -29,6 +29,7 @@ export interface AzapiProviderConfig {
 
 /** The `azure/azapi` Terraform provider: ARM resources that azurerm does not cover. */
 export class AzapiProvider extends TerraformProvider {
+  /** The provider's Terraform name. */
   public static readonly tfResourceType = "azapi";
 
   private readonly config: AzapiProviderConfig;
@@ -46,6 +47,7 @@ export class AzapiProvider extends TerraformProvider {
     this.config = config;
   }
 
+  /** The alias of this provider configuration, if any. */
   public get alias(): string | undefined {
     return this.config?.alias;
   }

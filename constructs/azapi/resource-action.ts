@@ -42,6 +42,7 @@ export interface AzapiResourceActionConfig extends TerraformMetaArguments {
  * it is on the resource (unlike `AzapiUpdateResource`, which writes the whole resource back).
  */
 export class AzapiResourceAction extends TerraformResource {
+  /** The Terraform resource type. */
   public static readonly tfResourceType = "azapi_resource_action";
 
   private readonly config: AzapiResourceActionConfig;
@@ -54,6 +55,7 @@ export class AzapiResourceAction extends TerraformResource {
     this.config = config;
   }
 
+  /** The Terraform id of the action. */
   public get id(): string {
     return this.getStringAttribute("id");
   }

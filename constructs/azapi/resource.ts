@@ -66,6 +66,7 @@ export function azapiResourceConfig(terraformResourceType: string, config: Terra
 
 /** `azapi_resource`: any ARM resource by type, name, parent and body. */
 export class AzapiResource extends TerraformResource {
+  /** The Terraform resource type. */
   public static readonly tfResourceType = "azapi_resource";
 
   private readonly config: AzapiResourceConfig;

@@ -20,6 +20,7 @@ export interface AzapiUpdateResourceConfig extends TerraformMetaArguments {
  * (`method: "PATCH"`, a body of only the properties to change).
  */
 export class AzapiUpdateResource extends TerraformResource {
+  /** The Terraform resource type. */
   public static readonly tfResourceType = "azapi_update_resource";
 
   private readonly config: AzapiUpdateResourceConfig;
@@ -30,6 +31,7 @@ export class AzapiUpdateResource extends TerraformResource {
     this.config = config;
   }
 
+  /** The Terraform id of the update: the resource id it changes. */
   public get id(): string {
     return this.getStringAttribute("id");
   }

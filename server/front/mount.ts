@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ReadinessRegistry } from "../http/health";
+import { inSequence } from "../http/in-sequence";
 import { requireStreamableAccept } from "../http/json-rpc-body";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { methodNotAllowed } from "../http/method-not-allowed";
@@ -42,7 +43,8 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
   if (config.kind === "http") {
     const upstream = httpUpstream(config, lifecycle, heartbeatMs, logger, deps.sessionLimits);
     readiness.add("upstream", upstream.ready);
-    app.post("/mcp", ...body, refuseUndeclaredTasksMethods, upstream.post);
+    // One layer (in-sequence.ts): a route walks its handlers as layers of their own, each a match and a call.
+    app.post("/mcp", inSequence([...body, refuseUndeclaredTasksMethods, upstream.post]));
     app.get("/mcp", upstream.relay);
     app.delete("/mcp", upstream.relay);
     app.all("/mcp", methodNotAllowed("GET, POST, DELETE"));
@@ -51,7 +53,10 @@ export function mountFront(app: Express, config: FrontConfig, deps: FrontDeps): 
     const upstream = stdioUpstream(config, lifecycle, heartbeatMs, logger);
     readiness.add("upstream", () => upstream.pool.ready());
     // The front answers itself here, as JSON or SSE, so clients must accept both (an HTTP upstream decides alone).
-    app.post("/mcp", requireStreamableAccept, ...body, refuseUndeclaredTasksMethods, upstream.post);
+    app.post(
+      "/mcp",
+      inSequence([requireStreamableAccept, ...body, refuseUndeclaredTasksMethods, upstream.post]),
+    );
     app.all("/mcp", methodNotAllowed("POST"));
     controls = { upstream: "stdio", pool: upstream.pool };
   }

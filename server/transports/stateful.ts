@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { isInitializeRequest, McpServer } from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
+import { loadNodeTransport } from "../lazy-load";
 import { callerKey } from "../http/caller-key";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
@@ -127,6 +128,7 @@ export class StatefulSessions {
       maxBytes: this.options.eventStoreMaxBytesPerSession,
       budget: this.budget,
     });
+    const { NodeStreamableHTTPServerTransport } = await loadNodeTransport();
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore,

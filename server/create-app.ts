@@ -7,7 +7,7 @@ import { createAuthMiddleware, type AuthMiddlewareOptions } from "./auth/middlew
 import { protectedResourceMetadataRouter } from "./auth/protected-resource-metadata";
 import { PRM_PATH } from "./auth/public-url";
 import { oauthFrontRouter, type OAuthFrontOptions } from "./auth/front/router";
-import { createServer } from "./create-server";
+import { createMcpServer } from "./create-mcp-server";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
 import { dnsRebindingProtection, requireAllowedHost } from "./http/dns-rebinding";
@@ -90,7 +90,7 @@ export function servesLegacySse(config: ServerConfig): boolean {
 /** Builds the express app. Never listens. `serverFactory` builds a fresh McpServer with every tool. */
 export function createApp(
   config: ServerConfig,
-  serverFactory: () => McpServer = () => createServer(),
+  serverFactory: () => McpServer = () => createMcpServer(),
   options: CreateAppOptions = {},
 ): McpApp {
   const logger = options.logger ?? createLogger(config.logLevel);

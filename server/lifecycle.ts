@@ -1,5 +1,6 @@
-import { JSONRPCMessage, RequestId, Transport } from "@modelcontextprotocol/server";
+import { RequestId, Transport } from "@modelcontextprotocol/server";
 import { JsonRpcCode } from "./http/json-rpc-error";
+import { tapTransport } from "./transports/transport-tap";
 
 /** The JSON-RPC error a call still running when the drain grace period ends receives before its stream closes. */
 export const DRAIN_ABORT_ERROR = {
@@ -7,15 +8,6 @@ export const DRAIN_ABORT_ERROR = {
   message:
     "Server shutting down: the call did not finish within the drain grace period (MCP_SHUTDOWN_GRACE_SECONDS); retry it",
 } as const;
-
-// Shape tests on messages a transport has already validated: the SDK's isJSONRPC* guards run a schema
-// parse each, three per request here, on every request.
-const isRequest = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId; method: string } =>
-  "method" in message && "id" in message;
-const isNotification = (message: JSONRPCMessage): message is JSONRPCMessage & { method: string } =>
-  "method" in message && !("id" in message);
-const isAnswer = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
-  !("method" in message) && "id" in message;
 
 interface TrackedTransport {
   readonly transport: Transport;
@@ -88,35 +80,25 @@ export class Lifecycle {
     const pending = new Set<RequestId>();
     const entry: TrackedTransport = { transport, pending };
     this.tracked.add(entry);
-    const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      if (isRequest(message) && !pending.has(message.id)) {
-        pending.add(message.id);
+    const finish = (id: RequestId): void => {
+      if (pending.delete(id)) this.finishRequest();
+    };
+    tapTransport(transport, {
+      request: (id) => {
+        if (pending.has(id)) return;
+        pending.add(id);
         this.requests++;
-      } else if (isNotification(message) && message.method === "notifications/cancelled") {
-        // A cancelled request gets no response, so it ends here.
-        const cancelled = (message as { params?: { requestId?: RequestId } }).params?.requestId;
-        if (cancelled !== undefined && pending.delete(cancelled)) this.finishRequest();
-      }
-      onmessage?.(message, extra);
-    };
-    const send = transport.send.bind(transport);
-    transport.send = async (message, options) => {
-      const answers = isAnswer(message) && message.id !== undefined && pending.has(message.id);
-      try {
-        return await send(message, options);
-      } finally {
-        // Counted as finished only once the answer is handed to the stream, so draining never cuts it off.
-        if (answers && pending.delete((message as { id: RequestId }).id)) this.finishRequest();
-      }
-    };
-    const onclose = transport.onclose;
-    transport.onclose = () => {
-      this.tracked.delete(entry);
-      for (const _id of pending) this.finishRequest();
-      pending.clear();
-      onclose?.();
-    };
+      },
+      // A cancelled request gets no response, so it ends here.
+      cancelled: finish,
+      // Counted as finished only once the answer is handed to the stream, so draining never cuts it off.
+      answered: finish,
+      closing: () => {
+        this.tracked.delete(entry);
+        for (const _id of pending) this.finishRequest();
+        pending.clear();
+      },
+    });
   }
 
   /**

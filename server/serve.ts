@@ -3,7 +3,7 @@ import pino, { Logger } from "pino";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerConfig } from "./config";
 import { createApp, servesLegacySse } from "./create-app";
-import { createServer } from "./create-server";
+import { createMcpServer } from "./create-mcp-server";
 import { createHttpServer } from "./http/http-server";
 import { createLogger } from "./logger";
 import { serverDepsFor } from "./server-deps";
@@ -43,7 +43,7 @@ function flushLogs(logger: Logger, ms = 1000): Promise<void> {
 
 function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): void {
   const deps = serverDepsFor(config);
-  const app = createApp(config, () => createServer(deps), {
+  const app = createApp(config, () => createMcpServer(deps), {
     logger,
     toolCallSlots: deps.tasks?.toolCallSlots,
   });
@@ -92,7 +92,7 @@ function runHttp(config: ServerConfig, logger: Logger, telemetry: Telemetry): vo
 async function runStdio(config: ServerConfig, logger: Logger, telemetry: Telemetry): Promise<void> {
   const deps = serverDepsFor(config);
   // Both eras: the opening exchange (server/discover or initialize) pins the connection's era.
-  const server = serveStdio(() => createServer(deps), {
+  const server = serveStdio(() => createMcpServer(deps), {
     onerror: (error) => logger.warn({ err: error }, "stdio"),
   });
   logger.info("MCP server on stdio");

@@ -1,6 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
 import type { ServerConfig } from "./config";
-import type { ServerDeps, ToolRegistration } from "./create-server";
+import type { ServerDeps, ToolRegistration } from "./create-mcp-server";
 import { CallerSlots } from "./http/caller-slots";
 import { createRequestStateSigner } from "./request-state";
 import { createTasksRuntime } from "./tasks/runtime";

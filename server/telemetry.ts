@@ -2,7 +2,7 @@ import { Context, context, propagation, SpanKind, SpanStatusCode, trace } from "
 import { TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from "@modelcontextprotocol/server";
 import { ConfigError } from "./config-error";
 import { loadAzureMonitor as loadAzureMonitorSdk } from "./lazy-load";
-import type { ToolHandlerWrapper } from "./create-server";
+import type { ToolHandlerWrapper } from "./create-mcp-server";
 import { SERVER_NAME, SERVER_VERSION } from "./version";
 
 /** The part of `@azure/monitor-opentelemetry` that the server uses. */
@@ -114,6 +114,6 @@ export function traceContextOf(meta: Readonly<Record<string, unknown>> | undefin
   return propagation.extract(context.active(), carrier);
 }
 
-/** The `wrapToolHandler` for createServer: every tool call, extra tools included, runs in {@link traceToolCall}. */
+/** The `wrapToolHandler` for createMcpServer: every tool call, extra tools included, runs in {@link traceToolCall}. */
 export const traceToolHandler: ToolHandlerWrapper = ({ toolName, ctx }, next) =>
   traceToolCall(toolName, next, traceContextOf(ctx.mcpReq._meta));

@@ -1,7 +1,7 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { CallToolResult, LOG_LEVEL_META_KEY, SERVER_INFO_META_KEY } from "@modelcontextprotocol/server";
 import { loadConfig } from "../../server/config";
-import { TOOLS_LIST_TTL_MS } from "../../server/create-server";
+import { TOOLS_LIST_TTL_MS } from "../../server/create-mcp-server";
 import { serverDepsFor } from "../../server/server-deps";
 import {
   LogAnalyticsStandIn,

@@ -1,5 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/server";
-import { createServer } from "../../server/create-server";
+import { createMcpServer } from "../../server/create-mcp-server";
 import { modernHeaders, modernRequest } from "./support/modern";
 import { jsonRpcMessagesOf, MCP_HEADERS, RunningServer, startServer } from "./support/test-server";
 
@@ -64,7 +64,7 @@ describe("concurrent requests never share a server instance", () => {
       {},
       {
         serverFactory: () => {
-          const instance = createServer();
+          const instance = createMcpServer();
           built.push(instance);
           return instance;
         },

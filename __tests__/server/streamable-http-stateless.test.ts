@@ -151,7 +151,7 @@ describe("the auth slot", () => {
   });
 });
 
-describe("createServer deps", () => {
+describe("createMcpServer deps", () => {
   it("registers extra tools and runs every tool call through wrapToolHandler", async () => {
     const seen: string[] = [];
     const server = await startServer(

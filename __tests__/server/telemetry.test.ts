@@ -7,7 +7,7 @@ import { propagation, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { z } from "zod";
 import { ConfigError } from "../../server/config-error";
-import { createServer } from "../../server/create-server";
+import { createMcpServer } from "../../server/create-mcp-server";
 import { AzureMonitorModule, startTelemetry, traceToolCall, traceToolHandler } from "../../server/telemetry";
 import { useInMemoryTracing } from "./support/in-memory-tracing";
 import { modernHeaders, modernRequest } from "./support/modern";
@@ -60,8 +60,8 @@ describe("traceToolCall", () => {
     expect(span.events.map((event) => event.name)).toEqual(["exception"]);
   });
 
-  it("traces every tool of createServer({ wrapToolHandler: traceToolHandler }), extra tools included", async () => {
-    const server = createServer({
+  it("traces every tool of createMcpServer({ wrapToolHandler: traceToolHandler }), extra tools included", async () => {
+    const server = createMcpServer({
       wrapToolHandler: traceToolHandler,
       extraTools: [(s) => registerShoutAndFail(s)],
     });

@@ -1,14 +1,16 @@
 import type { Response } from "express";
 import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/server";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
+import { messagesOf } from "../json-rpc-messages";
 
 /** JSON-RPC code of every error the front makes up for a failed upstream (the SDK's transport-level code). */
 export const UPSTREAM_ERROR_CODE = JsonRpcCode.ServerError;
 
 /** The ids of the requests in a POST body (a message or a batch); notifications and responses have none. */
 export function requestIdsOf(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.filter((m) => isJSONRPCRequest(m)).map((m) => (m as { id: RequestId }).id);
+  return messagesOf(body)
+    .filter((m) => isJSONRPCRequest(m))
+    .map((m) => (m as { id: RequestId }).id);
 }
 
 /** A JSON-RPC error response to request `id`. */

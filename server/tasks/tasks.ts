@@ -112,21 +112,69 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
         "(McpServer installs tools/call then, and the tasks extension must hook it)",
     );
   }
-  const tools = new Map<string, TaskTool>();
-  const timing = { ttlMs: runtime.ttlMs, pollIntervalMs: runtime.pollIntervalMs };
+  const tasks = new ServerTasks(runtime);
   server.server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
+  hookToolsCall(server, (request, ctx, inner) => tasks.callTool(request, ctx, inner));
+  serveTaskMethods(server, tasks);
+  return {
+    register(name, config, handler, options) {
+      tasks.tools.set(name, {
+        name,
+        inputSchema: config.inputSchema as StandardSchemaWithJSON,
+        handler: handler as TaskTool["handler"],
+        options: options as TaskToolOptions<unknown>,
+      });
+      server.registerTool(name, config, handler as never);
+    },
+  };
+}
 
+/** Routes the tools/call handler McpServer installs (on its first registerTool) through `call`. */
+function hookToolsCall(
+  server: McpServer,
+  call: (request: CallRequest, ctx: ServerContext, inner: Handler) => Promise<unknown>,
+): void {
   const setRequestHandler = server.server.setRequestHandler.bind(server.server) as (...a: unknown[]) => void;
   server.server.setRequestHandler = ((method: string, ...rest: unknown[]) => {
     if (method !== "tools/call" || typeof rest[0] !== "function") return setRequestHandler(method, ...rest);
     const inner = rest[0] as Handler;
-    return setRequestHandler(method, (request: CallRequest, ctx: ServerContext) =>
-      callTool(request, ctx, inner),
-    );
+    return setRequestHandler(method, (request: CallRequest, ctx: ServerContext) => call(request, ctx, inner));
   }) as McpServer["server"]["setRequestHandler"];
+}
 
-  async function callTool(request: CallRequest, ctx: ServerContext, inner: Handler): Promise<unknown> {
-    const tool = tools.get(request.params.name);
+/** tasks/get, tasks/update and tasks/cancel, each refused (-32021) to a request not declaring the extension. */
+function serveTaskMethods(server: McpServer, tasks: ServerTasks): void {
+  const gate = (method: string, ctx: ServerContext): void => {
+    if (!declaresTasks(ctx.mcpReq.envelope)) throw tasksExtensionRequired(method);
+  };
+  server.server.setRequestHandler("tasks/get", { params: taskIdParams }, async ({ taskId }, ctx) => {
+    gate("tasks/get", ctx);
+    return (await tasks.get(taskId, ctx)) as never;
+  });
+  server.server.setRequestHandler("tasks/update", { params: updateParams }, async (params, ctx) => {
+    gate("tasks/update", ctx);
+    await tasks.update(params.taskId, ctx.mcpReq.inputResponses ?? params.inputResponses ?? {}, ctx);
+    return {} as never;
+  });
+  server.server.setRequestHandler("tasks/cancel", { params: taskIdParams }, async ({ taskId }, ctx) => {
+    gate("tasks/cancel", ctx);
+    await tasks.cancel(taskId, ctx);
+    return {} as never;
+  });
+}
+
+/** The task tools of one McpServer and the tasks they run, on the process-wide runtime. */
+class ServerTasks {
+  readonly tools = new Map<string, TaskTool>();
+  private readonly timing: { readonly ttlMs: number; readonly pollIntervalMs: number };
+
+  constructor(private readonly runtime: TasksRuntime) {
+    this.timing = { ttlMs: runtime.ttlMs, pollIntervalMs: runtime.pollIntervalMs };
+  }
+
+  /** tools/call: a task tool called by a client that declares the extension runs as a task. */
+  async callTool(request: CallRequest, ctx: ServerContext, inner: Handler): Promise<unknown> {
+    const tool = this.tools.get(request.params.name);
     if (!tool) return inner(request, ctx);
     if (!declaresTasks(ctx.mcpReq.envelope)) {
       if (tool.options.taskSupport === "required")
@@ -141,7 +189,47 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
     }
     const early = await tool.options.beforeTask?.(parsed.value, ctx);
     if (early) return early;
-    return start(tool, parsed.value, ctx);
+    return this.start(tool, parsed.value, ctx);
+  }
+
+  /** tasks/get: the task's current state. */
+  async get(taskId: string, ctx: ServerContext) {
+    const { state, createdAt } = await this.locate(taskId, ctx);
+    return detailedTask(taskId, createdAt, state, this.timing);
+  }
+
+  /** tasks/update: answers to the task's outstanding input requests; the last one resumes it. */
+  async update(taskId: string, inputResponses: Record<string, unknown>, ctx: ServerContext): Promise<void> {
+    const { runtime } = this;
+    const { live } = await this.locate(taskId, ctx);
+    if (live?.state.status !== "input_required") return;
+    // SEP-2663: responses to keys that are not outstanding are ignored; a partial set keeps the task waiting.
+    const outstanding = { ...live.state.inputRequests };
+    for (const [key, response] of Object.entries(inputResponses)) {
+      if (!(key in outstanding)) continue;
+      live.responses[key] = response as InputResponses[string];
+      delete outstanding[key];
+    }
+    if (Object.keys(outstanding).length > 0) {
+      live.state = { ...live.state, inputRequests: outstanding, lastUpdatedAt: runtime.now() };
+    } else {
+      live.state = { status: "working", lastUpdatedAt: runtime.now() };
+      live.resume?.();
+    }
+  }
+
+  /** tasks/cancel: cooperative (SEP-2663): the replica running the task stops it; a terminal task stays. */
+  async cancel(taskId: string, ctx: ServerContext): Promise<void> {
+    const { live } = await this.locate(taskId, ctx);
+    if (live && !isTerminal(live.state.status)) {
+      live.state = {
+        status: "cancelled",
+        statusMessage: "Cancelled by the client",
+        lastUpdatedAt: this.runtime.now(),
+      };
+      live.release();
+      live.abort.abort();
+    }
   }
 
   /**
@@ -149,13 +237,14 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
    * to, until it ends: a caller cannot run more tools at once by asking for tasks. No place without a
    * caller (stdio) or without shared slots.
    */
-  function holdToolCallSlot(ctx: ServerContext): () => void {
+  private holdToolCallSlot(ctx: ServerContext): () => void {
     const caller = callerOf(ctx.http?.authInfo);
-    if (caller === undefined || runtime.toolCallSlots === undefined) return () => undefined;
-    return runtime.toolCallSlots.hold(callerKeyOf(caller));
+    if (caller === undefined || this.runtime.toolCallSlots === undefined) return () => undefined;
+    return this.runtime.toolCallSlots.hold(callerKeyOf(caller));
   }
 
-  async function start(tool: TaskTool, args: unknown, ctx: ServerContext): Promise<Record<string, unknown>> {
+  private async start(tool: TaskTool, args: unknown, ctx: ServerContext): Promise<Record<string, unknown>> {
+    const { runtime } = this;
     const createdAt = runtime.now();
     // Arguments ride in the id (readable by whoever sees it: the Mcp-Name header) only where replay needs them.
     const replayArgs = tool.options.replay ? args : undefined;
@@ -166,7 +255,7 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
       state: { status: "working", lastUpdatedAt: createdAt },
       responses: {},
       abort: new AbortController(),
-      release: holdToolCallSlot(ctx),
+      release: this.holdToolCallSlot(ctx),
     };
     if (!runtime.store.add(live)) {
       live.release();
@@ -176,11 +265,11 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
       );
     }
     // Stored before the answer leaves: a tasks/get right after it resolves (SEP-2663 durable create).
-    void run(live, tool, args, ctx, (ctx.mcpReq.inputResponses ?? {}) as InputResponses, undefined);
-    return { resultType: "task", ...detailedTask(taskId, createdAt, live.state, timing) };
+    void this.run(live, tool, args, ctx, (ctx.mcpReq.inputResponses ?? {}) as InputResponses, undefined);
+    return { resultType: "task", ...detailedTask(taskId, createdAt, live.state, this.timing) };
   }
 
-  async function run(
+  private async run(
     live: LiveTask,
     tool: TaskTool,
     args: unknown,
@@ -189,7 +278,7 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
     requestState: string | undefined,
   ): Promise<void> {
     const settle = (state: Omit<TaskState, "lastUpdatedAt">): void => {
-      if (!isTerminal(live.state.status)) live.state = { ...state, lastUpdatedAt: runtime.now() };
+      if (!isTerminal(live.state.status)) live.state = { ...state, lastUpdatedAt: this.runtime.now() };
       if (isTerminal(live.state.status)) live.release();
     };
     let outcome: ToolOutcome;
@@ -211,49 +300,23 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
       return;
     }
     live.requestState = outcome.requestState;
-    live.resume = () => void run(live, tool, args, ctx, { ...live.responses }, live.requestState);
+    live.resume = () => void this.run(live, tool, args, ctx, { ...live.responses }, live.requestState);
     const inputRequests = outcome.inputRequests ?? {};
     if (Object.keys(inputRequests).length === 0) live.resume();
     else settle({ status: "input_required", inputRequests });
   }
 
-  /** The tool's context inside a task: the task's own signal and answers; progress becomes statusMessage. */
-  function taskContext(
-    ctx: ServerContext,
-    live: LiveTask,
-    responses: InputResponses,
-    requestState: string | undefined,
-  ): ServerContext {
-    return {
-      ...ctx,
-      mcpReq: {
-        ...ctx.mcpReq,
-        signal: live.abort.signal,
-        inputResponses: responses,
-        // A progress token even when the call had none: the tool's progress becomes the task's statusMessage.
-        _meta: { ...ctx.mcpReq._meta, progressToken: ctx.mcpReq._meta?.progressToken ?? live.taskId },
-        requestState: (() => requestState) as ServerContext["mcpReq"]["requestState"],
-        log: async () => undefined,
-        notify: async (notification: { method: string; params?: Record<string, unknown> }) => {
-          const message = notification.params?.message;
-          if (notification.method === "notifications/progress" && typeof message === "string") {
-            if (!isTerminal(live.state.status)) live.state = { ...live.state, statusMessage: message };
-          }
-        },
-      },
-    } as ServerContext;
-  }
-
   /** The task behind an id of this caller: held here, replayed, or neither (-32602). */
-  async function locate(
+  private async locate(
     taskId: string,
     ctx: ServerContext,
   ): Promise<{ live?: LiveTask; state: TaskState; createdAt: number }> {
+    const { runtime } = this;
     const payload = await runtime.ids.read(taskId, ctx);
     if (!payload) throw unknownTask(taskId);
     const live = runtime.store.get(taskId);
     if (live) return { live, state: live.state, createdAt: live.createdAt };
-    const replay = tools.get(payload.tool)?.options.replay;
+    const replay = this.tools.get(payload.tool)?.options.replay;
     if (!replay) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
@@ -263,69 +326,33 @@ export function enableTasks(server: McpServer, runtime: TasksRuntime): TaskTools
     const { sinceMs, ...state } = replay(payload.args, runtime.now() - payload.createdAt);
     return { state: { ...state, lastUpdatedAt: payload.createdAt + sinceMs }, createdAt: payload.createdAt };
   }
+}
 
-  const gate = (method: string, ctx: ServerContext): void => {
-    if (!declaresTasks(ctx.mcpReq.envelope)) throw tasksExtensionRequired(method);
-  };
-
-  server.server.setRequestHandler("tasks/get", { params: taskIdParams }, async ({ taskId }, ctx) => {
-    gate("tasks/get", ctx);
-    const { state, createdAt } = await locate(taskId, ctx);
-    return detailedTask(taskId, createdAt, state, timing) as never;
-  });
-
-  server.server.setRequestHandler(
-    "tasks/update",
-    { params: updateParams },
-    async ({ taskId, inputResponses: inParams }, ctx) => {
-      gate("tasks/update", ctx);
-      const inputResponses = ctx.mcpReq.inputResponses ?? inParams ?? {};
-      const { live } = await locate(taskId, ctx);
-      if (live?.state.status !== "input_required") return {} as never;
-      // SEP-2663: responses to keys that are not outstanding are ignored; a partial set keeps the task waiting.
-      const outstanding = { ...live.state.inputRequests };
-      for (const [key, response] of Object.entries(inputResponses)) {
-        if (!(key in outstanding)) continue;
-        live.responses[key] = response as InputResponses[string];
-        delete outstanding[key];
-      }
-      if (Object.keys(outstanding).length > 0) {
-        live.state = { ...live.state, inputRequests: outstanding, lastUpdatedAt: runtime.now() };
-      } else {
-        live.state = { status: "working", lastUpdatedAt: runtime.now() };
-        live.resume?.();
-      }
-      return {} as never;
-    },
-  );
-
-  server.server.setRequestHandler("tasks/cancel", { params: taskIdParams }, async ({ taskId }, ctx) => {
-    gate("tasks/cancel", ctx);
-    const { live } = await locate(taskId, ctx);
-    // Cooperative (SEP-2663): the replica running the task stops it; a terminal task stays as it is.
-    if (live && !isTerminal(live.state.status)) {
-      live.state = {
-        status: "cancelled",
-        statusMessage: "Cancelled by the client",
-        lastUpdatedAt: runtime.now(),
-      };
-      live.release();
-      live.abort.abort();
-    }
-    return {} as never;
-  });
-
+/** The tool's context inside a task: the task's own signal and answers; progress becomes statusMessage. */
+function taskContext(
+  ctx: ServerContext,
+  live: LiveTask,
+  responses: InputResponses,
+  requestState: string | undefined,
+): ServerContext {
   return {
-    register(name, config, handler, options) {
-      tools.set(name, {
-        name,
-        inputSchema: config.inputSchema as StandardSchemaWithJSON,
-        handler: handler as TaskTool["handler"],
-        options: options as TaskToolOptions<unknown>,
-      });
-      server.registerTool(name, config, handler as never);
+    ...ctx,
+    mcpReq: {
+      ...ctx.mcpReq,
+      signal: live.abort.signal,
+      inputResponses: responses,
+      // A progress token even when the call had none: the tool's progress becomes the task's statusMessage.
+      _meta: { ...ctx.mcpReq._meta, progressToken: ctx.mcpReq._meta?.progressToken ?? live.taskId },
+      requestState: (() => requestState) as ServerContext["mcpReq"]["requestState"],
+      log: async () => undefined,
+      notify: async (notification: { method: string; params?: Record<string, unknown> }) => {
+        const message = notification.params?.message;
+        if (notification.method === "notifications/progress" && typeof message === "string") {
+          if (!isTerminal(live.state.status)) live.state = { ...live.state, statusMessage: message };
+        }
+      },
     },
-  };
+  } as ServerContext;
 }
 
 function errorResult(message: string): CallToolResult {

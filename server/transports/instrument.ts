@@ -1,5 +1,6 @@
-import { isJSONRPCRequest, McpServer, RequestId, Transport } from "@modelcontextprotocol/server";
+import { McpServer, RequestId, Transport } from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
+import { tapTransport } from "./transport-tap";
 
 /** A call still running after this long is switched to an SSE response, whose keepalives hold the connection. */
 export const SLOW_CALL_SSE_AFTER_MS = 1000;
@@ -32,32 +33,24 @@ function upgradeToSse(transport: Transport): void {
 function upgradeSlowCalls(transport: Transport, afterMs: number): void {
   if (typeof (transport as unknown as UpgradableTransport).upgradeToSse !== "function") return;
   const timers = new Map<RequestId, NodeJS.Timeout>();
-  const onmessage = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    if (isJSONRPCRequest(message)) {
+  tapTransport(transport, {
+    request: (id) => {
       const timer = setTimeout(() => {
-        timers.delete(message.id);
+        timers.delete(id);
         upgradeToSse(transport);
       }, afterMs);
       timer.unref();
-      timers.set(message.id, timer);
-    }
-    onmessage?.(message, extra);
-  };
-  const send = transport.send.bind(transport);
-  transport.send = async (message, options) => {
-    if ("id" in message && message.id !== undefined && !("method" in message)) {
-      clearTimeout(timers.get(message.id as RequestId));
-      timers.delete(message.id as RequestId);
-    }
-    return send(message, options);
-  };
-  const onclose = transport.onclose;
-  transport.onclose = () => {
-    for (const timer of timers.values()) clearTimeout(timer);
-    timers.clear();
-    onclose?.();
-  };
+      timers.set(id, timer);
+    },
+    answering: (id) => {
+      clearTimeout(timers.get(id));
+      timers.delete(id);
+    },
+    closing: () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  });
 }
 
 /** Tuning of the transport instrumentation. */

@@ -7,7 +7,7 @@ import { Lifecycle } from "../lifecycle";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { trackToolCallSlots, type ToolCallTracker } from "../http/tool-call-tracker";
-import { cancelledRequestId } from "../http/tool-calls";
+import { cancellationOf } from "../json-rpc-messages";
 import { sessionOwner } from "./session-owner";
 
 interface LegacySession {
@@ -87,7 +87,7 @@ export class LegacySseSessions {
       return;
     }
     const refuse = session.toolCalls.hold(adoptToolCalls(res));
-    const cancelled = cancelledRequestId(req.body);
+    const cancelled = cancellationOf(req.body)?.requestId;
     if (cancelled !== undefined) session.toolCalls.cancelled(cancelled);
     await this.serverOf(session);
     await session.transport.handlePostMessage(req, res, req.body);

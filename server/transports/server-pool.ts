@@ -1,11 +1,11 @@
 import {
-  isJSONRPCRequest,
   McpRequestContext,
   McpServer,
   ProtocolEra,
   RequestId,
   Transport,
 } from "@modelcontextprotocol/server";
+import { tapTransport } from "./transport-tap";
 
 /** Requests that leave per-client state on a server instance: an instance that served one is not reused. */
 const STATEFUL_METHODS = new Set([
@@ -73,27 +73,17 @@ export class ServerPool {
       await connect.call(server, transport);
       const pending = new Set<RequestId>();
       let reusable = true;
-      const onmessage = transport.onmessage;
-      transport.onmessage = (message, extra) => {
-        if (isJSONRPCRequest(message)) {
-          pending.add(message.id);
-          if (STATEFUL_METHODS.has(message.method)) reusable = false;
-        }
-        onmessage?.(message, extra);
-      };
-      const send = transport.send.bind(transport);
-      transport.send = async (message, options) => {
-        if ("id" in message && message.id !== undefined && !("method" in message)) {
-          pending.delete(message.id as RequestId);
-        }
-        return send(message, options);
-      };
-      const onclose = transport.onclose;
-      transport.onclose = () => {
-        onclose?.();
-        if (reusable && pending.size === 0 && this.idle[era].length < this.maxIdle)
-          this.idle[era].push(server);
-      };
+      tapTransport(transport, {
+        request: (id, method) => {
+          pending.add(id);
+          if (STATEFUL_METHODS.has(method)) reusable = false;
+        },
+        answering: (id) => pending.delete(id),
+        closed: () => {
+          if (reusable && pending.size === 0 && this.idle[era].length < this.maxIdle)
+            this.idle[era].push(server);
+        },
+      });
     };
   }
 }

@@ -9,7 +9,7 @@ import { callerKey } from "../http/caller-key";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
 import { trackToolCallSlots, type ToolCallTracker } from "../http/tool-call-tracker";
-import { cancelledRequestId } from "../http/tool-calls";
+import { cancellationOf } from "../json-rpc-messages";
 import { BoundedEventStore } from "./bounded-event-store";
 import { EventBudget } from "./event-budget";
 import { sendSessionNotFound, sessionOwner } from "./session-owner";
@@ -88,7 +88,7 @@ export class StatefulSessions {
       // An error status means the SDK refused the POST: its calls never run.
       if (res.statusCode >= 400) refuse?.();
       // The SDK keeps a cancelled request's response stream open (keepalives only); nothing more will come.
-      const cancelled = cancelledRequestId(req.body);
+      const cancelled = cancellationOf(req.body)?.requestId;
       if (cancelled !== undefined) {
         toolCalls?.cancelled(cancelled);
         used.session.closeSSEStream(cancelled);

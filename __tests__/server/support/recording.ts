@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { ServerDeps } from "../../../server/create-server";
+import { ServerDeps } from "../../../server/create-mcp-server";
 
 /** Records what each tool handler finally returned, to see the tool itself stop. */
 export function recording(): { deps: ServerDeps; finished: CallToolResult[] } {

@@ -4,7 +4,7 @@ import { Server } from "node:http";
 import { Writable } from "node:stream";
 import { loadConfig, ServerConfig } from "../../../server/config";
 import { createApp, CreateAppOptions, McpApp } from "../../../server/create-app";
-import { createServer, ServerDeps } from "../../../server/create-server";
+import { createMcpServer, ServerDeps } from "../../../server/create-mcp-server";
 import { createHttpServer } from "../../../server/http/http-server";
 import { createLogger } from "../../../server/logger";
 
@@ -25,7 +25,7 @@ export interface StartServerOptions {
   readonly appOptions?: CreateAppOptions;
   /** The deps of the default server factory. @default - none */
   readonly deps?: ServerDeps;
-  /** Builds each McpServer. @default - createServer(deps) */
+  /** Builds each McpServer. @default - createMcpServer(deps) */
   readonly serverFactory?: () => McpServer;
 }
 
@@ -36,7 +36,7 @@ export async function startServer(
     config: overrides = {},
     appOptions = {},
     deps = {},
-    serverFactory = () => createServer(deps),
+    serverFactory = () => createMcpServer(deps),
   }: StartServerOptions = {},
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...loadConfig({ LOG_LEVEL: "info", ...env }), ...overrides };

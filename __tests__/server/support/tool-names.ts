@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport, McpServer } from "@modelcontextprotocol/server";
 import { loadConfig } from "../../../server/config";
-import { createServer } from "../../../server/create-server";
+import { createMcpServer } from "../../../server/create-mcp-server";
 import { createRequestStateSigner } from "../../../server/request-state";
 import { serverDepsFor } from "../../../server/server-deps";
 import { createTasksRuntime } from "../../../server/tasks/runtime";
@@ -25,8 +25,8 @@ export async function toolNamesOf(server: McpServer): Promise<string[]> {
 
 /**
  * The names the tool registry (BUILT_IN_TOOLS) registers, in `tools/list` order: what every server serves
- * without optional configuration. Registered on a bare McpServer, not through createServer, so a test that
- * compares a served list with this one checks createServer and the transport against the registry.
+ * without optional configuration. Registered on a bare McpServer, not through createMcpServer, so a test that
+ * compares a served list with this one checks createMcpServer and the transport against the registry.
  */
 export async function builtInToolNames(): Promise<string[]> {
   const server = new McpServer({ name: "tool-registry", version: "0.0.0" });
@@ -42,5 +42,5 @@ export async function builtInToolNames(): Promise<string[]> {
  */
 export async function everyToolName(): Promise<string[]> {
   const env = { LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID };
-  return toolNamesOf(createServer(serverDepsFor(loadConfig(env), { credential: new TestCredential() })));
+  return toolNamesOf(createMcpServer(serverDepsFor(loadConfig(env), { credential: new TestCredential() })));
 }

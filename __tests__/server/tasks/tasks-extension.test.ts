@@ -1,5 +1,5 @@
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { createServer } from "../../../server/create-server";
+import { createMcpServer } from "../../../server/create-mcp-server";
 import { TASKS_EXTENSION } from "../../../server/tasks/extension";
 import { createTasksRuntime } from "../../../server/tasks/runtime";
 import { RunningServer, startServer } from "../support/test-server";
@@ -160,7 +160,10 @@ describe("tasks across replicas", () => {
 describe("task expiry", () => {
   it("forgets a task after its TTL: tasks/get then answers -32602", async () => {
     const tasks = createTasksRuntime({ key: Buffer.from("e".repeat(32)), ttlMs: 1000 });
-    const server = await startServer({}, { deps: { tasks }, serverFactory: () => createServer({ tasks }) });
+    const server = await startServer(
+      {},
+      { deps: { tasks }, serverFactory: () => createMcpServer({ tasks }) },
+    );
     try {
       const created = await rpc(server.mcpUrl, "tools/call", wait(1), { declareTasks: true });
       expect(created.result?.ttlMs).toBe(1000);

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
-import { createServer } from "../../../server/create-server";
+import { createMcpServer } from "../../../server/create-mcp-server";
 import { DRAIN_ABORT_ERROR } from "../../../server/lifecycle";
 import { HOT_MODERN_REVISION } from "../../../server/transports/hot-path";
 import { recording } from "../support/recording";
@@ -109,7 +109,7 @@ describe("the hot path answers plain tools/call and tools/list as the SDK's entr
   beforeAll(async () => {
     ours = await startServer();
     // The SDK's stock entry on the same tools, no product layers: what the answers must equal.
-    const handler = toNodeHandler(createMcpHandler(() => createServer()));
+    const handler = toNodeHandler(createMcpHandler(() => createMcpServer()));
     reference = createHttpServer((req, res) => void handler(req, res));
     reference.listen(0, "127.0.0.1");
     await new Promise((resolve) => reference.once("listening", resolve));

@@ -30,7 +30,7 @@ export type ToolHandlerWrapper = (
 /** Registers more tools on a server, e.g. `(server) => registerQueryLogs(server, deps)`. */
 export type ToolRegistration = (server: McpServer) => void;
 
-/** What createServer builds each McpServer with; all optional, production passes `serverDepsFor(config)`. */
+/** What createMcpServer builds each McpServer with; all optional, production passes `serverDepsFor(config)`. */
 export interface ServerDeps {
   /** Extra tool registrations, run after the built-in tools. @default - none */
   readonly extraTools?: readonly ToolRegistration[];
@@ -84,7 +84,7 @@ function wrapToolRegistrations(server: McpServer, wrap: ToolHandlerWrapper): voi
  * per request (HTTP) or per connection (stdio) and adapt the wire format. Knows nothing of HTTP. Tools are
  * listed in registration order, which is fixed, so `tools/list` is deterministic.
  */
-export function createServer(deps: ServerDeps = {}): McpServer {
+export function createMcpServer(deps: ServerDeps = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {

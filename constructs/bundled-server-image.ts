@@ -9,6 +9,7 @@ import { defaultImageContext } from "./private/image-context";
 import { TerraformData } from "./private/terraform-data";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
+import { checkOneOf } from "./private/checks";
 
 /**
  * Where the bundled image is built:
@@ -17,8 +18,9 @@ import { ValidationError } from "./validation-error";
  *   `az acr login`; for subscriptions where ACR Tasks are blocked (`TasksOperationsNotAllowed`, e.g. free
  *   trials). Needs a running Docker engine there.
  */
-export type ImageBuilder = "acr" | "docker";
-const BUILDERS: readonly string[] = ["acr", "docker"];
+export type ImageBuilder = (typeof IMAGE_BUILDERS)[number];
+/** The ways the image can be built (see `ImageBuilder`). */
+export const IMAGE_BUILDERS = ["acr", "docker"] as const;
 
 /** Props of `BundledServerImage`. */
 export interface BundledServerImageProps {
@@ -43,7 +45,6 @@ export interface BundledServerImageProps {
   readonly builder?: ImageBuilder;
 }
 
-const CLASS = "BundledServerImage";
 const DOCKERFILE = "server/Dockerfile";
 
 /**
@@ -72,26 +73,18 @@ export class BundledServerImage extends Construct implements IServerImage {
     const contextDirectory = path.resolve(props.contextDirectory ?? defaultImageContext(packageRoot(this)));
     if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) {
       throw new ValidationError(
-        this,
-        CLASS,
         `repository must be lowercase letters, digits and single . _ - / separators (got '${repository}')`,
-      );
-    }
-    if (!BUILDERS.includes(builder)) {
-      throw new ValidationError(
         this,
-        CLASS,
-        `builder must be one of ${BUILDERS.join(", ")} (got '${builder}')`,
       );
     }
+    checkOneOf(this, "builder", builder, IMAGE_BUILDERS);
     if (
       !existsSync(path.join(contextDirectory, "server")) ||
       !existsSync(path.join(contextDirectory, "package.json"))
     ) {
       throw new ValidationError(
-        this,
-        CLASS,
         `contextDirectory must hold server/ and package.json (got '${contextDirectory}')`,
+        this,
       );
     }
     const dockerfile = path.join(contextDirectory, DOCKERFILE);
@@ -154,11 +147,7 @@ function packageRoot(scope: Construct): string {
   while (!existsSync(path.join(dir, "package.json"))) {
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new ValidationError(
-        scope,
-        CLASS,
-        `contextDirectory is required: no package.json above ${__dirname}`,
-      );
+      throw new ValidationError(`contextDirectory is required: no package.json above ${__dirname}`, scope);
     }
     dir = parent;
   }

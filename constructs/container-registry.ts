@@ -9,9 +9,7 @@ import { assignRole } from "./private/assign-role";
 import { diagnosticSetting } from "./private/diagnostic-setting";
 import { deploymentScopedSuffix } from "./private/deployment-scoped-suffix";
 import { ValidationError } from "./validation-error";
-
-/** ACR service tier; Premium adds geo-replication and private endpoints. */
-export type ContainerRegistrySku = "Basic" | "Standard" | "Premium";
+import { checkOneOf } from "./private/checks";
 
 /** Props of `ContainerRegistry`. */
 export interface ContainerRegistryProps {
@@ -47,8 +45,10 @@ export interface ContainerRegistryProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const CLASS = "ContainerRegistry";
-const SKUS: readonly string[] = ["Basic", "Standard", "Premium"];
+/** The registry tiers. */
+export const CONTAINER_REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
+/** ACR service tier; Premium adds geo-replication and private endpoints. */
+export type ContainerRegistrySku = (typeof CONTAINER_REGISTRY_SKUS)[number];
 
 /** An Azure Container Registry with the admin user disabled; pulls are granted to identities. */
 export class ContainerRegistry extends Construct {
@@ -69,21 +69,17 @@ export class ContainerRegistry extends Construct {
     const sku = props.sku ?? "Basic";
     if ((props.adminEnabled as boolean | undefined) === true) {
       throw new ValidationError(
-        this,
-        CLASS,
         "adminEnabled must be false (got true): the admin user's shared password is refused; grant AcrPull to an identity with grantPull()",
+        this,
       );
     }
     if (!Token.isUnresolved(namePrefix) && !/^[a-zA-Z0-9]{1,42}$/.test(namePrefix)) {
       throw new ValidationError(
-        this,
-        CLASS,
         `namePrefix must be 1 to 42 letters or digits, so the registry name (prefix + 8-character hash) has 5 to 50 alphanumerics (got '${namePrefix}')`,
+        this,
       );
     }
-    if (!SKUS.includes(sku)) {
-      throw new ValidationError(this, CLASS, `sku must be one of ${SKUS.join(", ")} (got '${sku}')`);
-    }
+    checkOneOf(this, "sku", sku, CONTAINER_REGISTRY_SKUS);
 
     const clientConfig = new DataAzurermClientConfig(this, "ClientConfig");
     this.subscriptionId = clientConfig.subscriptionId;

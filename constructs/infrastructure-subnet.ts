@@ -30,8 +30,6 @@ export interface InfrastructureSubnetProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const CLASS = "InfrastructureSubnet";
-
 /** A virtual network with one subnet dedicated to a Container Apps environment's infrastructure. */
 export class InfrastructureSubnet extends Construct {
   /** The virtual network (`VirtualNetwork`). */
@@ -50,9 +48,8 @@ export class InfrastructureSubnet extends Construct {
     const subnet = this.parse("subnetAddressPrefix", subnetPrefix);
     if (space && subnet && !cidrContains(space, subnet)) {
       throw new ValidationError(
-        this,
-        CLASS,
         `subnetAddressPrefix must lie inside addressSpace (got subnetAddressPrefix=${subnetPrefix}, addressSpace=${props.addressSpace})`,
+        this,
       );
     }
     this.prefixLength = subnet?.prefixLength;
@@ -90,9 +87,8 @@ export class InfrastructureSubnet extends Construct {
     const parsed = parseIpv4Cidr(value);
     if (!parsed) {
       throw new ValidationError(
-        this,
-        CLASS,
         `${field} must be an IPv4 CIDR range whose address starts the range, like 10.40.0.0/16 (got '${value}')`,
+        this,
       );
     }
     return parsed;

@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
@@ -61,7 +62,6 @@ export interface McpAlertWebhookReceiver {
   readonly serviceUri: string;
 }
 
-const CLASS = "McpAlerts";
 // Deliberately simple: one @, no spaces, a dot in the domain. Azure rejects what this lets through at deploy.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -85,8 +85,6 @@ export class McpAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: McpAlertsProps) {
     super(scope, id);
-    const emails = props.emailReceivers ?? [];
-    const webhooks = props.webhookReceivers ?? [];
     const thresholds = {
       http5xxPercentThreshold: props.http5xxPercentThreshold ?? 5,
       toolLatencyP95ThresholdMs: props.toolLatencyP95ThresholdMs ?? 5000,
@@ -94,92 +92,22 @@ export class McpAlerts extends Construct {
       replicaRestartsThreshold: props.replicaRestartsThreshold ?? 2,
       ingress5xxCountThreshold: props.ingress5xxCountThreshold ?? 10,
     };
-    const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
-    };
-    const workspace = props.environment.workspace;
-    if (!workspace) {
-      fail(
-        "environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)",
-      );
-    }
-    if (!props.environment.applicationInsights) {
-      fail(
-        "environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
-      );
-    }
-    emails.forEach((email, i) => {
-      if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
-        fail(`emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`);
-      }
-    });
-    webhooks.forEach((webhook, i) => {
-      const problem = Token.isUnresolved(webhook.serviceUri) ? undefined : webhookProblem(webhook.serviceUri);
-      if (problem) fail(`webhookReceivers[${i}].serviceUri ${problem} (got '${webhook.serviceUri}')`);
-    });
-    for (const [field, value] of Object.entries(thresholds)) {
-      if (!Token.isUnresolved(value) && !(Number.isFinite(value) && value >= 0)) {
-        fail(`${field} must be a number >= 0 (got ${value})`);
-      }
-    }
+    checkAlertsProps(this, props, thresholds);
+    const workspace = props.environment.workspace as LogAnalyticsWorkspace;
     const tags = { ...props.tags };
 
-    this.actionGroup = new MonitorActionGroup(this, "ActionGroup", {
-      name: `ag-${props.name}`,
-      resourceGroupName: props.resourceGroupName,
-      location: "global",
-      // At most 12 characters: the sender name of mails and texts.
-      shortName: props.name.slice(0, 12),
-      emailReceiver: emails.map((emailAddress, i) => ({
-        name: `email-${i}`,
-        emailAddress,
-        useCommonAlertSchema: true,
-      })),
-      webhookReceiver: webhooks.map((webhook) => ({
-        name: webhook.name,
-        serviceUri: webhook.serviceUri,
-        useCommonAlertSchema: true,
-      })),
-      tags,
-    });
+    this.actionGroup = this.createActionGroup(props, tags);
     const queries = alertQueries(props.app.name);
-    const logAlert = (
-      alertId: string,
-      description: string,
-      severity: number,
-      criteria: { query: string; column: string; threshold: number; splitByTool: boolean },
-    ) =>
-      new MonitorScheduledQueryRulesAlertV2(this, alertId, {
-        name: `alert-${props.name}-${alertId.toLowerCase()}`,
-        resourceGroupName: props.resourceGroupName,
-        location: props.location,
-        description,
-        severity,
-        scopes: [workspace!.id],
-        evaluationFrequency: "PT5M",
-        windowDuration: "PT15M",
-        // Azure checks the query against the workspace at creation, and ContainerAppConsoleLogs_CL exists only
-        // once the first log line arrived. npm test checks every query against the schema offline instead.
-        skipQueryValidation: true,
-        criteria: [
-          {
-            query: criteria.query,
-            timeAggregationMethod: "Maximum",
-            metricMeasureColumn: criteria.column,
-            operator: "GreaterThan",
-            threshold: criteria.threshold,
-            dimension: criteria.splitByTool
-              ? [{ name: "tool", operator: "Include", values: ["*"] }]
-              : undefined,
-            failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
-          },
-        ],
-        autoMitigationEnabled: true,
-        action: { actionGroups: [this.actionGroup.id] },
-        tags,
-      });
-
-    this.http5xxAlert = logAlert(
+    const logAlertContext = {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      workspaceId: workspace.id,
+      tags,
+    };
+    const actionGroupTags = tags;
+    this.http5xxAlert = this.logAlert(
+      logAlertContext,
       "Http5xx",
       `More than ${thresholds.http5xxPercentThreshold}% of MCP requests failed with 5xx in 15 minutes`,
       1,
@@ -190,7 +118,8 @@ export class McpAlerts extends Construct {
         splitByTool: false,
       },
     );
-    this.toolLatencyAlert = logAlert(
+    this.toolLatencyAlert = this.logAlert(
+      logAlertContext,
       "ToolLatency",
       `A tool's p95 tools/call duration exceeded ${thresholds.toolLatencyP95ThresholdMs} ms over 15 minutes`,
       2,
@@ -201,7 +130,8 @@ export class McpAlerts extends Construct {
         splitByTool: true,
       },
     );
-    this.toolErrorAlert = logAlert(
+    this.toolErrorAlert = this.logAlert(
+      logAlertContext,
       "ToolErrors",
       `More than ${thresholds.toolErrorPercentThreshold}% of a tool's calls failed in 15 minutes`,
       2,
@@ -212,31 +142,96 @@ export class McpAlerts extends Construct {
         splitByTool: true,
       },
     );
-    this.ingress5xxAlert = new MonitorMetricAlert(this, "Ingress5xx", {
-      name: `alert-${props.name}-ingress5xx`,
-      resourceGroupName: props.resourceGroupName,
+    this.ingress5xxAlert = this.metricAlert(props, actionGroupTags, "Ingress5xx", {
       description: `The ingress answered more than ${thresholds.ingress5xxCountThreshold} requests with 5xx in 15 minutes`,
-      severity: 1,
-      scopes: [props.app.containerAppId],
-      frequency: "PT5M",
-      windowSize: "PT15M",
-      criteria: [
-        {
-          metricNamespace: "Microsoft.App/containerApps",
-          metricName: "Requests",
-          aggregation: "Total",
-          operator: "GreaterThan",
-          threshold: thresholds.ingress5xxCountThreshold,
-          dimension: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
-        },
-      ],
-      action: [{ actionGroupId: this.actionGroup.id }],
-      tags,
+      metricName: "Requests",
+      threshold: thresholds.ingress5xxCountThreshold,
+      dimension: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
     });
-    this.replicaRestartAlert = new MonitorMetricAlert(this, "ReplicaRestarts", {
-      name: `alert-${props.name}-replicarestarts`,
-      resourceGroupName: props.resourceGroupName,
+    this.replicaRestartAlert = this.metricAlert(props, actionGroupTags, "ReplicaRestarts", {
       description: `Replicas restarted more than ${thresholds.replicaRestartsThreshold} times in 15 minutes`,
+      metricName: "RestartCount",
+      threshold: thresholds.replicaRestartsThreshold,
+    });
+  }
+
+  /** The action group every alert notifies: the mail and webhook receivers. */
+  private createActionGroup(props: McpAlertsProps, tags: Record<string, string>): MonitorActionGroup {
+    return new MonitorActionGroup(this, "ActionGroup", {
+      name: `ag-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: "global",
+      // At most 12 characters: the sender name of mails and texts.
+      shortName: props.name.slice(0, 12),
+      emailReceiver: (props.emailReceivers ?? []).map((emailAddress, i) => ({
+        name: `email-${i}`,
+        emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceiver: (props.webhookReceivers ?? []).map((webhook) => ({
+        name: webhook.name,
+        serviceUri: webhook.serviceUri,
+        useCommonAlertSchema: true,
+      })),
+      tags,
+    });
+  }
+
+  /** A log alert on the workspace: the query's maximum over 15 minutes, every 5. */
+  private logAlert(
+    context: LogAlertContext,
+    alertId: string,
+    description: string,
+    severity: number,
+    criteria: { query: string; column: string; threshold: number; splitByTool: boolean },
+  ): MonitorScheduledQueryRulesAlertV2 {
+    return new MonitorScheduledQueryRulesAlertV2(this, alertId, {
+      name: `alert-${context.name}-${alertId.toLowerCase()}`,
+      resourceGroupName: context.resourceGroupName,
+      location: context.location,
+      description,
+      severity,
+      scopes: [context.workspaceId],
+      evaluationFrequency: "PT5M",
+      windowDuration: "PT15M",
+      // Azure checks the query against the workspace at creation, and ContainerAppConsoleLogs_CL exists only
+      // once the first log line arrived. npm test checks every query against the schema offline instead.
+      skipQueryValidation: true,
+      criteria: [
+        {
+          query: criteria.query,
+          timeAggregationMethod: "Maximum",
+          metricMeasureColumn: criteria.column,
+          operator: "GreaterThan",
+          threshold: criteria.threshold,
+          dimension: criteria.splitByTool
+            ? [{ name: "tool", operator: "Include", values: ["*"] }]
+            : undefined,
+          failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+        },
+      ],
+      autoMitigationEnabled: true,
+      action: { actionGroups: [this.actionGroup.id] },
+      tags: context.tags,
+    });
+  }
+
+  /** A platform-metric alert on the container app: the metric's total over 15 minutes, every 5. */
+  private metricAlert(
+    props: McpAlertsProps,
+    tags: Record<string, string>,
+    alertId: string,
+    criterion: {
+      description: string;
+      metricName: string;
+      threshold: number;
+      dimension?: { name: string; operator: string; values: string[] }[];
+    },
+  ): MonitorMetricAlert {
+    return new MonitorMetricAlert(this, alertId, {
+      name: `alert-${props.name}-${alertId.toLowerCase()}`,
+      resourceGroupName: props.resourceGroupName,
+      description: criterion.description,
       severity: 1,
       scopes: [props.app.containerAppId],
       frequency: "PT5M",
@@ -244,15 +239,64 @@ export class McpAlerts extends Construct {
       criteria: [
         {
           metricNamespace: "Microsoft.App/containerApps",
-          metricName: "RestartCount",
+          metricName: criterion.metricName,
           aggregation: "Total",
           operator: "GreaterThan",
-          threshold: thresholds.replicaRestartsThreshold,
+          threshold: criterion.threshold,
+          dimension: criterion.dimension,
         },
       ],
       action: [{ actionGroupId: this.actionGroup.id }],
       tags,
     });
+  }
+}
+
+interface LogAlertContext {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly workspaceId: string;
+  readonly tags: Record<string, string>;
+}
+
+function checkAlertsProps(
+  scope: Construct,
+  props: McpAlertsProps,
+  thresholds: Readonly<Record<string, number>>,
+): void {
+  if (!props.environment.workspace) {
+    throw new ValidationError(
+      "environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)",
+      scope,
+    );
+  }
+  if (!props.environment.applicationInsights) {
+    throw new ValidationError(
+      "environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
+      scope,
+    );
+  }
+  (props.emailReceivers ?? []).forEach((email, i) => {
+    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+      throw new ValidationError(
+        `emailReceivers[${i}] must be an email address like ops@example.com (got '${email}')`,
+        scope,
+      );
+    }
+  });
+  (props.webhookReceivers ?? []).forEach((webhook, i) => {
+    const problem = Token.isUnresolved(webhook.serviceUri) ? undefined : webhookProblem(webhook.serviceUri);
+    if (problem)
+      throw new ValidationError(
+        `webhookReceivers[${i}].serviceUri ${problem} (got '${webhook.serviceUri}')`,
+        scope,
+      );
+  });
+  for (const [field, value] of Object.entries(thresholds)) {
+    if (!Token.isUnresolved(value) && !(Number.isFinite(value) && value >= 0)) {
+      throw new ValidationError(`${field} must be a number >= 0 (got ${value})`, scope);
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { ValidationError } from "./validation-error";
+import { LIVENESS_PATH } from "../server/contract";
 
 /** Props of `McpAvailabilityTest`. */
 export interface McpAvailabilityTestProps {
@@ -40,7 +41,6 @@ export interface McpAvailabilityTestProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-const CLASS = "McpAvailabilityTest";
 /** West Europe, North Europe and France Central: the three locations a test runs from by default. */
 export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge"];
 
@@ -58,11 +58,11 @@ export class McpAvailabilityTest extends Construct {
     super(scope, id);
     const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
     const failedLocationCount = props.failedLocationCount ?? 2;
-    const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
-    };
     if (locations.length < 3 || new Set(locations).size !== locations.length) {
-      fail(`geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`);
+      throw new ValidationError(
+        `geoLocations must name at least 3 distinct test locations (got ${JSON.stringify(locations)})`,
+        this,
+      );
     }
     if (
       !Token.isUnresolved(failedLocationCount) &&
@@ -70,12 +70,13 @@ export class McpAvailabilityTest extends Construct {
         failedLocationCount < 1 ||
         failedLocationCount > locations.length)
     ) {
-      fail(
+      throw new ValidationError(
         `failedLocationCount must be an integer from 1 to the number of geoLocations, ${locations.length} (got ${failedLocationCount})`,
+        this,
       );
     }
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+$/.test(props.url)) {
-      fail(`url must be https://<host> without a path (got '${props.url}')`);
+      throw new ValidationError(`url must be https://<host> without a path (got '${props.url}')`, this);
     }
     const tags = { ...props.tags };
 
@@ -90,7 +91,7 @@ export class McpAvailabilityTest extends Construct {
       timeout: 30,
       retryEnabled: true,
       enabled: true,
-      request: { url: `${props.url}/healthz`, httpVerb: "GET", followRedirectsEnabled: false },
+      request: { url: `${props.url}${LIVENESS_PATH}`, httpVerb: "GET", followRedirectsEnabled: false },
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
       tags,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,

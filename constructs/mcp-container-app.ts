@@ -1,12 +1,6 @@
-import { ITerraformDependable, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import {
-  ContainerApp,
-  ContainerAppIngressCors,
-  ContainerAppIngressIpSecurityRestriction,
-  ContainerAppSecret,
-  ContainerAppTemplateContainerEnv,
-} from "@cdktf/provider-azurerm/lib/container-app";
+import { ContainerApp, ContainerAppSecret } from "@cdktf/provider-azurerm/lib/container-app";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
@@ -14,28 +8,37 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { ContainerRegistry } from "./container-registry";
 import { HealthProbe } from "./health-probe";
-import { PROBE_DEFAULTS, resolveProbe } from "./private/probes";
-import { ensureStackProvider } from "./private/stack-provider";
 import { McpEnvironment } from "./mcp-environment";
-import { assignRole } from "./private/assign-role";
-import { waitForRolePropagation } from "./private/role-propagation";
-import { RoleAssignmentProps } from "./role-assignment";
-import { HOSTNAME_PATTERN } from "./private/hostname";
-import { GUID_PATTERN } from "./private/stable-ids";
-import { looksSecret } from "./private/secret-names";
 import { McpUpstreamProps } from "./mcp-upstream";
-import { upstreamParts } from "./private/upstream-parts";
+import { RoleAssignmentProps } from "./role-assignment";
 import { IServerImage } from "./server-image";
 import { ValidationError } from "./validation-error";
-import { checkResources, type Fail } from "./private/resources";
+import { assignRole } from "./private/assign-role";
+import { checkContainerAppProps, MANAGED_SECRET_NAMES } from "./private/container-app-checks";
+import {
+  ContainerAppParts,
+  renderEnvironment,
+  renderIngress,
+  renderSecrets,
+} from "./private/container-app-render";
+import { ContainerAppSettings, resolveSettings } from "./private/container-app-settings";
+import { renderProbes, resolveProbes } from "./private/probes";
+import { waitForRolePropagation } from "./private/role-propagation";
+import { ensureStackProvider } from "./private/stack-provider";
+import { checkUpstreamProps, upstreamParts } from "./private/upstream-parts";
+import { OAUTH_FRONT_CALLBACK_PATH } from "../server/contract";
 
+/** The `authMode` values. */
+export const MCP_AUTH_MODES = ["entra", "apikey", "none"] as const;
 /** How the server authenticates callers (`AUTH_MODE`): Entra ID tokens, API keys, or nobody (trials only). */
-export type McpAuthMode = "entra" | "apikey" | "none";
+export type McpAuthMode = (typeof MCP_AUTH_MODES)[number];
+/** The `sessionMode` values. */
+export const MCP_SESSION_MODES = ["stateless", "stateful"] as const;
 /**
  * `MCP_SESSION_MODE`: any replica answers any request (`stateless`), or 2025-era sessions live on one replica
  * (`stateful`).
  */
-export type McpSessionMode = "stateless" | "stateful";
+export type McpSessionMode = (typeof MCP_SESSION_MODES)[number];
 
 /**
  * A secret held in Key Vault, read by the app's identity (which needs `Key Vault Secrets User` on it).
@@ -213,60 +216,7 @@ export interface McpContainerAppProps {
   readonly upstream?: McpUpstreamProps;
 }
 
-const CLASS = "McpContainerApp";
-const APP_INSIGHTS_SECRET = "appinsights-connection-string";
-const REQUEST_STATE_SECRET = "mcp-request-state-key";
-const OAUTH_FRONT_KEY_SECRET = "mcp-oauth-front-key";
-/** Secret names the construct sets itself. */
-const MANAGED_SECRETS = [APP_INSIGHTS_SECRET, REQUEST_STATE_SECRET, OAUTH_FRONT_KEY_SECRET];
-/**
- * Where the server's authorization front receives Entra's authorization code: the redirect URI the front's
- * Entra client registers (`<public URL><path>`). The server's front must serve this path.
- */
-export const OAUTH_FRONT_CALLBACK_PATH = "/oauth/callback";
-const CORS_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
-// CORS is the ingress's job (the server sends no CORS headers; it only checks Origin against
-// MCP_ALLOWED_ORIGINS). These lists follow what the server reads and what browser clients must see:
-// the API key headers of AUTH_MODE=apikey, the 2026-07-28 request headers (Mcp-Method, Mcp-Name: the
-// server answers 400 when they are missing), and server/auth/cors.ts's exposed headers.
-const CORS_ALLOWED_HEADERS = [
-  "Content-Type",
-  "Authorization",
-  "Mcp-Session-Id",
-  "Mcp-Protocol-Version",
-  "Mcp-Method",
-  "Mcp-Name",
-  "Last-Event-ID",
-  "api-key",
-  "x-api-key",
-];
-const CORS_EXPOSED_HEADERS = ["Mcp-Session-Id", "WWW-Authenticate", "Mcp-Protocol-Version"];
-/** Set by the construct from its props; refused in `environmentVariables` and `secretEnvironmentVariables`. */
-const MANAGED_VARIABLES = [
-  "PORT",
-  "MCP_TRANSPORT",
-  "AUTH_MODE",
-  "AZURE_TENANT_ID",
-  "MCP_AUDIENCE",
-  "MCP_ALLOW_UNAUTHENTICATED",
-  "MCP_PUBLIC_URL",
-  "MCP_ALLOWED_HOSTS",
-  "MCP_ALLOWED_ORIGINS",
-  "MCP_SESSION_MODE",
-  "MCP_LEGACY_SSE",
-  "AZURE_CLIENT_ID",
-  "LOG_ANALYTICS_WORKSPACE_ID",
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
-  "MCP_UPSTREAM_URL",
-  "MCP_UPSTREAM_COMMAND",
-  "MCP_UPSTREAM_TIMEOUT_SECONDS",
-  "MCP_UPSTREAM_MAX_CHILDREN",
-  "MCP_UPSTREAM_IDLE_SECONDS",
-  "MCP_REQUEST_STATE_KEY",
-  "MCP_OAUTH_FRONT",
-  "MCP_OAUTH_FRONT_CLIENT_ID",
-  "MCP_OAUTH_FRONT_KEY",
-];
+export { OAUTH_FRONT_CALLBACK_PATH };
 
 /**
  * The MCP server on Azure Container Apps: a user-assigned identity granted `AcrPull` before the app
@@ -306,85 +256,17 @@ export class McpContainerApp extends Construct {
 
   constructor(scope: Construct, id: string, props: McpContainerAppProps) {
     super(scope, id);
-    const cpu = props.cpu ?? 0.5;
-    const memory = props.memory ?? "1Gi";
-    const minReplicas = props.minReplicas ?? 1;
-    const maxReplicas = props.maxReplicas ?? 10;
-    const concurrentRequests = props.concurrentRequests ?? 50;
-    const targetPort = props.targetPort ?? 8000;
-    const sessionMode = props.sessionMode ?? "stateless";
-    const corsOrigins = props.corsAllowedOrigins ?? [];
-    const corsCredentials = props.corsAllowCredentialsEnabled ?? false;
-    const secrets = props.secrets ?? {};
-    const secretEnvironmentVariables = props.secretEnvironmentVariables ?? {};
-    const environmentVariables = props.environmentVariables ?? {};
-    const singleReplica = !Token.isUnresolved(maxReplicas) && maxReplicas === 1;
-    const legacySse = props.legacySseEnabled ?? singleReplica;
-    const oauthFront = props.oauthFrontEnabled ?? false;
-    const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
-    };
+    const settings = resolveSettings(props);
+    checkContainerAppProps(this, props, settings);
+    if (props.upstream) checkUpstreamProps(this, props.upstream, { ...settings, port: settings.targetPort });
+    const probes = resolveProbes(this, props);
 
-    if (!Token.isUnresolved(props.name) && !/^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(props.name)) {
-      fail(
-        `name must be 2 to 32 lowercase letters, digits and single hyphens, starting with a letter (got '${props.name}')`,
-      );
-    }
-    checkImageReference(props.image.imageReference, fail);
-    checkResources(cpu, memory, fail);
-    checkReplicas(minReplicas, maxReplicas, concurrentRequests, fail);
-    if (
-      !Token.isUnresolved(targetPort) &&
-      (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535)
-    ) {
-      fail(`targetPort must be an integer from 1 to 65535 (got ${targetPort})`);
-    }
-    checkAuth(props, fail);
-    checkOauthFront(props, oauthFront, fail);
-    const customHost = props.customDomainHostName;
-    if (customHost !== undefined && !Token.isUnresolved(customHost) && !HOSTNAME_PATTERN.test(customHost)) {
-      fail(`customDomainHostName must be a lowercase DNS name like mcp.example.com (got '${customHost}')`);
-    }
-    if (sessionMode === "stateful" && !singleReplica) {
-      fail(
-        `sessionMode 'stateful' needs maxReplicas=1 (got maxReplicas=${maxReplicas}): sessions live in one replica ` +
-          `and azurerm 4.55 cannot configure session affinity`,
-      );
-    }
-    if (sessionMode !== "stateful" && sessionMode !== "stateless") {
-      fail(`sessionMode must be 'stateless' or 'stateful' (got '${String(sessionMode)}')`);
-    }
-    if (legacySse && !singleReplica) {
-      fail(
-        `legacySseEnabled needs maxReplicas=1 (got maxReplicas=${maxReplicas}): a legacy SSE POST must reach the ` +
-          `replica holding its stream and azurerm 4.55 cannot configure session affinity`,
-      );
-    }
-    checkCors(corsOrigins, corsCredentials, fail);
-    checkIpRanges(props.allowedIpAddressRanges ?? {}, fail);
-    checkVariables(environmentVariables, secretEnvironmentVariables, secrets, fail);
-    for (const field of ["requestStateKey", "oauthFrontKey"] as const) {
-      const reference = props[field];
-      if (reference && ("value" in reference || !reference.keyVaultSecretId)) {
-        fail(
-          `${field} must be a Key Vault reference ({ keyVaultSecretId }) (got ${JSON.stringify(Object.keys(reference))}); plain secret values are refused`,
-        );
-      }
-    }
-    const probes = (["liveness", "readiness", "startup"] as const).map((kind) => {
-      const { probe, problems } = resolveProbe(`${kind}Probe`, PROBE_DEFAULTS[kind], props[`${kind}Probe`]);
-      if (problems.length > 0) fail(problems.join("; "));
-      return probe;
-    });
-    const [liveness, readiness, startup] = probes;
-
-    const tags = { ...props.tags };
     this.name = props.name;
-    this.maxReplicas = maxReplicas;
-    this.legacySseEnabled = legacySse;
+    this.maxReplicas = settings.maxReplicas;
+    this.legacySseEnabled = settings.legacySseEnabled;
     this.fqdn = `${props.name}.${props.environment.defaultDomain}`;
     this.url = `https://${props.customDomainHostName ?? this.fqdn}`;
-    this.oauthFrontEnabled = oauthFront;
+    this.oauthFrontEnabled = settings.oauthFrontEnabled;
     this.oauthFrontRedirectUri = `${this.url}${OAUTH_FRONT_CALLBACK_PATH}`;
     this.identity =
       props.identity ??
@@ -392,7 +274,7 @@ export class McpContainerApp extends Construct {
         name: `id-${props.name}`,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
-        tags,
+        tags: { ...props.tags },
       });
     this.acrPullAssignment = props.registry?.grantPull(this.identity);
     this.acrPullPropagation =
@@ -402,184 +284,31 @@ export class McpContainerApp extends Construct {
       assignRole(this.roleAssignmentScope, key, this.identity.principalId, assignment);
     }
 
-    const upstream = props.upstream
-      ? upstreamParts(props.upstream, { port: targetPort, cpu, identityId: this.identity.id }, fail)
+    const requestStateKey = this.sharedKey("requestStateKey", "RequestStateKey", props.requestStateKey);
+    this.requestStateKey = requestStateKey.password;
+    const oauthFrontKey = settings.oauthFrontEnabled
+      ? this.sharedKey("oauthFrontKey", "OauthFrontKey", props.oauthFrontKey)
       : undefined;
-    if (props.upstream?.image)
-      checkImageReference(props.upstream.image.imageReference, fail, "upstream.image");
-    for (const secret of upstream?.secrets ?? []) {
-      if (secret.name in secrets)
-        fail(`secrets.${secret.name}: the name is taken by upstream.secrets; rename it`);
-    }
-
-    const sharedKey = (secretName: string, passwordId: string, reference?: KeyVaultSecretReference) => {
-      if (reference) {
-        const secret: ContainerAppSecret = {
-          name: secretName,
-          keyVaultSecretId: reference.keyVaultSecretId,
-          identity: this.identity.id,
-        };
-        return { secret };
-      }
-      ensureStackProvider(this, "random", (stack) => new RandomProvider(stack, "random"));
-      const password = new Password(this, passwordId, { length: 64, special: false });
-      const secret: ContainerAppSecret = { name: secretName, value: password.result };
-      return { secret, password };
+    this.oauthFrontKey = oauthFrontKey?.password;
+    const parts: ContainerAppParts = {
+      identityId: this.identity.id,
+      identityClientId: this.identity.clientId,
+      url: this.url,
+      fqdn: this.fqdn,
+      requestStateKeySecret: requestStateKey.secret,
+      oauthFrontKeySecret: oauthFrontKey?.secret,
+      upstream: props.upstream && upstreamParts(this, props.upstream, this.identity.id),
     };
-    const requestState = sharedKey(REQUEST_STATE_SECRET, "RequestStateKey", props.requestStateKey);
-    this.requestStateKey = requestState.password;
-    const frontKey = oauthFront
-      ? sharedKey(OAUTH_FRONT_KEY_SECRET, "OauthFrontKey", props.oauthFrontKey)
-      : undefined;
-    this.oauthFrontKey = frontKey?.password;
-    const appInsights = props.environment.applicationInsightsConnectionString;
-    const secretBlocks: ContainerAppSecret[] = [
-      ...Object.entries(secrets).map(([name, secret]) => ({
-        name,
-        keyVaultSecretId: secret.keyVaultSecretId,
-        identity: this.identity.id,
-      })),
-      ...(appInsights ? [{ name: APP_INSIGHTS_SECRET, value: appInsights }] : []),
-      ...(upstream?.secrets ?? []),
-      requestState.secret,
-      ...(frontKey ? [frontKey.secret] : []),
-    ];
-    const plain = (name: string, value: string): ContainerAppTemplateContainerEnv => ({ name, value });
-    const env: ContainerAppTemplateContainerEnv[] = [
-      plain("PORT", String(targetPort)),
-      plain("MCP_TRANSPORT", "http"),
-      plain("AUTH_MODE", props.authMode),
-      ...(props.authMode === "entra"
-        ? [
-            plain("AZURE_TENANT_ID", props.entraTenantId ?? ""),
-            plain("MCP_AUDIENCE", (props.entraAudiences ?? []).join(",")),
-          ]
-        : []),
-      ...(props.authMode === "none" ? [plain("MCP_ALLOW_UNAUTHENTICATED", "true")] : []),
-      plain("MCP_PUBLIC_URL", this.url),
-      plain(
-        "MCP_ALLOWED_HOSTS",
-        [this.fqdn, ...(props.customDomainHostName ? [props.customDomainHostName] : [])].join(","),
-      ),
-      ...(corsOrigins.length > 0 && !corsOrigins.includes("*")
-        ? [plain("MCP_ALLOWED_ORIGINS", corsOrigins.join(","))]
-        : []),
-      plain("MCP_SESSION_MODE", sessionMode),
-      // Container Apps' ingress is one proxy hop: the client address is its X-Forwarded-For entry. A proxy in
-      // front of the ingress (Front Door) adds one: set MCP_TRUSTED_PROXY_HOPS in environmentVariables.
-      ...("MCP_TRUSTED_PROXY_HOPS" in environmentVariables ? [] : [plain("MCP_TRUSTED_PROXY_HOPS", "1")]),
-      plain("MCP_LEGACY_SSE", String(legacySse)),
-      plain("AZURE_CLIENT_ID", this.identity.clientId),
-      ...(props.environment.logAnalyticsWorkspaceCustomerId
-        ? [plain("LOG_ANALYTICS_WORKSPACE_ID", props.environment.logAnalyticsWorkspaceCustomerId)]
-        : []),
-      ...Object.entries(environmentVariables).map(([name, value]) => plain(name, value)),
-      ...(appInsights
-        ? [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", secretName: APP_INSIGHTS_SECRET }]
-        : []),
-      { name: "MCP_REQUEST_STATE_KEY", secretName: REQUEST_STATE_SECRET },
-      ...(oauthFront
-        ? [
-            plain("MCP_OAUTH_FRONT", "on"),
-            plain("MCP_OAUTH_FRONT_CLIENT_ID", props.oauthFrontClientId ?? ""),
-            { name: "MCP_OAUTH_FRONT_KEY", secretName: OAUTH_FRONT_KEY_SECRET },
-          ]
-        : []),
-      ...Object.entries(secretEnvironmentVariables).map(([name, secretName]) => ({ name, secretName })),
-      ...(upstream?.frontEnv ?? []),
-    ];
-    const cors: ContainerAppIngressCors | undefined =
-      corsOrigins.length > 0
-        ? {
-            allowedOrigins: [...corsOrigins],
-            allowCredentialsEnabled: corsCredentials,
-            allowedMethods: CORS_METHODS,
-            allowedHeaders: CORS_ALLOWED_HEADERS,
-            exposedHeaders: CORS_EXPOSED_HEADERS,
-            maxAgeInSeconds: 3600,
-          }
-        : undefined;
-    const ipRules: ContainerAppIngressIpSecurityRestriction[] = Object.entries(
-      props.allowedIpAddressRanges ?? {},
-    ).map(([name, ipAddressRange]) => ({ name, ipAddressRange, action: "Allow" }));
-    const dependsOn: ITerraformDependable[] = [
-      ...(this.acrPullPropagation ? [this.acrPullPropagation] : []),
-      ...props.image.dependables,
-      ...(props.upstream?.image?.dependables ?? []),
-    ];
-
-    this.resource = new ContainerApp(this, "Resource", {
-      name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      containerAppEnvironmentId: props.environment.environmentId,
-      workloadProfileName: props.workloadProfileName,
-      revisionMode: "Single",
-      tags,
-      identity: { type: "UserAssigned", identityIds: [this.identity.id] },
-      registry: props.registry
-        ? [{ server: props.registry.loginServer, identity: this.identity.id }]
-        : undefined,
-      secret: secretBlocks.length > 0 ? secretBlocks : undefined,
-      ingress: {
-        externalEnabled: true,
-        allowInsecureConnections: false,
-        targetPort,
-        transport: "auto",
-        trafficWeight: [{ latestRevision: true, percentage: 100 }],
-        cors,
-        ipSecurityRestriction: ipRules.length > 0 ? ipRules : undefined,
-      },
-      template: {
-        minReplicas,
-        maxReplicas,
-        terminationGracePeriodSeconds: 30,
-        httpScaleRule: [{ name: "http-concurrency", concurrentRequests: String(concurrentRequests) }],
-        container: [
-          {
-            name: "mcp-server",
-            image: props.image.imageReference,
-            cpu,
-            memory,
-            env,
-            livenessProbe: [
-              {
-                transport: "HTTP",
-                port: targetPort,
-                path: liveness.path,
-                intervalSeconds: liveness.intervalSeconds,
-                timeout: liveness.timeoutSeconds,
-                failureCountThreshold: liveness.failureCountThreshold,
-                initialDelay: liveness.initialDelaySeconds,
-              },
-            ],
-            readinessProbe: [
-              {
-                transport: "HTTP",
-                port: targetPort,
-                path: readiness.path,
-                intervalSeconds: readiness.intervalSeconds,
-                timeout: readiness.timeoutSeconds,
-                failureCountThreshold: readiness.failureCountThreshold,
-                initialDelay: readiness.initialDelaySeconds,
-              },
-            ],
-            startupProbe: [
-              {
-                transport: "HTTP",
-                port: targetPort,
-                path: startup.path,
-                intervalSeconds: startup.intervalSeconds,
-                timeout: startup.timeoutSeconds,
-                failureCountThreshold: startup.failureCountThreshold,
-                initialDelay: startup.initialDelaySeconds,
-              },
-            ],
-          },
-          ...(upstream?.container ? [upstream.container] : []),
-        ],
-      },
-      dependsOn,
-    });
+    this.resource = this.renderApp(
+      props,
+      settings,
+      parts,
+      renderProbes(probes, settings.targetPort, {
+        liveness: probes.liveness.path,
+        readiness: probes.readiness.path,
+        startup: probes.startup.path,
+      }),
+    );
     this.containerAppId = this.resource.id;
   }
 
@@ -595,9 +324,8 @@ export class McpContainerApp extends Construct {
   ): RoleAssignment {
     if (this.roleAssignmentScope.node.tryFindChild(key)) {
       throw new ValidationError(
-        this,
-        CLASS,
         `grant: a role assignment keyed '${key}' exists already; pass a distinct key`,
+        this,
       );
     }
     return assignRole(this.roleAssignmentScope, key, this.identity.principalId, {
@@ -605,139 +333,69 @@ export class McpContainerApp extends Construct {
       scope,
     });
   }
-}
 
-function checkImageReference(reference: string, fail: Fail, field = "image"): void {
-  if (Token.isUnresolved(reference)) return;
-  const lastSegment = reference.slice(reference.lastIndexOf("/") + 1);
-  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.lastIndexOf(":") + 1) : undefined;
-  if (!reference.includes("@sha256:") && (tag === undefined || tag === "" || tag === "latest")) {
-    fail(`${field} reference must carry an explicit tag or digest other than 'latest' (got '${reference}')`);
+  /**
+   * A key every replica shares, as a Container App secret: the Key Vault `reference` when given, else a
+   * random 64-character password generated by Terraform (in the state and the app's secret, never in the JSON).
+   */
+  private sharedKey(
+    secret: "requestStateKey" | "oauthFrontKey",
+    passwordId: string,
+    reference?: KeyVaultSecretReference,
+  ): { secret: ContainerAppSecret; password?: Password } {
+    const name = MANAGED_SECRET_NAMES[secret];
+    if (reference) {
+      return { secret: { name, keyVaultSecretId: reference.keyVaultSecretId, identity: this.identity.id } };
+    }
+    ensureStackProvider(this, "random", (stack) => new RandomProvider(stack, "random"));
+    const password = new Password(this, passwordId, { length: 64, special: false });
+    return { secret: { name, value: password.result }, password };
   }
-}
 
-function checkReplicas(min: number, max: number, concurrentRequests: number, fail: Fail): void {
-  if (!Token.isUnresolved(min) && (!Number.isInteger(min) || min < 0 || min > 300)) {
-    fail(`minReplicas must be an integer from 0 to 300 (got ${min})`);
-  }
-  if (!Token.isUnresolved(max) && (!Number.isInteger(max) || max < 1 || max > 300)) {
-    fail(`maxReplicas must be an integer from 1 to 300 (got ${max})`);
-  }
-  if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && max < min) {
-    fail(`maxReplicas must be >= minReplicas (got minReplicas=${min}, maxReplicas=${max})`);
-  }
-  if (
-    !Token.isUnresolved(concurrentRequests) &&
-    (!Number.isInteger(concurrentRequests) || concurrentRequests < 1)
-  ) {
-    fail(`concurrentRequests must be a positive integer (got ${concurrentRequests})`);
-  }
-}
-
-function checkAuth(props: McpContainerAppProps, fail: Fail): void {
-  const modes: readonly string[] = ["entra", "apikey", "none"];
-  if (!modes.includes(props.authMode)) {
-    fail(`authMode must be one of ${modes.join(", ")} (got '${String(props.authMode)}')`);
-  }
-  if (props.authMode === "entra" && (!props.entraTenantId || !props.entraAudiences?.length)) {
-    fail(
-      `authMode 'entra' needs entraTenantId and at least one entraAudiences entry ` +
-        `(got entraTenantId=${props.entraTenantId ?? "undefined"}, entraAudiences=${JSON.stringify(props.entraAudiences ?? [])})`,
-    );
-  }
-  if (props.authMode === "apikey" && !props.secretEnvironmentVariables?.MCP_API_KEYS) {
-    fail(`authMode 'apikey' needs secretEnvironmentVariables.MCP_API_KEYS, a secret held in Key Vault`);
-  }
-}
-
-function checkOauthFront(props: McpContainerAppProps, enabled: boolean, fail: Fail): void {
-  if (enabled && props.authMode !== "entra") {
-    fail(
-      `oauthFrontEnabled needs authMode 'entra' (got authMode='${String(props.authMode)}'): the front signs ` +
-        `users in at Entra ID`,
-    );
-  }
-  if (enabled && !props.oauthFrontClientId) {
-    fail(
-      `oauthFrontEnabled needs oauthFrontClientId, the Entra client the front signs users in with, e.g. ` +
-        `McpEntraApp.clientId (got ${String(props.oauthFrontClientId)})`,
-    );
-  }
-  for (const field of ["oauthFrontClientId", "oauthFrontKey"] as const) {
-    if (!enabled && props[field] !== undefined) {
-      fail(`${field} is set but oauthFrontEnabled is not true; turn the front on or remove ${field}`);
-    }
-  }
-  const clientId = props.oauthFrontClientId;
-  if (clientId !== undefined && !Token.isUnresolved(clientId) && !GUID_PATTERN.test(clientId)) {
-    fail(`oauthFrontClientId must be a GUID (got '${clientId}')`);
-  }
-}
-
-function checkCors(origins: readonly string[], credentials: boolean, fail: Fail): void {
-  if (origins.includes("*") && origins.length > 1) {
-    fail(`corsAllowedOrigins may hold '*' only on its own (got ${JSON.stringify(origins)})`);
-  }
-  if (origins.includes("*") && credentials) {
-    fail(`corsAllowedOrigins '*' cannot be combined with corsAllowCredentialsEnabled=true: name the origins`);
-  }
-  for (const origin of origins) {
-    if (origin !== "*" && !Token.isUnresolved(origin) && !/^https?:\/\/[^/\s*]+$/.test(origin)) {
-      fail(`corsAllowedOrigins entries must be scheme://host[:port] without a path (got '${origin}')`);
-    }
-  }
-}
-
-function checkIpRanges(ranges: Readonly<Record<string, string>>, fail: Fail): void {
-  for (const [name, range] of Object.entries(ranges)) {
-    const [address, prefix] = range.split("/");
-    const octetsValid =
-      address.split(".").length === 4 &&
-      address.split(".").every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
-    const prefixValid = prefix === undefined || (/^\d{1,2}$/.test(prefix) && Number(prefix) <= 32);
-    if (!Token.isUnresolved(range) && (!octetsValid || !prefixValid)) {
-      fail(
-        `allowedIpAddressRanges.${name} must be an IPv4 address or CIDR range like 203.0.113.0/24 (got '${range}')`,
-      );
-    }
-  }
-}
-
-function checkVariables(
-  plain: Readonly<Record<string, string>>,
-  fromSecrets: Readonly<Record<string, string>>,
-  secrets: Readonly<Record<string, KeyVaultSecretReference>>,
-  fail: Fail,
-): void {
-  for (const name of [...Object.keys(plain), ...Object.keys(fromSecrets)]) {
-    if (MANAGED_VARIABLES.includes(name)) {
-      fail(`environment variable ${name} is set by McpContainerApp from its props; remove it`);
-    }
-  }
-  for (const name of Object.keys(plain)) {
-    if (looksSecret(name)) {
-      fail(
-        `environmentVariables.${name} looks like a credential; put it in Key Vault and pass it with secrets + secretEnvironmentVariables`,
-      );
-    }
-  }
-  for (const [name, secret] of Object.entries(secrets)) {
-    if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(name) || MANAGED_SECRETS.includes(name)) {
-      fail(
-        `secrets.${name}: the name must be lowercase letters, digits, '-' or '.' and not one of ${MANAGED_SECRETS.map((n) => `'${n}'`).join(", ")}`,
-      );
-    }
-    if ("value" in secret || !secret.keyVaultSecretId) {
-      fail(
-        `secrets.${name} must be a Key Vault reference ({ keyVaultSecretId }); plain secret values are refused`,
-      );
-    }
-  }
-  for (const [variable, secretName] of Object.entries(fromSecrets)) {
-    if (!(secretName in secrets)) {
-      fail(
-        `secretEnvironmentVariables.${variable} refers to secret '${secretName}', which is not in secrets (have: ${Object.keys(secrets).join(", ") || "none"})`,
-      );
-    }
+  private renderApp(
+    props: McpContainerAppProps,
+    settings: ContainerAppSettings,
+    parts: ContainerAppParts,
+    probeBlocks: ReturnType<typeof renderProbes>,
+  ): ContainerApp {
+    const dependsOn: ITerraformDependable[] = [
+      ...(this.acrPullPropagation ? [this.acrPullPropagation] : []),
+      ...props.image.dependables,
+      ...(props.upstream?.image?.dependables ?? []),
+    ];
+    return new ContainerApp(this, "Resource", {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      containerAppEnvironmentId: props.environment.environmentId,
+      workloadProfileName: props.workloadProfileName,
+      revisionMode: "Single",
+      tags: { ...props.tags },
+      identity: { type: "UserAssigned", identityIds: [this.identity.id] },
+      registry: props.registry
+        ? [{ server: props.registry.loginServer, identity: this.identity.id }]
+        : undefined,
+      secret: renderSecrets(props, settings, parts),
+      ingress: renderIngress(settings),
+      template: {
+        minReplicas: settings.minReplicas,
+        maxReplicas: settings.maxReplicas,
+        terminationGracePeriodSeconds: 30,
+        httpScaleRule: [
+          { name: "http-concurrency", concurrentRequests: String(settings.concurrentRequests) },
+        ],
+        container: [
+          {
+            name: "mcp-server",
+            image: props.image.imageReference,
+            cpu: settings.cpu,
+            memory: settings.memory,
+            env: renderEnvironment(props, settings, parts),
+            ...probeBlocks,
+          },
+          ...(parts.upstream?.container ? [parts.upstream.container] : []),
+        ],
+      },
+      dependsOn,
+    });
   }
 }

@@ -43,7 +43,6 @@ export interface DnsRecord {
   readonly value: string;
 }
 
-const CLASS = "McpCustomDomain";
 /** Apps that already have a McpCustomDomain: the binding patch replaces the app's whole customDomains list. */
 const appsWithDomain = new WeakMap<McpContainerApp, string>();
 
@@ -78,37 +77,41 @@ export class McpCustomDomain extends Construct {
   constructor(scope: Construct, id: string, props: McpCustomDomainProps) {
     super(scope, id);
     const host = props.hostName;
-    const fail = (message: string): never => {
-      throw new ValidationError(this, CLASS, message);
-    };
     if (!Token.isUnresolved(host) && !HOSTNAME_PATTERN.test(host)) {
-      fail(
+      throw new ValidationError(
         `hostName must be a lowercase DNS name with at least two labels, like mcp.example.com (got '${host}')`,
+        this,
       );
     }
     if (!Token.isUnresolved(host) && host.endsWith(".azurecontainerapps.io")) {
-      fail(`hostName must be a domain you own, not one under azurecontainerapps.io (got '${host}')`);
+      throw new ValidationError(
+        `hostName must be a domain you own, not one under azurecontainerapps.io (got '${host}')`,
+        this,
+      );
     }
     if (!Token.isUnresolved(host) && props.app.url !== `https://${host}`) {
-      fail(
+      throw new ValidationError(
         `app must serve the hostname: pass customDomainHostName: '${host}' to its McpContainerApp, or the server ` +
           `refuses the Host header (got app url ${props.app.url})`,
+        this,
       );
     }
     const existing = appsWithDomain.get(props.app);
     if (existing !== undefined) {
-      fail(
+      throw new ValidationError(
         `app already has a custom domain (${existing}); give each app one McpCustomDomain, because the binding ` +
           `patch replaces the app's whole customDomains list`,
+        this,
       );
     }
     appsWithDomain.set(props.app, this.node.path);
     const certificateName =
       props.certificateName ?? (Token.isUnresolved(host) ? "mc-custom-domain" : managedCertificateName(host));
     if (!Token.isUnresolved(certificateName) && !MANAGED_CERTIFICATE_NAME_PATTERN.test(certificateName)) {
-      fail(
+      throw new ValidationError(
         `certificateName must be 2 to 60 lowercase letters, digits, '-' or '.', start and end with a letter or ` +
           `digit and have no '--' (got '${certificateName}')`,
+        this,
       );
     }
 

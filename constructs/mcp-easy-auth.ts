@@ -2,8 +2,9 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AzapiJson, AzapiResource } from "./azapi/resource";
 import { McpEntraApp } from "./mcp-entra-app";
-import { GUID_PATTERN } from "./private/stable-ids";
+import { checkGuid, checkOneOf } from "./private/checks";
 import { ValidationError } from "./validation-error";
+import { LIVENESS_PATH, MCP_PATH, PRM_PATH, READINESS_PATH } from "../server/contract";
 
 /** The ARM type and API version of Container Apps built-in authentication. */
 export const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01-01";
@@ -17,18 +18,19 @@ export const AUTH_CONFIG_TYPE = "Microsoft.App/containerApps/authConfigs@2025-01
  *   microsoft/azure-container-apps#1736); clients must then find the metadata at the well-known URIs, which
  *   stay open (`EASY_AUTH_EXCLUDED_PATHS`). Nothing unauthenticated reaches the server.
  */
-export type EasyAuthUnauthenticatedAction = "AllowAnonymous" | "Return401";
-const UNAUTHENTICATED_ACTIONS: readonly string[] = ["AllowAnonymous", "Return401"];
+export type EasyAuthUnauthenticatedAction = (typeof EASY_AUTH_UNAUTHENTICATED_ACTIONS)[number];
+/** The `unauthenticatedClientAction` values (see `EasyAuthUnauthenticatedAction`). */
+export const EASY_AUTH_UNAUTHENTICATED_ACTIONS = ["AllowAnonymous", "Return401"] as const;
 
 /**
  * Paths Easy Auth lets through without a token in `Return401` mode: the probes, and the Protected Resource
  * Metadata an MCP client must read before it has a token.
  */
 export const EASY_AUTH_EXCLUDED_PATHS: readonly string[] = [
-  "/healthz",
-  "/readyz",
-  "/.well-known/oauth-protected-resource",
-  "/.well-known/oauth-protected-resource/mcp",
+  LIVENESS_PATH,
+  READINESS_PATH,
+  PRM_PATH,
+  `${PRM_PATH}${MCP_PATH}`,
 ];
 
 /** Props of `McpEasyAuth`. */
@@ -89,13 +91,16 @@ export class McpEasyAuth extends Construct {
   constructor(scope: Construct, id: string, props: McpEasyAuthProps) {
     super(scope, id);
     if (props.entraApp && props.clientId !== undefined) {
-      this.fail("give entraApp or clientId, not both (got both)");
+      throw new ValidationError("give entraApp or clientId, not both (got both)", this);
     }
     if (!props.entraApp && props.clientId === undefined) {
-      this.fail("entraApp or clientId is required (got neither)");
+      throw new ValidationError("entraApp or clientId is required (got neither)", this);
     }
     if (!props.entraApp && props.tenantId === undefined) {
-      this.fail("tenantId is required when clientId is given instead of entraApp (got none)");
+      throw new ValidationError(
+        "tenantId is required when clientId is given instead of entraApp (got none)",
+        this,
+      );
     }
     const clientId = props.entraApp?.clientId ?? props.clientId!;
     const tenantId = props.tenantId ?? props.entraApp!.servicePrincipal.applicationTenantId;
@@ -137,39 +142,34 @@ export class McpEasyAuth extends Construct {
   private validate(props: McpEasyAuthProps, tenantId: string): void {
     const id = props.containerAppResourceId;
     if (!Token.isUnresolved(id) && !CONTAINER_APP_ID_PATTERN.test(id)) {
-      this.fail(
+      throw new ValidationError(
         "containerAppResourceId must be a container app resource id, " +
           `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/containerApps/<name> (got "${id}")`,
+        this,
       );
     }
-    if (!UNAUTHENTICATED_ACTIONS.includes(this.unauthenticatedClientAction)) {
-      this.fail(
-        `unauthenticatedClientAction must be one of ${UNAUTHENTICATED_ACTIONS.join(", ")} ` +
-          `(got "${this.unauthenticatedClientAction}")`,
-      );
-    }
-    this.checkGuid("tenantId", tenantId);
-    if (props.clientId !== undefined) this.checkGuid("clientId", props.clientId);
-    if (this.audiences.length === 0) this.fail("audiences must not be empty (got [])");
+    checkOneOf(
+      this,
+      "unauthenticatedClientAction",
+      this.unauthenticatedClientAction,
+      EASY_AUTH_UNAUTHENTICATED_ACTIONS,
+      '"',
+    );
+    checkGuid(this, "tenantId", tenantId);
+    checkGuid(this, "clientId", props.clientId);
+    if (this.audiences.length === 0) throw new ValidationError("audiences must not be empty (got [])", this);
     this.audiences.forEach((audience, i) => {
       if (!Token.isUnresolved(audience) && audience.trim() === "")
-        this.fail(`audiences[${i}] must not be empty`);
+        throw new ValidationError(`audiences[${i}] must not be empty`, this);
     });
-    props.allowedApplications?.forEach((app, i) => this.checkGuid(`allowedApplications[${i}]`, app));
+    props.allowedApplications?.forEach((app, i) => checkGuid(this, `allowedApplications[${i}]`, app));
     props.additionalExcludedPaths?.forEach((path, i) => {
       if (!Token.isUnresolved(path) && !/^\/\S*$/.test(path)) {
-        this.fail(`additionalExcludedPaths[${i}] must start with "/" and contain no spaces (got "${path}")`);
+        throw new ValidationError(
+          `additionalExcludedPaths[${i}] must start with "/" and contain no spaces (got "${path}")`,
+          this,
+        );
       }
     });
-  }
-
-  private checkGuid(field: string, value: string): void {
-    if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
-      this.fail(`${field} must be a GUID (got "${value}")`);
-    }
-  }
-
-  private fail(message: string): never {
-    throw new ValidationError(this, "McpEasyAuth", message);
   }
 }

@@ -1,13 +1,14 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
-import { Application } from "@cdktf/provider-azuread/lib/application";
+import { Application, ApplicationApi, ApplicationAppRole } from "@cdktf/provider-azuread/lib/application";
 import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
 import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { GUID_PATTERN, stableUuid } from "./private/stable-ids";
+import { stableUuid } from "./private/stable-ids";
+import { checkGuid, checkOneOf } from "./private/checks";
 import { ValidationError } from "./validation-error";
 
 /** Visual Studio Code's first-party client id. */
@@ -29,7 +30,7 @@ export interface McpEntraAppAssignment {
    * `ServicePrincipal` gets the `Mcp.Invoke` app role (app-only tokens); `User` and `Group` get default
    * access (delegated tokens with the scope).
    */
-  readonly principalType: "User" | "Group" | "ServicePrincipal";
+  readonly principalType: McpEntraPrincipalType;
 }
 
 /** Props of `McpEntraApp`. */
@@ -99,7 +100,10 @@ export interface McpEntraAppOauthFrontProps {
 const SCOPE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const IDENTIFIER_URI_PATTERN = /^(api|https):\/\/[^\s*/]+(\/[^\s*]*)?$/;
 const ASSIGNMENT_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
-const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
+/** The kinds of principal an app role can be assigned to. */
+export const MCP_ENTRA_PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
+/** The kind of principal in an `assignments` entry. */
+export type McpEntraPrincipalType = (typeof MCP_ENTRA_PRINCIPAL_TYPES)[number];
 const FRONT_REDIRECT_PATTERN = /^(https:\/\/[^\s#]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s#]*)?)$/;
 const PUBLIC_CLIENT_REDIRECT_PATTERN =
   /^(https:\/\/[^\s]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/[^\s]*)?)$/;
@@ -163,35 +167,8 @@ export class McpEntraApp extends Construct {
       displayName: props.displayName,
       owners: props.ownerObjectIds,
       signInAudience: "AzureADMyOrg",
-      api: {
-        requestedAccessTokenVersion: 2,
-        oauth2PermissionScope: [
-          {
-            id: this.scopeId,
-            value: scopeName,
-            type: "User",
-            enabled: true,
-            adminConsentDisplayName: props.scopeAdminConsentDisplayName ?? `Access ${props.displayName}`,
-            adminConsentDescription:
-              props.scopeAdminConsentDescription ??
-              `Allows the app to call ${props.displayName} on behalf of the signed-in user.`,
-            userConsentDisplayName: props.scopeUserConsentDisplayName ?? `Access ${props.displayName}`,
-            userConsentDescription:
-              props.scopeUserConsentDescription ??
-              `Allows the app to call ${props.displayName} on your behalf.`,
-          },
-        ],
-      },
-      appRole: [
-        {
-          id: this.appRoleId,
-          value: MCP_INVOKE_ROLE,
-          allowedMemberTypes: ["Application"],
-          displayName: "Invoke the MCP server",
-          description: `Lets an application call ${props.displayName} with an app-only token.`,
-          enabled: true,
-        },
-      ],
+      api: renderApi(props, this.scopeId, scopeName),
+      appRole: [renderInvokeRole(props, this.appRoleId)],
       // The URI is managed by `IdentifierUri` (the provider's documented pairing); without this the
       // application would remove it again on every apply.
       lifecycle: { ignoreChanges: ["identifier_uris"] },
@@ -272,10 +249,9 @@ export class McpEntraApp extends Construct {
   public grantInvoke(principalObjectId: string, id?: string): AppRoleAssignment {
     if (id === undefined && Token.isUnresolved(principalObjectId)) {
       throw new ValidationError(
-        this,
-        "McpEntraApp",
         "grantInvoke needs an id when principalObjectId is a reference (got an unresolved token); " +
           'pass a stable one, e.g. grantInvoke(identity.principalId, "Pipeline")',
+        this,
       );
     }
     checkGuid(this, "grantInvoke principalObjectId", principalObjectId);
@@ -294,13 +270,17 @@ export class McpEntraApp extends Construct {
    */
   public addOauthFront(props: McpEntraAppOauthFrontProps): ApplicationFederatedIdentityCredential {
     if (this.oauthFrontCredential) {
-      this.fail("addOauthFront was called already; a registration serves one authorization front");
+      throw new ValidationError(
+        "addOauthFront was called already; a registration serves one authorization front",
+        this,
+      );
     }
     const { redirectUri } = props;
     if (!Token.isUnresolved(redirectUri) && !FRONT_REDIRECT_PATTERN.test(redirectUri)) {
-      this.fail(
+      throw new ValidationError(
         `addOauthFront redirectUri must be an https URL, or http://localhost / http://127.0.0.1 for a local ` +
           `server, without a fragment (got "${redirectUri}")`,
+        this,
       );
     }
     this.application.putWeb({ redirectUris: [redirectUri] });
@@ -332,57 +312,88 @@ export class McpEntraApp extends Construct {
   ): void {
     const { displayName, identifierUri } = props;
     if (!Token.isUnresolved(displayName) && (displayName.trim() === "" || displayName.length > 256)) {
-      this.fail(`displayName must be 1-256 characters (got "${displayName}")`);
+      throw new ValidationError(`displayName must be 1-256 characters (got "${displayName}")`, this);
     }
     if (
       identifierUri !== undefined &&
       !Token.isUnresolved(identifierUri) &&
       !IDENTIFIER_URI_PATTERN.test(identifierUri)
     ) {
-      this.fail(
+      throw new ValidationError(
         `identifierUri must be api://<host or id>[/path] or https://<verified domain>[/path], without spaces ` +
           `or wildcards (got "${identifierUri}"); omit it for api://<client id>`,
+        this,
       );
     }
     if (!Token.isUnresolved(scopeName) && !SCOPE_NAME_PATTERN.test(scopeName)) {
-      this.fail(`scopeName must match /^[A-Za-z0-9_.-]+$/ (got "${scopeName}")`);
+      throw new ValidationError(`scopeName must match /^[A-Za-z0-9_.-]+$/ (got "${scopeName}")`, this);
     }
     preAuthorizedClientIds.forEach((clientId, i) =>
       checkGuid(this, `preAuthorizedClientIds[${i}]`, clientId),
     );
     if (new Set(preAuthorizedClientIds).size !== preAuthorizedClientIds.length) {
-      this.fail(
+      throw new ValidationError(
         `preAuthorizedClientIds must not repeat a client id (got ${JSON.stringify(preAuthorizedClientIds)})`,
+        this,
       );
     }
     redirectUris.forEach((uri, i) => {
       if (!Token.isUnresolved(uri) && !PUBLIC_CLIENT_REDIRECT_PATTERN.test(uri)) {
-        this.fail(
+        throw new ValidationError(
           `publicClientRedirectUris[${i}] must be an https URL or http://localhost / http://127.0.0.1 (got "${uri}")`,
+          this,
         );
       }
     });
     for (const [key, assignment] of Object.entries(assignments)) {
       if (!ASSIGNMENT_KEY_PATTERN.test(key)) {
-        this.fail(`assignments key must match /^[A-Za-z0-9_-]+$/, it becomes a construct id (got "${key}")`);
-      }
-      if (!PRINCIPAL_TYPES.includes(assignment.principalType)) {
-        this.fail(
-          `assignments.${key}.principalType must be one of ${PRINCIPAL_TYPES.join(", ")} ` +
-            `(got "${assignment.principalType}")`,
+        throw new ValidationError(
+          `assignments key must match /^[A-Za-z0-9_-]+$/, it becomes a construct id (got "${key}")`,
+          this,
         );
       }
+      checkOneOf(
+        this,
+        `assignments.${key}.principalType`,
+        assignment.principalType,
+        MCP_ENTRA_PRINCIPAL_TYPES,
+        '"',
+      );
       checkGuid(this, `assignments.${key}.principalObjectId`, assignment.principalObjectId);
     }
   }
-
-  private fail(message: string): never {
-    throw new ValidationError(this, "McpEntraApp", message);
-  }
 }
 
-function checkGuid(scope: Construct, field: string, value: string): void {
-  if (!Token.isUnresolved(value) && !GUID_PATTERN.test(value)) {
-    throw new ValidationError(scope, "McpEntraApp", `${field} must be a GUID (got "${value}")`);
-  }
+/** The server API: v2 tokens and the one delegated scope clients ask for. */
+function renderApi(props: McpEntraAppProps, scopeId: string, scopeName: string): ApplicationApi {
+  return {
+    requestedAccessTokenVersion: 2,
+    oauth2PermissionScope: [
+      {
+        id: scopeId,
+        value: scopeName,
+        type: "User",
+        enabled: true,
+        adminConsentDisplayName: props.scopeAdminConsentDisplayName ?? `Access ${props.displayName}`,
+        adminConsentDescription:
+          props.scopeAdminConsentDescription ??
+          `Allows the app to call ${props.displayName} on behalf of the signed-in user.`,
+        userConsentDisplayName: props.scopeUserConsentDisplayName ?? `Access ${props.displayName}`,
+        userConsentDescription:
+          props.scopeUserConsentDescription ?? `Allows the app to call ${props.displayName} on your behalf.`,
+      },
+    ],
+  };
+}
+
+/** The `Mcp.Invoke` app role for app-only callers. */
+function renderInvokeRole(props: McpEntraAppProps, appRoleId: string): ApplicationAppRole {
+  return {
+    id: appRoleId,
+    value: MCP_INVOKE_ROLE,
+    allowedMemberTypes: ["Application"],
+    displayName: "Invoke the MCP server",
+    description: `Lets an application call ${props.displayName} with an app-only token.`,
+    enabled: true,
+  };
 }

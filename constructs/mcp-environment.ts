@@ -12,6 +12,7 @@ import { diagnosticSetting } from "./private/diagnostic-setting";
 import { environmentNetwork } from "./private/environment-network";
 import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
+import { checkIntegerInRange } from "./private/checks";
 
 /** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
 export interface McpWorkloadProfile {
@@ -105,7 +106,6 @@ export interface McpEnvironmentProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const CLASS = "McpEnvironment";
 const ENVIRONMENT_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/([^/]+)$/i;
 
@@ -138,36 +138,7 @@ export class McpEnvironment extends Construct {
     const retention = props.logRetentionInDays ?? 30;
 
     if (props.existingEnvironmentResourceId !== undefined) {
-      const conflicting = (
-        [
-          "name",
-          "logRetentionInDays",
-          "applicationInsightsEnabled",
-          "workloadProfiles",
-          "virtualNetworkAddressSpace",
-          "infrastructureSubnetAddressPrefix",
-          "infrastructureSubnetResourceId",
-          "zoneRedundancyEnabled",
-          "internalLoadBalancerEnabled",
-          "diagnosticSettingsEnabled",
-        ] as const
-      ).filter((key) => props[key] !== undefined);
-      if (conflicting.length > 0) {
-        throw new ValidationError(
-          this,
-          CLASS,
-          `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
-        );
-      }
-      const match = ENVIRONMENT_ID.exec(props.existingEnvironmentResourceId);
-      if (!Token.isUnresolved(props.existingEnvironmentResourceId) && !match) {
-        throw new ValidationError(
-          this,
-          CLASS,
-          `existingEnvironmentResourceId must be a Container Apps environment id ` +
-            `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${props.existingEnvironmentResourceId}'`,
-        );
-      }
+      const match = checkAdoptionProps(this, props, props.existingEnvironmentResourceId);
       const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
         // Segments 4 and 8 of the id are the resource group and the environment name.
         resourceGroupName: match
@@ -181,22 +152,11 @@ export class McpEnvironment extends Construct {
     }
 
     if (props.name === undefined) {
-      throw new ValidationError(this, CLASS, "name is required unless existingEnvironmentResourceId is set");
+      throw new ValidationError("name is required unless existingEnvironmentResourceId is set", this);
     }
-    if (
-      !Token.isUnresolved(retention) &&
-      (!Number.isInteger(retention) || retention < 30 || retention > 730)
-    ) {
-      throw new ValidationError(
-        this,
-        CLASS,
-        `logRetentionInDays must be an integer from 30 to 730 (got ${retention})`,
-      );
-    }
+    checkIntegerInRange(this, "logRetentionInDays", retention, 30, 730);
     const tags = { ...props.tags };
-    const { fragment, subnet } = environmentNetwork(this, props.name, props, (message) => {
-      throw new ValidationError(this, CLASS, message);
-    });
+    const { fragment, subnet } = environmentNetwork(this, props.name, props);
     this.network = subnet;
 
     this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
@@ -241,9 +201,8 @@ export class McpEnvironment extends Construct {
   public grantLogsRead(grantee: Grantee): RoleAssignment {
     if (!this.workspace) {
       throw new ValidationError(
-        this,
-        CLASS,
         "grantLogsRead needs the workspace this construct creates; with existingEnvironmentResourceId, grant on your workspace directly",
+        this,
       );
     }
     return assignRole(this, `LogsRead-${granteeKey(grantee)}`, grantee.principalId, {
@@ -251,4 +210,41 @@ export class McpEnvironment extends Construct {
       scope: this.workspace.id,
     });
   }
+}
+
+/** An adopted environment takes no settings of a new one; returns the id's resource group and name, when literal. */
+function checkAdoptionProps(
+  scope: Construct,
+  props: McpEnvironmentProps,
+  environmentResourceId: string,
+): RegExpExecArray | null {
+  const conflicting = (
+    [
+      "name",
+      "logRetentionInDays",
+      "applicationInsightsEnabled",
+      "workloadProfiles",
+      "virtualNetworkAddressSpace",
+      "infrastructureSubnetAddressPrefix",
+      "infrastructureSubnetResourceId",
+      "zoneRedundancyEnabled",
+      "internalLoadBalancerEnabled",
+      "diagnosticSettingsEnabled",
+    ] as const
+  ).filter((key) => props[key] !== undefined);
+  if (conflicting.length > 0) {
+    throw new ValidationError(
+      `existingEnvironmentResourceId cannot be combined with ${conflicting.join(", ")} (they configure a new environment)`,
+      scope,
+    );
+  }
+  const match = ENVIRONMENT_ID.exec(environmentResourceId);
+  if (!Token.isUnresolved(environmentResourceId) && !match) {
+    throw new ValidationError(
+      `existingEnvironmentResourceId must be a Container Apps environment id ` +
+        `(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>), got '${environmentResourceId}'`,
+      scope,
+    );
+  }
+  return match;
 }

@@ -51,9 +51,8 @@ export class McpWorkbook extends Construct {
     const workspace = props.environment.workspace;
     if (!workspace) {
       throw new ValidationError(
-        this,
-        "McpWorkbook",
         "environment must be one McpEnvironment created (got an adopted existing environment: no workspace to query)",
+        this,
       );
     }
     // Azure returns the id in lowercase; anything else shows as a change on every plan.

@@ -1,3 +1,5 @@
+import { LIVENESS_PATH, READINESS_PATH } from "../server/contract";
+
 /**
  * The KQL behind the alerts and the workbook, in one place. Each query reads what the bundled server emits:
  *
@@ -12,7 +14,7 @@
  */
 
 /** The health probes hit these every few seconds; they are not traffic. */
-const PROBE_PATHS = '"/healthz", "/readyz"';
+const PROBE_PATHS = `"${LIVENESS_PATH}", "${READINESS_PATH}"`;
 
 /** The server's request log lines for one container app, with typed columns. */
 export function requestLogLines(containerAppName: string): string {

@@ -1,12 +1,14 @@
-import { Construct } from "constructs";
+import { IConstruct } from "constructs";
 
 /**
- * The one error every construct in this library throws for bad input. The message names the construct
- * path, the field, the bad value and what is allowed.
+ * The one error every construct in this library throws for bad input, at synth time. The message names the
+ * construct (its class and path), then the field, the bad value and what is allowed:
+ * `McpContainerApp 'prod/Server': maxReplicas must be >= minReplicas (got minReplicas=3, maxReplicas=1)`.
  */
 export class ValidationError extends Error {
-  constructor(scope: Construct, className: string, message: string) {
-    super(`${className} '${scope.node.path}': ${message}`);
+  /** @param scope the construct whose props are wrong; its class name and path prefix the message. */
+  constructor(message: string, scope: IConstruct) {
+    super(`${scope.constructor.name} '${scope.node.path}': ${message}`);
     this.name = "ValidationError";
   }
 }

@@ -14,6 +14,7 @@ import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { DataAzureadServicePrincipal } from "@cdktf/provider-azuread/lib/data-azuread-service-principal";
 import { ValidationError } from "../constructs/validation-error";
+import { checkIntegerInRange } from "../constructs/private/checks";
 import { refuseToPlan } from "./refuse-to-plan";
 import { blobPathCondition, constrainRoleAssignmentsCondition } from "./role-conditions";
 
@@ -417,42 +418,51 @@ export class McpBootstrapStack extends TerraformStack {
   }
 
   private validate(props: McpBootstrapStackProps): void {
-    const fail = (message: string) => {
-      throw new ValidationError(this, "McpBootstrapStack", message);
-    };
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(props.githubRepository)) {
-      fail(`githubRepository must be 'owner/repo' (got '${props.githubRepository}')`);
+      throw new ValidationError(
+        `githubRepository must be 'owner/repo' (got '${props.githubRepository}')`,
+        this,
+      );
     }
-    if (props.environments.length === 0) fail("environments must name at least one environment (got [])");
+    if (props.environments.length === 0)
+      throw new ValidationError("environments must name at least one environment (got [])", this);
     const names = props.environments.map((environment) => environment.name);
     for (const environment of props.environments) {
       if (!/^[A-Za-z0-9._-]{1,250}$/.test(environment.name)) {
-        fail(`environments[].name must be letters, digits, '.', '_' or '-' (got '${environment.name}')`);
+        throw new ValidationError(
+          `environments[].name must be letters, digits, '.', '_' or '-' (got '${environment.name}')`,
+          this,
+        );
       }
       if (environment.promotesFrom !== undefined && !names.includes(environment.promotesFrom)) {
-        fail(
+        throw new ValidationError(
           `environments '${environment.name}': promotesFrom must name another environment (got '${environment.promotesFrom}', have ${names.join(", ")})`,
+          this,
         );
       }
     }
     if (new Set(names).size !== names.length)
-      fail(`environments names must be unique (got ${names.join(", ")})`);
+      throw new ValidationError(`environments names must be unique (got ${names.join(", ")})`, this);
     if (!Token.isUnresolved(props.storageAccountName) && !/^[a-z0-9]{3,24}$/.test(props.storageAccountName)) {
-      fail(
+      throw new ValidationError(
         `storageAccountName must be 3-24 lowercase letters and digits (got '${props.storageAccountName}')`,
+        this,
       );
     }
-    const days = props.softDeleteRetentionDays;
-    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 365)) {
-      fail(`softDeleteRetentionDays must be an integer from 1 to 365 (got ${days})`);
-    }
+    checkIntegerInRange(this, "softDeleteRetentionDays", props.softDeleteRetentionDays, 1, 365);
     for (const roleId of props.assignableRoleDefinitionIds ?? []) {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(roleId)) {
-        fail(`assignableRoleDefinitionIds must be role definition GUIDs (got '${roleId}')`);
+        throw new ValidationError(
+          `assignableRoleDefinitionIds must be role definition GUIDs (got '${roleId}')`,
+          this,
+        );
       }
     }
     if (props.assignableRoleDefinitionIds?.length === 0) {
-      fail("assignableRoleDefinitionIds must name at least one role (got []); omit it for the default");
+      throw new ValidationError(
+        "assignableRoleDefinitionIds must name at least one role (got []); omit it for the default",
+        this,
+      );
     }
   }
 }

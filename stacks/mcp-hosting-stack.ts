@@ -86,11 +86,10 @@ export class McpHostingStack extends TerraformStack {
     Aspects.of(this).add(new McpPolicyChecks());
     if (config.oauthFrontEnabled && config.easyAuthUnauthenticatedClientAction !== undefined) {
       throw new ValidationError(
-        this,
-        "McpHostingStack",
         `easyAuthUnauthenticatedClientAction has no effect with oauthFrontEnabled (got ` +
           `'${config.easyAuthUnauthenticatedClientAction}'): the stack has no Easy Auth then, because Easy Auth ` +
           `would refuse the front's tokens; remove one of the two`,
+        this,
       );
     }
     const client = new DataAzurermClientConfig(this, "ClientConfig");

@@ -1,14 +1,16 @@
-import { TerraformMetaArguments, TerraformResource, Token } from "cdktf";
+import { TerraformMetaArguments, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { ValidationError } from "../validation-error";
+import { checkOneOf } from "../private/checks";
 import { AzapiBody, azapiResourceConfig, checkAzapiType } from "./resource";
 
+/** The HTTP methods an `azapi_resource_action` can send. */
+export const AZAPI_ACTION_METHODS = ["POST", "PATCH", "PUT", "DELETE"] as const;
 /** HTTP method of an `AzapiResourceAction` request. */
-export type AzapiActionMethod = "POST" | "PATCH" | "PUT" | "DELETE";
+export type AzapiActionMethod = (typeof AZAPI_ACTION_METHODS)[number];
+/** When an `azapi_resource_action` sends its request. */
+export const AZAPI_ACTION_WHENS = ["apply", "destroy"] as const;
 /** When an `AzapiResourceAction` sends its request: on create and update (`apply`) or on destroy. */
-export type AzapiActionWhen = "apply" | "destroy";
-const METHODS: readonly string[] = ["POST", "PATCH", "PUT", "DELETE"];
-const WHENS: readonly string[] = ["apply", "destroy"];
+export type AzapiActionWhen = (typeof AZAPI_ACTION_WHENS)[number];
 
 /** Config of `AzapiResourceAction`: one request to an existing resource. */
 export interface AzapiResourceActionConfig extends TerraformMetaArguments {
@@ -47,20 +49,9 @@ export class AzapiResourceAction extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: AzapiResourceActionConfig) {
     super(scope, id, azapiResourceConfig("azapi_resource_action", config));
-    checkAzapiType(this, "AzapiResourceAction", config.type);
-    const fail = (message: string): never => {
-      throw new ValidationError(this, "AzapiResourceAction", message);
-    };
-    if (
-      config.method !== undefined &&
-      !Token.isUnresolved(config.method) &&
-      !METHODS.includes(config.method)
-    ) {
-      fail(`method must be one of ${METHODS.join(", ")} (got "${config.method}")`);
-    }
-    if (config.when !== undefined && !Token.isUnresolved(config.when) && !WHENS.includes(config.when)) {
-      fail(`when must be one of ${WHENS.join(", ")} (got "${config.when}")`);
-    }
+    checkAzapiType(this, config.type);
+    checkOneOf(this, "method", config.method, AZAPI_ACTION_METHODS, '"');
+    checkOneOf(this, "when", config.when, AZAPI_ACTION_WHENS, '"');
     this.config = config;
   }
 

@@ -36,13 +36,12 @@ export interface AzapiResourceConfig extends TerraformMetaArguments {
 const TYPE_PATTERN = /^[A-Za-z0-9.]+\/[A-Za-z0-9./]+@\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /** Throws unless `type` looks like `<Namespace>/<resourceType>@<api-version>` (tokens pass). */
-export function checkAzapiType(scope: Construct, className: string, type: string): void {
+export function checkAzapiType(scope: Construct, type: string): void {
   if (!Token.isUnresolved(type) && !TYPE_PATTERN.test(type)) {
     throw new ValidationError(
-      scope,
-      className,
       `type must look like <Namespace>/<resourceType>@<api-version>, e.g. ` +
         `"Microsoft.App/containerApps/authConfigs@2025-01-01" (got "${type}")`,
+      scope,
     );
   }
 }
@@ -74,7 +73,7 @@ export class AzapiResource extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
     super(scope, id, azapiResourceConfig("azapi_resource", config));
-    checkAzapiType(this, "AzapiResource", config.type);
+    checkAzapiType(this, config.type);
     this.config = config;
   }
 

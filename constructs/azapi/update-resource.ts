@@ -27,7 +27,7 @@ export class AzapiUpdateResource extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: AzapiUpdateResourceConfig) {
     super(scope, id, azapiResourceConfig("azapi_update_resource", config));
-    checkAzapiType(this, "AzapiUpdateResource", config.type);
+    checkAzapiType(this, config.type);
     this.config = config;
   }
 

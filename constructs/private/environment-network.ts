@@ -1,5 +1,7 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ValidationError } from "../validation-error";
+import { checkOneOf } from "./checks";
 import { ContainerAppEnvironmentConfig } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { InfrastructureSubnet } from "../infrastructure-subnet";
 import type { McpEnvironmentProps, McpWorkloadProfile } from "../mcp-environment";
@@ -18,7 +20,7 @@ export type McpEnvironmentNetworkProps = Pick<
   | "tags"
 >;
 
-const WORKLOAD_PROFILE_TYPES = ["Consumption", "D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32"];
+const WORKLOAD_PROFILE_TYPES = ["Consumption", "D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32"] as const;
 /** Smallest infrastructure subnets Container Apps accepts, by environment type (Microsoft Learn, networking). */
 export const MIN_SUBNET_SIZE = { workloadProfiles: 27, consumptionOnly: 23 } as const;
 const SUBNET_ID =
@@ -35,26 +37,27 @@ type NetworkFragment = Pick<
 
 /**
  * Checks the network props and creates the virtual network when asked; returns the environment's network
- * settings. `fail` throws the caller's ValidationError.
+ * settings. Bad props throw a ValidationError for `scope`.
  */
 export function environmentNetwork(
   scope: Construct,
   name: string,
   props: McpEnvironmentNetworkProps,
-  fail: (message: string) => never,
 ): { fragment: NetworkFragment; subnet?: InfrastructureSubnet } {
   const profiles = props.workloadProfiles ?? [];
-  checkProfiles(profiles, fail);
+  checkProfiles(scope, profiles);
   const newNetwork = props.virtualNetworkAddressSpace !== undefined;
   const existingSubnet = props.infrastructureSubnetResourceId;
   if (newNetwork && existingSubnet !== undefined) {
-    fail(
+    throw new ValidationError(
       "give virtualNetworkAddressSpace (a new virtual network) or infrastructureSubnetResourceId (an existing subnet), not both",
+      scope,
     );
   }
   if (props.infrastructureSubnetAddressPrefix !== undefined && !newNetwork) {
-    fail(
+    throw new ValidationError(
       `infrastructureSubnetAddressPrefix needs virtualNetworkAddressSpace (got infrastructureSubnetAddressPrefix=${props.infrastructureSubnetAddressPrefix} alone)`,
+      scope,
     );
   }
   if (
@@ -62,16 +65,18 @@ export function environmentNetwork(
     !Token.isUnresolved(existingSubnet) &&
     !SUBNET_ID.test(existingSubnet)
   ) {
-    fail(
+    throw new ValidationError(
       "infrastructureSubnetResourceId must be a subnet id, /subscriptions/<id>/resourceGroups/<rg>/providers/" +
         `Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet> (got '${existingSubnet}')`,
+      scope,
     );
   }
   const hasSubnet = newNetwork || existingSubnet !== undefined;
   for (const flag of ["zoneRedundancyEnabled", "internalLoadBalancerEnabled"] as const) {
     if (props[flag] === true && !hasSubnet) {
-      fail(
+      throw new ValidationError(
         `${flag}=true needs an infrastructure subnet: set virtualNetworkAddressSpace or infrastructureSubnetResourceId (got neither)`,
+        scope,
       );
     }
   }
@@ -91,9 +96,10 @@ export function environmentNetwork(
   const minimum = profiles.length > 0 ? MIN_SUBNET_SIZE.workloadProfiles : MIN_SUBNET_SIZE.consumptionOnly;
   if (subnet?.prefixLength !== undefined && subnet.prefixLength > minimum) {
     const kind = profiles.length > 0 ? "a workload-profiles environment" : "a Consumption-only environment";
-    fail(
+    throw new ValidationError(
       `the infrastructure subnet is too small for ${kind}: it needs /${minimum} or larger ` +
         `(got /${subnet.prefixLength} from ${props.infrastructureSubnetAddressPrefix ?? props.virtualNetworkAddressSpace})`,
+      scope,
     );
   }
 
@@ -111,21 +117,19 @@ export function environmentNetwork(
   };
 }
 
-function checkProfiles(profiles: readonly McpWorkloadProfile[], fail: (message: string) => never): void {
+function checkProfiles(scope: Construct, profiles: readonly McpWorkloadProfile[]): void {
   const names = new Set<string>();
   profiles.forEach((profile, i) => {
     const field = `workloadProfiles[${i}]`;
-    if (!WORKLOAD_PROFILE_TYPES.includes(profile.workloadProfileType)) {
-      fail(
-        `${field}.workloadProfileType must be one of ${WORKLOAD_PROFILE_TYPES.join(", ")} (got '${profile.workloadProfileType}')`,
-      );
-    }
-    if (names.has(profile.name)) fail(`${field}.name must be unique (got '${profile.name}' twice)`);
+    checkOneOf(scope, `${field}.workloadProfileType`, profile.workloadProfileType, WORKLOAD_PROFILE_TYPES);
+    if (names.has(profile.name))
+      throw new ValidationError(`${field}.name must be unique (got '${profile.name}' twice)`, scope);
     names.add(profile.name);
     const consumption = profile.workloadProfileType === "Consumption";
     if (consumption !== (profile.name === "Consumption")) {
-      fail(
+      throw new ValidationError(
         `${field}: the Consumption profile is named 'Consumption' and only it (got name='${profile.name}', workloadProfileType='${profile.workloadProfileType}')`,
+        scope,
       );
     }
     const counted = profile.minimumCount !== undefined && profile.maximumCount !== undefined;
@@ -133,12 +137,16 @@ function checkProfiles(profiles: readonly McpWorkloadProfile[], fail: (message: 
       !consumption &&
       (!counted || profile.minimumCount! < 0 || profile.maximumCount! < profile.minimumCount!)
     ) {
-      fail(
+      throw new ValidationError(
         `${field}: a dedicated profile needs 0 <= minimumCount <= maximumCount (got minimumCount=${profile.minimumCount}, maximumCount=${profile.maximumCount})`,
+        scope,
       );
     }
     if (consumption && (profile.minimumCount !== undefined || profile.maximumCount !== undefined)) {
-      fail(`${field}: the Consumption profile takes no minimumCount or maximumCount`);
+      throw new ValidationError(
+        `${field}: the Consumption profile takes no minimumCount or maximumCount`,
+        scope,
+      );
     }
   });
 }

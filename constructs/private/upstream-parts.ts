@@ -4,12 +4,17 @@ import type {
   ContainerAppTemplateContainer,
   ContainerAppTemplateContainerEnv,
 } from "@cdktf/provider-azurerm/lib/container-app";
-import type { HealthProbe } from "../health-probe";
+import { IConstruct } from "constructs";
+import type { KeyVaultSecretReference } from "../mcp-container-app";
 import type { McpUpstreamProps } from "../mcp-upstream";
 import type { IServerImage } from "../server-image";
-import { PROBE_DEFAULTS, resolveProbe } from "./probes";
-import { checkResources, type Fail } from "./resources";
+import { ValidationError } from "../validation-error";
+import { MCP_PATH, UPSTREAM_CHILD_ENV_PREFIX } from "../../server/contract";
+import { checkConsumptionResources, checkIntegerInRange, checkKeyVaultReference } from "./checks";
+import { checkImageReference } from "./container-app-checks";
+import { renderProbes, resolveProbes } from "./probes";
 import { looksSecret } from "./secret-names";
+import { serverVariable } from "./server-variables";
 
 /** What the upstream adds to the app: variables of the front, secrets, and (HTTP) a second container. */
 export interface UpstreamParts {
@@ -18,136 +23,146 @@ export interface UpstreamParts {
   readonly container?: ContainerAppTemplateContainer;
 }
 
-/** Prefix that carries a stdio upstream's variables through the front's environment to its processes. */
-const CHILD_ENV_PREFIX = "MCP_UPSTREAM_ENV_";
-
-function integerIn(value: number | undefined, field: string, min: number, max: number, fail: Fail): void {
-  if (
-    value !== undefined &&
-    !Token.isUnresolved(value) &&
-    (!Number.isInteger(value) || value < min || value > max)
-  ) {
-    fail(`upstream.${field} must be an integer from ${min} to ${max} (got ${value})`);
-  }
+/** Where the front runs: the upstream must not take its port, and both containers share 4 vCPUs. */
+export interface UpstreamFront {
+  readonly port: number;
+  readonly cpu: number;
+  /** The front's own secrets, whose names the upstream's must not take. */
+  readonly secrets: Readonly<Record<string, KeyVaultSecretReference>>;
 }
 
-function validate(props: McpUpstreamProps, frontPort: number, frontCpu: number, fail: Fail): void {
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The Container App secret an upstream variable is read from. */
+const secretNameOf = (variable: string): string => `upstream-${variable.toLowerCase().replace(/_/g, "-")}`;
+
+/** Every check of the upstream props; messages name the `upstream.` field. */
+export function checkUpstreamProps(scope: IConstruct, props: McpUpstreamProps, front: UpstreamFront): void {
+  checkUpstreamKind(scope, props, front.port);
+  checkIntegerInRange(scope, "upstream.timeoutSeconds", props.timeoutSeconds, 1, 3600);
+  checkIntegerInRange(scope, "upstream.maxChildren", props.maxChildren, 1, 1000);
+  checkIntegerInRange(scope, "upstream.idleSeconds", props.idleSeconds, 1, 86_400);
+  checkUpstreamVariables(scope, props, front);
+  checkUpstreamResources(scope, props, front.cpu);
+  if (props.port !== undefined) resolveProbes(scope, props, "upstream.");
+  if (props.image) checkImageReference(scope, props.image.imageReference, "upstream.image");
+}
+
+function checkUpstreamKind(scope: IConstruct, props: McpUpstreamProps, frontPort: number): void {
   const http = props.port !== undefined;
   if (http === (props.command !== undefined)) {
-    fail(
+    throw new ValidationError(
       `upstream needs exactly one of port (a Streamable HTTP server in its own container) or command (a stdio ` +
         `server) (got ${http ? "both" : "neither"})`,
+      scope,
     );
   }
   if (http && props.image === undefined) {
-    fail(`upstream.image is required with upstream.port: the container that serves port ${props.port}`);
-  }
-  if (!http && props.image !== undefined) {
-    fail(
-      `upstream.image is not used with upstream.command: a stdio server runs inside the front's container; ` +
-        `build the front's image FROM the bundled server with the server installed (docs/front-mode.md)`,
+    throw new ValidationError(
+      `upstream.image is required with upstream.port: the container that serves port ${props.port}`,
+      scope,
     );
   }
-  integerIn(props.port, "port", 1, 65535, fail);
+  if (!http && props.image !== undefined) {
+    throw new ValidationError(
+      `upstream.image is not used with upstream.command: a stdio server runs inside the front's container; ` +
+        `build the front's image FROM the bundled server with the server installed (docs/front-mode.md)`,
+      scope,
+    );
+  }
+  checkIntegerInRange(scope, "upstream.port", props.port, 1, 65535);
   if (http && !Token.isUnresolved(props.port) && !Token.isUnresolved(frontPort) && props.port === frontPort) {
-    fail(`upstream.port must differ from targetPort, where the front listens (both are ${frontPort})`);
+    throw new ValidationError(
+      `upstream.port must differ from targetPort, where the front listens (both are ${frontPort})`,
+      scope,
+    );
   }
   if (props.path !== undefined && !props.path.startsWith("/")) {
-    fail(`upstream.path must start with '/' (got '${props.path}')`);
+    throw new ValidationError(`upstream.path must start with '/' (got '${props.path}')`, scope);
   }
   if (
     props.command !== undefined &&
     (props.command.length === 0 || props.command.some((part) => part === ""))
   ) {
-    fail(
+    throw new ValidationError(
       `upstream.command must be a non-empty list of non-empty strings (got ${JSON.stringify(props.command)})`,
+      scope,
     );
   }
-  integerIn(props.timeoutSeconds, "timeoutSeconds", 1, 3600, fail);
-  integerIn(props.maxChildren, "maxChildren", 1, 1000, fail);
-  integerIn(props.idleSeconds, "idleSeconds", 1, 86_400, fail);
+}
+
+function checkUpstreamVariables(scope: IConstruct, props: McpUpstreamProps, front: UpstreamFront): void {
   for (const name of Object.keys(props.environmentVariables ?? {})) {
     if (looksSecret(name)) {
-      fail(
+      throw new ValidationError(
         `upstream.environmentVariables.${name} looks like a credential; pass it in upstream.secrets from Key Vault`,
+        scope,
       );
     }
   }
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      fail(`upstream.secrets.${name}: the key is an environment variable name (letters, digits, '_')`);
+    if (!VARIABLE_NAME.test(name)) {
+      throw new ValidationError(
+        `upstream.secrets.${name}: the key is an environment variable name (letters, digits, '_')`,
+        scope,
+      );
     }
-    if (typeof secret !== "object" || secret === null || "value" in secret || !secret.keyVaultSecretId) {
-      fail(
-        `upstream.secrets.${name} must be a Key Vault reference ({ keyVaultSecretId }); plain secret values are refused`,
+    checkKeyVaultReference(scope, `upstream.secrets.${name}`, secret);
+    const secretName = secretNameOf(name);
+    if (secretName in front.secrets) {
+      throw new ValidationError(
+        `secrets.${secretName}: the name is taken by upstream.secrets; rename it`,
+        scope,
       );
     }
   }
-  if (http) {
+}
+
+function checkUpstreamResources(scope: IConstruct, props: McpUpstreamProps, frontCpu: number): void {
+  if (props.port !== undefined) {
     const cpu = props.cpu ?? 0.5;
-    checkResources(cpu, props.memory ?? "1Gi", fail, "upstream.");
+    checkConsumptionResources(scope, cpu, props.memory ?? "1Gi", "upstream.");
     if (!Token.isUnresolved(cpu) && !Token.isUnresolved(frontCpu) && cpu + frontCpu > 4) {
-      fail(`cpu + upstream.cpu must be at most 4 vCPUs per app (got ${frontCpu} + ${cpu})`);
+      throw new ValidationError(
+        `cpu + upstream.cpu must be at most 4 vCPUs per app (got ${frontCpu} + ${cpu})`,
+        scope,
+      );
     }
   } else if (props.cpu !== undefined || props.memory !== undefined) {
-    fail(
+    throw new ValidationError(
       `upstream.cpu and upstream.memory apply to an upstream container (port); a stdio upstream shares cpu and memory`,
+      scope,
     );
   }
 }
 
-function tcpProbe(
-  kind: "liveness" | "readiness" | "startup",
-  port: number,
-  given: HealthProbe | undefined,
-  fail: Fail,
-) {
-  const { probe, problems } = resolveProbe(`upstream.${kind}Probe`, PROBE_DEFAULTS[kind], given);
-  if (problems.length > 0) fail(problems.join("; "));
-  return [
-    {
-      // A third-party server may have no health path: TCP unless a path is given.
-      transport: given?.path === undefined ? "TCP" : "HTTP",
-      port,
-      path: given?.path,
-      intervalSeconds: probe.intervalSeconds,
-      timeout: probe.timeoutSeconds,
-      failureCountThreshold: probe.failureCountThreshold,
-      initialDelay: probe.initialDelaySeconds,
-    },
-  ];
-}
-
 /**
- * Validates the upstream props (messages name the `upstream.` field) and builds what the app gains.
- * `identityId` reads the Key Vault secrets; secret names are `upstream-<variable>`.
+ * What the app gains from a checked upstream (`checkUpstreamProps`). `identityId` reads the Key Vault
+ * secrets; secret names are `upstream-<variable>`.
  */
-export function upstreamParts(
-  props: McpUpstreamProps,
-  front: { readonly port: number; readonly cpu: number; readonly identityId: string },
-  fail: Fail,
-): UpstreamParts {
-  validate(props, front.port, front.cpu, fail);
-  const secretName = (variable: string): string => `upstream-${variable.toLowerCase().replace(/_/g, "-")}`;
+export function upstreamParts(scope: IConstruct, props: McpUpstreamProps, identityId: string): UpstreamParts {
   const secrets = Object.entries(props.secrets ?? {}).map(([variable, secret]) => ({
-    name: secretName(variable),
+    name: secretNameOf(variable),
     keyVaultSecretId: secret.keyVaultSecretId,
-    identity: front.identityId,
+    identity: identityId,
   }));
   const plainEnv = Object.entries(props.environmentVariables ?? {});
   const secretEnv = Object.keys(props.secrets ?? {});
-  const timeout = { name: "MCP_UPSTREAM_TIMEOUT_SECONDS", value: String(props.timeoutSeconds ?? 60) };
+  const timeout = serverVariable("MCP_UPSTREAM_TIMEOUT_SECONDS", String(props.timeoutSeconds ?? 60));
 
   if (props.command !== undefined) {
     return {
       secrets,
       frontEnv: [
-        { name: "MCP_UPSTREAM_COMMAND", value: JSON.stringify(props.command) },
+        serverVariable("MCP_UPSTREAM_COMMAND", JSON.stringify(props.command)),
         timeout,
-        { name: "MCP_UPSTREAM_MAX_CHILDREN", value: String(props.maxChildren ?? 20) },
-        { name: "MCP_UPSTREAM_IDLE_SECONDS", value: String(props.idleSeconds ?? 300) },
-        ...plainEnv.map(([name, value]) => ({ name: `${CHILD_ENV_PREFIX}${name}`, value })),
-        ...secretEnv.map((name) => ({ name: `${CHILD_ENV_PREFIX}${name}`, secretName: secretName(name) })),
+        serverVariable("MCP_UPSTREAM_MAX_CHILDREN", String(props.maxChildren ?? 20)),
+        serverVariable("MCP_UPSTREAM_IDLE_SECONDS", String(props.idleSeconds ?? 300)),
+        ...plainEnv.map(([name, value]) => ({ name: `${UPSTREAM_CHILD_ENV_PREFIX}${name}`, value })),
+        ...secretEnv.map((name) => ({
+          name: `${UPSTREAM_CHILD_ENV_PREFIX}${name}`,
+          secretName: secretNameOf(name),
+        })),
       ],
     };
   }
@@ -156,7 +171,7 @@ export function upstreamParts(
   return {
     secrets,
     frontEnv: [
-      { name: "MCP_UPSTREAM_URL", value: `http://localhost:${port}${props.path ?? "/mcp"}` },
+      serverVariable("MCP_UPSTREAM_URL", `http://localhost:${port}${props.path ?? MCP_PATH}`),
       timeout,
     ],
     container: {
@@ -168,11 +183,14 @@ export function upstreamParts(
         { name: "PORT", value: String(port) },
         { name: "HOST", value: "127.0.0.1" },
         ...plainEnv.map(([name, value]) => ({ name, value })),
-        ...secretEnv.map((name) => ({ name, secretName: secretName(name) })),
+        ...secretEnv.map((name) => ({ name, secretName: secretNameOf(name) })),
       ],
-      livenessProbe: tcpProbe("liveness", port, props.livenessProbe, fail),
-      readinessProbe: tcpProbe("readiness", port, props.readinessProbe, fail),
-      startupProbe: tcpProbe("startup", port, props.startupProbe, fail),
+      // A third-party server may have no health path: TCP unless a path is given.
+      ...renderProbes(resolveProbes(scope, props, "upstream."), port, {
+        liveness: props.livenessProbe?.path,
+        readiness: props.readinessProbe?.path,
+        startup: props.startupProbe?.path,
+      }),
     },
   };
 }

@@ -4,9 +4,10 @@ import type { Authenticator, CredentialHeader } from "./authenticator";
 import { presentedCredential } from "./authenticator";
 import { JsonRpcCode } from "../http/json-rpc-error";
 import { bearerChallenge } from "./challenge";
+import { API_KEY_HEADERS } from "../contract";
 
 /** Header names an API key is accepted in, besides `Authorization: Bearer <key>`. */
-export const API_KEY_HEADERS = ["api-key", "x-api-key"] as const;
+export { API_KEY_HEADERS };
 /** Where an API key is read from, in this order (the first present wins). */
 const API_KEY_SOURCES: readonly CredentialHeader[] = [...API_KEY_HEADERS, "authorization"];
 

@@ -153,15 +153,16 @@ function parseEntra(env: Env): EntraAuthConfig {
 /** AUTH_AUTHORITY when unset: Entra ID's public cloud. */
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
 
-/** AUTH_AUTHORITY: an https base URL (http only on loopback, for tests) without query or fragment. */
+/** AUTH_AUTHORITY: an https base URL (http only on loopback, for tests) without query, fragment or credentials. */
 function parseAuthority(value: string | undefined): string {
   const raw = value?.trim() || DEFAULT_AUTHORITY;
   const allowed =
     "an https base URL such as https://login.microsoftonline.com (http only for a loopback host), " +
-    "without query or fragment";
+    "without query, fragment or credentials";
   const url = URL.canParse(raw) ? new URL(raw) : undefined;
   const secure = url?.protocol === "https:" || (url?.protocol === "http:" && isLoopbackHost(url.hostname));
-  if (!url || !secure || url.search !== "" || url.hash !== "" || url.username !== "") {
+  const bare = url?.search === "" && url.hash === "" && url.username === "" && url.password === "";
+  if (!url || !secure || !bare) {
     throw new ConfigError("AUTH_AUTHORITY", value, allowed);
   }
   return url.href.replace(/\/+$/, "");

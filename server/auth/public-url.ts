@@ -1,9 +1,8 @@
 import type { Request } from "express";
+import { MCP_PATH, PRM_PATH } from "../contract";
 
-/** Where the Protected Resource Metadata (RFC 9728) is served; one document per protected path below it. */
-export const PRM_PATH = "/.well-known/oauth-protected-resource";
-/** The Streamable HTTP endpoint. */
-export const MCP_PATH = "/mcp";
+/** Where the Protected Resource Metadata (RFC 9728) is served, and the Streamable HTTP endpoint (the contract's). */
+export { MCP_PATH, PRM_PATH };
 /** The legacy HTTP+SSE endpoint's stream. */
 export const SSE_PATH = "/sse";
 

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { SERVER_VERSION } from "../version";
 import { Lifecycle } from "../lifecycle";
+import { LIVENESS_PATH, READINESS_PATH } from "../contract";
 
 /** A readiness check: resolves true when its dependency is usable. Must be quick and must not throw secrets. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -29,14 +30,14 @@ export class ReadinessRegistry {
 /** /healthz (liveness: no dependency calls) and /readyz (readiness: draining or a failing check gives 503). */
 export function healthRoutes(lifecycle: Lifecycle, readiness: ReadinessRegistry, startedAt: number): Router {
   const router = Router();
-  router.get("/healthz", (_req, res) => {
+  router.get(LIVENESS_PATH, (_req, res) => {
     res.json({
       status: "ok",
       version: SERVER_VERSION,
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
     });
   });
-  router.get("/readyz", async (_req, res) => {
+  router.get(READINESS_PATH, async (_req, res) => {
     const checks = await readiness.run();
     if (lifecycle.draining) {
       res.status(503).json({ status: "draining", checks });

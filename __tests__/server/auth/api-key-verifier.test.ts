@@ -44,4 +44,12 @@ describe("createApiKeyVerifier", () => {
       },
     );
   });
+
+  it("names the first entry when two entries hold the same key", () => {
+    const twice = createApiKeyVerifier([
+      { label: "first", key: "same-key-0123456789abcdef" },
+      { label: "second", key: "same-key-0123456789abcdef" },
+    ]);
+    expect(twice("same-key-0123456789abcdef")).toBe("first");
+  });
 });

@@ -112,6 +112,7 @@ describe("apikey mode", () => {
   });
 
   test("readiness is always true", async () => {
+    expect(app.middleware.readiness.name).toBe("auth");
     expect(await app.middleware.readiness.check()).toBe(true);
   });
 });

@@ -33,6 +33,6 @@ describe("server/auth index", () => {
         "protectedResourceMetadataRouter",
       ].sort(),
     );
-    expect(auth.CORS_EXPOSED_HEADERS).toEqual(["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version"]);
+    expect(auth.CORS_EXPOSED_HEADERS).toEqual(["Mcp-Session-Id", "WWW-Authenticate", "Mcp-Protocol-Version"]);
   });
 });

@@ -175,6 +175,17 @@ describe("apikey", () => {
     });
   });
 
+  test("a key of 16 characters is long enough, one of 15 is not", () => {
+    const sixteen = "0123456789abcdef";
+    expect(parseAuthConfig({ AUTH_MODE: "apikey", MCP_API_KEYS: `k:${sixteen}` })).toEqual({
+      mode: "apikey",
+      apiKeys: [{ label: "k", key: sixteen }],
+    });
+    expect(configError({ AUTH_MODE: "apikey", MCP_API_KEYS: `k:${sixteen.slice(1)}` }).message).toContain(
+      "entry 1 (label 'k'): key has 15 characters; at least 16 are required",
+    );
+  });
+
   test("the derived label is stable and differs per key", () => {
     const labels = (value: string) => {
       const config = parseAuthConfig({ AUTH_MODE: "apikey", MCP_API_KEYS: value });

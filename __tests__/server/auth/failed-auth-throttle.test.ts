@@ -119,4 +119,9 @@ describe("failed-auth throttle", () => {
       statuses.push((await wrong(i, { "x-forwarded-for": `203.0.113.${i}` })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
+
+  it("MCP_AUTH_FAILURES_PER_MINUTE=0 switches it off: failures are answered 401, never 429", async () => {
+    await start({ MCP_AUTH_FAILURES_PER_MINUTE: "0" });
+    expect(await failTimes(3)).toEqual([401, 401, 401]);
+  });
 });

@@ -35,6 +35,14 @@ describe("isLoopbackHost: only addresses of this machine count as loopback", () 
     "::ffff:10.0.0.1",
     "[::1",
     "::1]",
+    // Brackets are taken off only when they enclose the whole host.
+    "[127.0.0.12",
+    "x127.0.0.1]",
+    "[localhostx",
+    "xlocalhost]",
+    // Look like ::1 to a pattern but are no IPv6 address at all.
+    ":1",
+    "0:0:1",
     "localhost.example.com",
     "127.0.0.1.example.com",
     "",

@@ -103,6 +103,21 @@ describe("protected resource metadata (entra mode)", () => {
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-methods")).toBe("GET, OPTIONS");
+    expect(res.headers.get("access-control-allow-headers")).toBe("*");
+  });
+
+  test("the document may be cached for an hour by anyone", async () => {
+    app = await startTestApp(entra());
+    const res = await fetch(`${app.url}${PATHS[1]}`);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=3600");
+    expect(res.headers.get("access-control-allow-methods")).toBe("GET, OPTIONS");
+  });
+
+  test("MCP_PUBLIC_URL loses its trailing slashes, however many", async () => {
+    app = await startTestApp(entra(), { publicUrl: "https://mcp.contoso.example//" });
+    const body = (await (await fetch(`${app.url}${PATHS[1]}`)).json()) as Record<string, unknown>;
+    expect(body.resource).toBe("https://mcp.contoso.example/mcp");
   });
 
   test("with AUTH_ISSUERS, the login.microsoftonline.com issuers are the authorization servers", async () => {

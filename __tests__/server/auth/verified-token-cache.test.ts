@@ -41,4 +41,25 @@ describe("verified token cache", () => {
     off.set("t1", { expiresAt: exp(60_000) });
     expect(off.get("t1")).toBeUndefined();
   });
+
+  test("by default a verified token is trusted for 5 minutes, then verified again", () => {
+    let clock = T0;
+    const cache = createVerifiedTokenCache({ now: () => clock });
+    cache.set("a.b.c", { expiresAt: exp(3_600_000) });
+    clock += 299_999;
+    expect(cache.get("a.b.c")).toBeDefined();
+    clock += 1;
+    expect(cache.get("a.b.c")).toBeUndefined();
+  });
+
+  test("by default it holds 10,000 tokens and then drops the oldest", () => {
+    const cache = createVerifiedTokenCache({ now: () => T0 });
+    for (let i = 0; i < 10_000; i++) cache.set(`t${i}`, { expiresAt: exp(60_000) });
+    expect(cache.size).toBe(10_000);
+    expect(cache.get("t0")).toBeDefined();
+    cache.set("t10000", { expiresAt: exp(60_000) });
+    expect(cache.size).toBe(10_000);
+    expect(cache.get("t0")).toBeUndefined();
+    expect(cache.get("t1")).toBeDefined();
+  });
 });

@@ -6,6 +6,10 @@ import type { JWK } from "jose";
 /** A JWKS endpoint on 127.0.0.1 that counts fetches and can be switched off, like a tenant's discovery keys. */
 export class JwksServer {
   fetches = 0;
+  /** An HTTP status to answer instead of the keys (e.g. 500), like a tenant endpoint having trouble. */
+  failWith?: number;
+  /** How long to wait before answering, like a slow endpoint. */
+  delayMs = 0;
   private keys: JWK[];
   private server?: Server;
   private port = 0;
@@ -25,8 +29,17 @@ export class JwksServer {
   async start(): Promise<void> {
     this.server = createServer((_req, res) => {
       this.fetches += 1;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ keys: this.keys }));
+      const answer = () => {
+        if (this.failWith !== undefined) {
+          res.statusCode = this.failWith;
+          res.end("upstream error");
+          return;
+        }
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ keys: this.keys }));
+      };
+      if (this.delayMs > 0) setTimeout(answer, this.delayMs).unref();
+      else answer();
     });
     // Same port on restart so the configured AUTH_JWKS_URI stays valid.
     this.server.listen(this.port, "127.0.0.1");

@@ -56,6 +56,7 @@ export async function startTestApp(
       caller: req.auth?.extra?.caller,
       token: req.auth?.token,
       clientId: req.auth?.clientId,
+      scopes: req.auth?.scopes,
       expiresAt: req.auth?.expiresAt,
     });
   });

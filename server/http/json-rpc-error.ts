@@ -17,8 +17,12 @@ export const JsonRpcCode = {
   SessionNotFound: -32001,
   /** HTTP 401, no or bad credentials; the same number as SessionNotFound, told apart by the HTTP status. */
   Unauthorized: -32001,
-  /** HTTP 503 while the token signing keys cannot be fetched. */
-  AuthUnavailable: -32002,
+  /**
+   * HTTP 503 while the token signing keys cannot be fetched: a transport-level failure like the others of
+   * -32000. Not -32002: 2026-07-28 forbids emitting it (basic/index "Error Codes"), and clients still read it
+   * as "resource not found" from earlier servers.
+   */
+  AuthUnavailable: -32000,
   /** HTTP 403, a valid token without the required scope or role. */
   Forbidden: -32003,
 } as const;

@@ -352,7 +352,7 @@ describe("entra mode", () => {
     await jwks.stop();
     const res = await call(await token());
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32002);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32000);
   });
 
   test("failures are logged with a reason and no token; successes with the caller id", async () => {

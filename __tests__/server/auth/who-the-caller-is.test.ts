@@ -132,7 +132,7 @@ async function failingJwks(mode: "500" | "hang"): Promise<{ uri: string; close: 
 
 describe("entra: signing keys unavailable before any were cached", () => {
   it.each(["500", "hang"] as const)(
-    "answers 503 -32002 with Retry-After, not 401, when the JWKS endpoint %s",
+    "answers 503 -32000 with Retry-After, not 401 and never the retired -32002, when the JWKS endpoint %s",
     async (mode) => {
       const key = await newSigningKey("k1");
       const endpoint = await failingJwks(mode);
@@ -149,7 +149,7 @@ describe("entra: signing keys unavailable before any were cached", () => {
           });
           expect(response.status).toBe(503);
           expect(response.headers.get("retry-after")).toBe("30");
-          expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32002);
+          expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32000);
         }
       } finally {
         await app.close();

@@ -172,7 +172,7 @@ function guardMcpPaths(app: Express, parts: AppParts): RequestHandler[] {
     bodyDeadline(config.requestTimeoutMs),
     ...jsonRpcBody(config),
     ...(rateLimit ? [rateLimit.perToolCall] : []),
-    perCallerToolCalls(config.maxToolCallsPerCaller, options.toolCallSlots),
+    perCallerToolCalls(options.toolCallSlots ?? new CallerSlots(config.maxToolCallsPerCaller)),
   ];
 }
 

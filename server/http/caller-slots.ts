@@ -89,14 +89,14 @@ interface HeldToolCalls {
 const HELD_TOOL_CALLS = "heldToolCalls";
 
 /**
- * At most `limit` tools/call requests of one caller running at once (MCP_MAX_TOOL_CALLS_PER_CALLER), however
+ * At most `slots.limit` tools/call requests of one caller running at once (MCP_MAX_TOOL_CALLS_PER_CALLER), however
  * they are packed into POSTs (a batch counts each call). After the body is read. The calls count as running
  * until the response closes, unless a transport whose calls outlive their POST adopts them
  * (adoptToolCalls): legacy SSE answers each POST with 202 at once, and a stateful session keeps running a
- * call whose POST went away. Pass the process's `slots` to share them with the tasks runtime, whose tasks
- * hold their place until they end.
+ * call whose POST went away. `slots` (limit: MCP_MAX_TOOL_CALLS_PER_CALLER) are the process's, shared with
+ * the tasks runtime, whose tasks hold their place until they end.
  */
-export function perCallerToolCalls(limit: number, slots = new CallerSlots(limit)): RequestHandler {
+export function perCallerToolCalls(slots: CallerSlots): RequestHandler {
   return (req: Request, res, next) => {
     const { ids, answerId } = toolCallsIn(req.body);
     if (ids.length === 0) return next();
@@ -107,7 +107,7 @@ export function perCallerToolCalls(limit: number, slots = new CallerSlots(limit)
         res,
         429,
         JsonRpcCode.ServerError,
-        `Too Many Requests: this caller has ${slots.heldBy(key)} tool calls running and asked for ${ids.length} more (MCP_MAX_TOOL_CALLS_PER_CALLER=${limit})`,
+        `Too Many Requests: this caller has ${slots.heldBy(key)} tool calls running and asked for ${ids.length} more (MCP_MAX_TOOL_CALLS_PER_CALLER=${slots.limit})`,
         { "Retry-After": RETRY_AFTER_SECONDS },
         answerId,
       );

@@ -20,7 +20,8 @@ export function bodyDeadline(timeoutMs: number): RequestHandler {
       );
       res.once("finish", () => req.socket.destroy());
     }, timeoutMs);
-    const stop = (): void => clearTimeout(timer);
+    // One listener function, not a named closure: the bundle keeps names (a defineProperty per closure).
+    const stop = clearTimeout.bind(undefined, timer);
     req.once("end", stop);
     res.once("close", stop);
     next();

@@ -20,8 +20,7 @@ export function bodyDeadline(timeoutMs: number): RequestHandler {
       );
       res.once("finish", () => req.socket.destroy());
     }, timeoutMs);
-    // One listener function, not a named closure: the bundle keeps names (a defineProperty per closure).
-    const stop = clearTimeout.bind(undefined, timer);
+    const stop = (): void => clearTimeout(timer);
     req.once("end", stop);
     res.once("close", stop);
     next();

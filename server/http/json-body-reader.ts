@@ -69,8 +69,6 @@ class BodyRead {
 
   start(): void {
     const req = this.req;
-    // Anonymous arrows passed straight to `on`: the bundle keeps names (esbuild `--keep-names`), and a named
-    // closure or class-field arrow would cost a `defineProperty` each, per request.
     req.on("data", (chunk: Buffer) => {
       this.received += chunk.length;
       this.chunks.push(chunk);

@@ -67,6 +67,12 @@ describe("doc comments", () => {
     expect(files.flatMap((file) => undocumentedExports(file, false))).toEqual([]);
   });
 
+  it("are on every public member of the server's exported classes and interfaces", () => {
+    const files = sourceFiles("server");
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap((file) => undocumentedExports(file, true))).toEqual([]);
+  });
+
   it("are on every public member of the library's classes and interfaces (constructs/, not private/)", () => {
     const files = sourceFiles("constructs").filter((file) => !file.includes(`${path.sep}private${path.sep}`));
     expect(files.length).toBeGreaterThan(10);

@@ -38,15 +38,17 @@ FRONT_TESTS="$F/sign-in.test.ts,$F/refusals.test.ts,$F/client-metadata-documents
 # Parts with tests of their own (no sign-in, so a mutant costs a second or two).
 FILES[frontunits]=server/auth/front/access-tokens.ts,server/auth/front/browser-binding.ts,server/auth/front/clients.ts,server/auth/front/consent-page.ts,server/auth/front/replay-guard.ts,server/auth/front/sealed.ts,server/auth/front/special-addresses.ts
 TESTS[frontunits]="$F/access-tokens.test.ts,$F/browser-binding.test.ts,$F/clients.test.ts,$F/consent-page.test.ts,$F/replay-guard.test.ts,$F/sealed.test.ts,$F/special-addresses.test.ts"
-FILES[frontparts]=server/auth/front/entra-client.ts,server/auth/front/paths.ts,server/auth/front/router.ts
-TESTS[frontparts]="$FRONT_TESTS,$F/entra-client.test.ts"
+FILES[frontentra]=server/auth/front/entra-client.ts
+TESTS[frontentra]="$F/entra-client.test.ts"
+FILES[frontparts]=server/auth/front/paths.ts,server/auth/front/router.ts
+TESTS[frontparts]="$FRONT_TESTS"
 FILES[frontcimd]=server/auth/front/client-metadata-document.ts
 TESTS[frontcimd]="$F/client-metadata-documents.test.ts"
 FILES[frontprovider]=server/auth/front/provider.ts
 TESTS[frontprovider]="$FRONT_TESTS"
 
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(throttle loopback credentials apikeyconfig config misc entraverifier entraauth middleware frontconfig frontunits frontparts frontcimd frontprovider)
+[ ${#groups[@]} -eq 0 ] && groups=(throttle loopback credentials apikeyconfig config misc entraverifier entraauth middleware frontconfig frontunits frontentra frontparts frontcimd frontprovider)
 for group in "${groups[@]}"; do
   MUTATE_TEST_ROOTS=$T MUTATE_TESTS="${TESTS[$group]}" MUTATE_REPORT=$group npx stryker run stryker.config.mjs \
     --mutate "${FILES[$group]}" --incrementalFile "reports/mutation/incremental-$group.json"

@@ -43,7 +43,7 @@ TESTS[frontentra]="$F/entra-client.test.ts"
 FILES[frontparts]=server/auth/front/paths.ts,server/auth/front/router.ts
 TESTS[frontparts]="$FRONT_TESTS"
 FILES[frontcimd]=server/auth/front/client-metadata-document.ts
-TESTS[frontcimd]="$F/client-metadata-documents.test.ts"
+TESTS[frontcimd]="$F/client-metadata-fetch.test.ts,$F/clients.test.ts"
 FILES[frontprovider]=server/auth/front/provider.ts
 TESTS[frontprovider]="$FRONT_TESTS"
 

@@ -82,5 +82,9 @@ describe("IPv6", () => {
     expect(refusedAddress("::ffff:127.0.0.1", false)).toBe(LOOPBACK);
     expect(refusedAddress("::ffff:127.0.0.1", true)).toBeUndefined();
     expect(refusedAddress("::ffff:20.42.65.10", false)).toBeUndefined();
+    // The same in hexadecimal: ::ffff:a00:1 is 10.0.0.1, ::ffff:7f00:1 is 127.0.0.1.
+    expect(refusedAddress("::ffff:a00:1", false)).toBe(SPECIAL);
+    expect(refusedAddress("::ffff:7f00:1", false)).toBe(LOOPBACK);
+    expect(refusedAddress("::ffff:142a:410a", false)).toBeUndefined();
   });
 });

@@ -47,6 +47,8 @@ export class EntraStandIn {
   };
   /** When true, refresh tokens are refused (the user was disabled or their sessions revoked). */
   refusesRefresh = false;
+  /** When false, a refresh is answered without a new refresh token (the old one stays valid). */
+  rotatesRefreshTokens = true;
   private server?: Server;
   private key?: SigningKey;
   private readonly codes = new Map<string, IssuedCode>();
@@ -227,7 +229,8 @@ export class EntraStandIn {
       scope: scopes.filter((s) => s !== "offline_access").join(" "),
       access_token: await this.accessToken(user),
     };
-    if (scopes.includes("offline_access")) {
+    const rotate = params.get("grant_type") === "authorization_code" || this.rotatesRefreshTokens;
+    if (scopes.includes("offline_access") && rotate) {
       const refresh = `${randomUUID()}.${randomBytes(16).toString("base64url")}`;
       this.refreshTokens.set(refresh, { scopes, user });
       answer.refresh_token = refresh;

@@ -61,3 +61,27 @@ test("past its bound the oldest id is forgotten first, and only as many as neede
   expect(guard.has("b")).toBe(true);
   expect(guard.has("d")).toBe(true);
 });
+
+test("claiming drops the ids that have expired, oldest first, so a replica holds only live ones", () => {
+  const { guard, clock } = guardAt(0);
+  guard.claim("a", 1);
+  guard.claim("b", 2);
+  guard.claim("c", 100);
+  expect(guard.size).toBe(3);
+  // At 2 s: a has expired, and b expires this very millisecond.
+  clock.now = 2_000;
+  guard.claim("d", 100);
+  expect(guard.size).toBe(2);
+  expect(guard.has("c") && guard.has("d")).toBe(true);
+});
+
+test("purging stops at the first live id (ids arrive in about expiry order)", () => {
+  const { guard, clock } = guardAt(0);
+  guard.claim("long", 100);
+  guard.claim("short", 1);
+  clock.now = 5_000;
+  guard.claim("next", 100);
+  // short has expired but sits behind a live id: it stays until the bound or a later purge reaches it.
+  expect(guard.size).toBe(3);
+  expect(guard.has("short")).toBe(false);
+});

@@ -34,7 +34,7 @@ TESTS[middleware]="$ENTRA_AUTH_TESTS"
 # server/auth/front/: the front's settings, then its parts, each judged by the tests that sign in through it.
 FILES[frontconfig]=server/auth/front/config.ts
 TESTS[frontconfig]="$F/config.test.ts,$F/config-edges.test.ts,$T/config.test.ts,$T/config-edges.test.ts,$T/scopes.test.ts"
-FRONT_TESTS="$F/sign-in.test.ts,$F/refusals.test.ts,$F/client-metadata-documents.test.ts"
+FRONT_TESTS="$F/sign-in.test.ts,$F/refusals.test.ts,$F/answers.test.ts,$F/client-metadata-documents.test.ts"
 # Parts with tests of their own (no sign-in, so a mutant costs a second or two).
 FILES[frontunits]=server/auth/front/access-tokens.ts,server/auth/front/browser-binding.ts,server/auth/front/clients.ts,server/auth/front/consent-page.ts,server/auth/front/replay-guard.ts,server/auth/front/sealed.ts,server/auth/front/special-addresses.ts
 TESTS[frontunits]="$F/access-tokens.test.ts,$F/browser-binding.test.ts,$F/clients.test.ts,$F/consent-page.test.ts,$F/replay-guard.test.ts,$F/sealed.test.ts,$F/special-addresses.test.ts"

@@ -231,6 +231,31 @@ describe("Entra's redirect back", () => {
     }
   });
 
+  test("an outage of Entra's signing keys once they are cached: sign-ins go on, the failed refresh is logged", async () => {
+    const clock = { now: Date.now() };
+    const front = await startFrontServer(entra, frontKey(), {
+      options: { oauthFront: { jwks: { now: () => clock.now } } },
+    });
+    (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
+      `${front.publicUrl}/oauth/callback`,
+    );
+    try {
+      expect((await signedInCode(front.base)).code).toBeTruthy();
+      // Eleven minutes on, the keys are stale: the next sign-in refreshes them in the background.
+      clock.now += 11 * 60_000;
+      entra.failsKeys = true;
+      expect((await signedInCode(front.base)).code).toBeTruthy();
+      // The refresh runs in the background: wait for its log line (the test's timeout bounds the wait).
+      const failed = () =>
+        front.logLines().find((line) => line.msg === "oauth front: JWKS fetch failed" && line.level === 40);
+      while (failed() === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(failed()!.err).toMatch(/\S/);
+    } finally {
+      entra.failsKeys = false;
+      await front.close();
+    }
+  });
+
   test("an expired or forged state is a page; a state from another browser too", async () => {
     const forged = await callback(new Browser(), { code: "c", state: "forged" });
     expect(forged.status).toBe(400);

@@ -49,6 +49,8 @@ export class EntraStandIn {
   refusesRefresh = false;
   /** When false, a refresh is answered without a new refresh token (the old one stays valid). */
   rotatesRefreshTokens = true;
+  /** When true, the signing keys (JWKS) answer HTTP 500: an outage of Entra's key endpoint. */
+  failsKeys = false;
   private server?: Server;
   private key?: SigningKey;
   private readonly codes = new Map<string, IssuedCode>();
@@ -119,6 +121,7 @@ export class EntraStandIn {
       });
     }
     if (req.method === "GET" && url.pathname === `${base}/discovery/v2.0/keys`) {
+      if (this.failsKeys) return json(res, 500, { error: "server_error" });
       return json(res, 200, { keys: [this.key!.jwk] });
     }
     if (req.method === "GET" && url.pathname === `${base}/oauth2/v2.0/authorize`) {

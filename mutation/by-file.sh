@@ -23,7 +23,7 @@ TESTS[config]="$T/config.test.ts,$T/config-edges.test.ts,$T/front/config.test.ts
 FILES[misc]=server/auth/challenge.ts,server/auth/public-url.ts,server/auth/scopes.ts,server/auth/cors.ts,server/auth/verified-token-cache.ts,server/auth/protected-resource-metadata.ts
 TESTS[misc]="$T/challenge.test.ts,$T/scopes.test.ts,$T/verified-token-cache.test.ts,$T/protected-resource-metadata.test.ts,$T/signing-keys.test.ts,$T/caller-of.test.ts,$T/entra-answers.test.ts,$T/api-key.test.ts"
 FILES[entraverifier]=server/auth/entra-verifier.ts,server/auth/jwks-cache.ts
-TESTS[entraverifier]="$T/entra.test.ts,$T/entra-answers.test.ts,$T/signing-keys.test.ts,$T/who-the-caller-is.test.ts"
+TESTS[entraverifier]="$T/jwks-cache.test.ts,$T/entra.test.ts,$T/entra-answers.test.ts,$T/signing-keys.test.ts,$T/who-the-caller-is.test.ts"
 ENTRA_AUTH_TESTS="$T/entra.test.ts,$T/entra-answers.test.ts,$T/signing-keys.test.ts,$T/who-the-caller-is.test.ts,$T/none.test.ts,$T/api-key.test.ts,$T/caller-of.test.ts,$T/reading-credentials.test.ts,$T/failed-auth-throttle.test.ts"
 FILES[entraauth]=server/auth/entra-authenticator.ts
 # The front's own tokens reach entra-authenticator.ts only through the front's sign-in.

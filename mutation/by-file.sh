@@ -34,17 +34,18 @@ TESTS[middleware]="$ENTRA_AUTH_TESTS"
 # server/auth/front/: the front's settings, then its parts, each judged by the tests that sign in through it.
 FILES[frontconfig]=server/auth/front/config.ts
 TESTS[frontconfig]="$F/config.test.ts,$F/config-edges.test.ts,$T/config.test.ts,$T/config-edges.test.ts,$T/scopes.test.ts"
-FRONT_TESTS="$F/sign-in.test.ts,$F/refusals.test.ts,$F/answers.test.ts,$F/client-metadata-documents.test.ts"
+FRONT_TESTS="$F/sign-in.test.ts,$F/refusals.test.ts,$F/answers.test.ts"
 # Parts with tests of their own (no sign-in, so a mutant costs a second or two).
 FILES[frontunits]=server/auth/front/access-tokens.ts,server/auth/front/browser-binding.ts,server/auth/front/clients.ts,server/auth/front/consent-page.ts,server/auth/front/replay-guard.ts,server/auth/front/sealed.ts,server/auth/front/special-addresses.ts
 TESTS[frontunits]="$F/access-tokens.test.ts,$F/browser-binding.test.ts,$F/clients.test.ts,$F/consent-page.test.ts,$F/replay-guard.test.ts,$F/sealed.test.ts,$F/special-addresses.test.ts"
 FILES[frontentra]=server/auth/front/entra-client.ts
 TESTS[frontentra]="$F/entra-client.test.ts"
-FILES[frontparts]=server/auth/front/paths.ts,server/auth/front/router.ts
-TESTS[frontparts]="$FRONT_TESTS,$F/router.test.ts"
 FILES[frontcimd]=server/auth/front/client-metadata-document.ts
 TESTS[frontcimd]="$F/client-metadata-fetch.test.ts,$F/clients.test.ts"
-FILES[frontprovider]=server/auth/front/provider.ts
+# The provider and the router: only a sign-in through the front reaches them.
+FILES[frontparts]=server/auth/front/paths.ts,server/auth/front/router.ts
+TESTS[frontparts]="$FRONT_TESTS,$F/client-metadata-documents.test.ts,$F/router.test.ts"
+FILES[frontprovider]=server/auth/front/provider.ts,server/auth/front/artefacts.ts,server/auth/front/authorize.ts,server/auth/front/browser-responses.ts,server/auth/front/code-grant.ts,server/auth/front/consent-answer.ts,server/auth/front/entra-callback.ts,server/auth/front/entra-caller.ts,server/auth/front/issue-tokens.ts,server/auth/front/refresh-grant.ts,server/auth/front/provider-deps.ts
 TESTS[frontprovider]="$FRONT_TESTS"
 
 groups=("$@")

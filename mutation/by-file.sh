@@ -46,7 +46,7 @@ TESTS[frontcimd]="$F/client-metadata-fetch.test.ts,$F/clients.test.ts"
 FILES[frontparts]=server/auth/front/paths.ts,server/auth/front/router.ts
 TESTS[frontparts]="$FRONT_TESTS,$F/client-metadata-documents.test.ts,$F/router.test.ts"
 FILES[frontprovider]=server/auth/front/provider.ts,server/auth/front/artefacts.ts,server/auth/front/authorize.ts,server/auth/front/browser-responses.ts,server/auth/front/code-grant.ts,server/auth/front/consent-answer.ts,server/auth/front/entra-callback.ts,server/auth/front/entra-caller.ts,server/auth/front/issue-tokens.ts,server/auth/front/refresh-grant.ts,server/auth/front/provider-deps.ts
-TESTS[frontprovider]="$FRONT_TESTS"
+TESTS[frontprovider]="$FRONT_TESTS,$F/provider.test.ts"
 
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(throttle loopback credentials apikeyconfig config misc entraverifier entraauth middleware frontconfig frontunits frontentra frontparts frontcimd frontprovider)

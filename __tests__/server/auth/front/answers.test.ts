@@ -107,7 +107,8 @@ describe("the consent page", () => {
   });
 
   test("an expired or forged consent is a plain page saying so; so is one without a request", async () => {
-    for (const form of [{ request: "forged", approve: "yes" }, { approve: "yes" }]) {
+    const forms: Record<string, string>[] = [{ request: "forged", approve: "yes" }, { approve: "yes" }];
+    for (const form of forms) {
       const response = await new Browser().request(`${server.base}/oauth/consent`, { method: "POST", form });
       expect(response.status).toBe(400);
       expect(response.headers.get("content-type")).toMatch(/^text\/plain/);

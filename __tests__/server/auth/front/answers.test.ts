@@ -119,6 +119,29 @@ describe("the consent page", () => {
     }
   });
 
+  test("the consent form is read flat and small: approve[x] is no approval, 16 KB is the most", async () => {
+    const clientId = await register(server.base);
+    const url = authorizeUrl(server.base, {
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: pkce().challenge,
+    });
+    const browser = new Browser();
+    const page = await browser.request(url);
+    const { action, fields } = Browser.consentForm(await page.text(), url);
+    const oversized = await browser.request(action, {
+      method: "POST",
+      form: { ...fields, approve: "yes", padding: "x".repeat(17 * 1024) },
+    });
+    expect(oversized.status).toBe(413);
+    const nested = await browser.request(action, {
+      method: "POST",
+      form: { ...fields, "approve[x]": "yes" },
+    });
+    expect(nested.status).toBe(302);
+    expect(new URL(nested.headers.get("location")!).searchParams.get("error")).toBe("access_denied");
+  });
+
   test("an approval from another browser is a page saying so", async () => {
     const clientId = await register(server.base);
     const url = authorizeUrl(server.base, {

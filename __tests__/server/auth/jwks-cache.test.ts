@@ -48,6 +48,16 @@ test("fresh keys are used without fetching until they are ten minutes old, then 
   expect(jwks.fetches).toBe(before + 2);
 });
 
+test("warming up a cache that has keys does not fetch again", async () => {
+  const clock = { now: 5_000_000 };
+  const cache = createJwksCache(jwks.uri, { now: () => clock.now });
+  expect(await cache.warmUp()).toBe(true);
+  const after = jwks.fetches;
+  clock.now += 31_000;
+  expect(await cache.warmUp()).toBe(true);
+  expect(jwks.fetches).toBe(after);
+});
+
 test("without an onFetchError a failed fetch still only leaves the cache without keys", async () => {
   jwks.failWith = 500;
   const cache = createJwksCache(jwks.uri);

@@ -55,6 +55,12 @@ test("a document becomes a public client with only the fields the front uses", a
   });
 });
 
+test("it asks for JSON", async () => {
+  const clientId = documents.publish("/accept.json");
+  await fetcher()(clientId);
+  expect(documents.accepts.at(-1)).toBe("application/json");
+});
+
 test("a name or client URI that is not a string is left out; no auth method means none", async () => {
   const clientId = documents.publish("/bare.json", { client_name: 5, client_uri: ["x"] });
   documents.documents.set("/bare.json", {
@@ -222,6 +228,12 @@ describe("refused answers", () => {
     // Far beyond the test's own timeout: only the fetch's limit ends it.
     documents.documents.get("/slow.json")!.delayMs = 600_000;
     expect(await refusal(fetcher({ timeoutMs: 300 })(clientId))).toMatch(/^client metadata fetch failed: /);
+  });
+
+  test("a connection that drops halfway through the document", async () => {
+    const clientId = documents.publish("/cut.json");
+    documents.documents.get("/cut.json")!.cutShort = true;
+    expect(await refusal(fetcher()(clientId))).toMatch(/^client metadata fetch failed: \S/);
   });
 
   test.each([

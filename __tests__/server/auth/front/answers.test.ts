@@ -69,6 +69,12 @@ function callback(browser: Browser, query: Record<string, string>) {
 
 function expectPageHeaders(response: Response) {
   expect(response.headers.get("cache-control")).toBe("no-store");
+  if (response.headers.get("content-type")?.startsWith("text/plain")) {
+    // A plain page posts nowhere.
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ; frame-ancestors 'none'",
+    );
+  }
   expect(response.headers.get("x-frame-options")).toBe("DENY");
   expect(response.headers.get("referrer-policy")).toBe("no-referrer");
 }
@@ -298,12 +304,43 @@ describe("Entra's redirect back", () => {
     );
   });
 
+  test("a sign-in without a state goes back without one", async () => {
+    const clientId = await register(server.base);
+    const url = authorizeUrl(server.base, {
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: pkce().challenge,
+    });
+    const { callback: back } = await new Browser().approve(url, REDIRECT_URI);
+    expect([...back.searchParams.keys()].sort()).toEqual(["code", "iss"]);
+    const { callback: denied } = await new Browser().approve(url, REDIRECT_URI, "deny");
+    expect([...denied.searchParams.keys()].sort()).toEqual(["error", "error_description", "iss"]);
+  });
+
   test("a successful sign-in goes back with a code, the client's state and the issuer", async () => {
     const grant = await signedInCode(server.base);
     expect([...grant.callback.searchParams.keys()].sort()).toEqual(["code", "iss", "state"]);
     expect(grant.callback.searchParams.get("state")).toBe("s1");
     expect(grant.callback.searchParams.get("iss")).toBe(server.publicUrl);
   });
+});
+
+test("an authorization request for another resource names the ones there are", async () => {
+  const clientId = await register(server.base);
+  const response = await fetch(
+    authorizeUrl(server.base, {
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: pkce().challenge,
+      resource: "https://other.example/mcp",
+    }),
+    { redirect: "manual" },
+  );
+  const back = new URL(response.headers.get("location")!);
+  expect(back.searchParams.get("error")).toBe("invalid_target");
+  expect(back.searchParams.get("error_description")).toBe(
+    `resource must be one of ${server.publicUrl}/mcp, ${server.publicUrl}/sse`,
+  );
 });
 
 describe("the token endpoint", () => {

@@ -294,6 +294,11 @@ describe("refused answers", () => {
       "client metadata document needs redirect_uris, a list of absolute URLs",
     ],
     [
+      "a redirect URI in a list of its own",
+      { redirect_uris: [["https://a.example/cb"]] },
+      "client metadata document needs redirect_uris, a list of absolute URLs",
+    ],
+    [
       "a redirect URI that is not a string",
       { redirect_uris: [42] },
       "client metadata document needs redirect_uris, a list of absolute URLs",

@@ -104,6 +104,16 @@ describe("the issuer, MCP_PUBLIC_URL", () => {
     );
   });
 
+  test("is trimmed of any whitespace, a no-break space included; unset is refused like empty", () => {
+    expect(frontOf({ ...front, MCP_PUBLIC_URL: "\u00a0https://mcp.example.com\u00a0" })!.issuer).toBe(
+      "https://mcp.example.com",
+    );
+    const { MCP_PUBLIC_URL: _url, ...withoutUrl } = front;
+    expect(messageOf(withoutUrl)).toMatch(
+      /^MCP_PUBLIC_URL="" is not valid: required with MCP_OAUTH_FRONT=on/,
+    );
+  });
+
   test.each(["ftp://mcp.example.com", "mcp.example.com", ""])("%p is refused", (value) => {
     expect(messageOf({ ...front, MCP_PUBLIC_URL: value })).toBe(
       `MCP_PUBLIC_URL=${JSON.stringify(value)} is not valid: required with MCP_OAUTH_FRONT=on: the front's ` +

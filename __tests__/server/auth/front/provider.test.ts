@@ -21,13 +21,16 @@ const auth = parseAuthConfig({
 if (auth.mode !== "entra" || auth.front === undefined) throw new Error("expected the front");
 const config = auth.front;
 const sealer = createSealer(config.key, config.issuer);
+// No logger (the deployment always passes one): what is logged must not be needed for the answer. Entra's
+// token endpoint is on a closed port of this machine, so every redemption there fails.
 const { provider } = createFrontProvider({
   config,
   sealer,
   clientsStore: createClientsStore(sealer, { allowLoopback: false }),
-  entra: createEntraClient(config),
+  entra: createEntraClient({ ...config, clientSecret: "s", entraTokenUrl: "http://127.0.0.1:1/token" }),
   verifyEntraToken: async () => ({ outcome: "invalid_token", reason: "not used here" }),
 });
+const client = { client_id: "client-1", redirect_uris: ["http://127.0.0.1:4567/callback"] };
 
 const caller: CallerIdentity = {
   kind: "entra",
@@ -75,4 +78,44 @@ test("a token for /sse or an altered one is the SDK's invalid_grant with the rea
   await expect(provider.verifyAccessToken(`${sse}x`)).rejects.toThrow(
     "front access token is not valid (altered, expired or another key)",
   );
+});
+
+describe("without a logger", () => {
+  test("a replayed code is still refused as already used", async () => {
+    const code = await sealer.seal(
+      "code",
+      {
+        cid: client.client_id,
+        ruri: client.redirect_uris[0],
+        cch: "challenge",
+        res: "https://mcp.example.com/mcp",
+        scp: [],
+        caller,
+        jti: "code-1",
+      },
+      60,
+    );
+    await provider.exchangeAuthorizationCode(client, code);
+    await expect(provider.exchangeAuthorizationCode(client, code)).rejects.toThrow(
+      "authorization code was already used",
+    );
+  });
+
+  test("a refresh Entra cannot redeem is still refused as a sign-in no longer valid", async () => {
+    const refresh = await sealer.seal(
+      "refresh",
+      {
+        cid: client.client_id,
+        res: "https://mcp.example.com/mcp",
+        scp: [],
+        ert: "entra-rt",
+        fam: "f1",
+        jti: "r1",
+      },
+      3600,
+    );
+    await expect(provider.exchangeRefreshToken(client, refresh)).rejects.toThrow(
+      "the sign-in at Entra ID is no longer valid; sign in again",
+    );
+  });
 });

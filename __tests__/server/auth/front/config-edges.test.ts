@@ -69,6 +69,10 @@ describe("the front's client id at Entra", () => {
   test.each([
     ["an audience that only contains a GUID", `https://x.example/${API}`],
     ["an audience with a GUID after api:// in the middle", `x-api://${API}`],
+    [
+      "an api:// audience with a slash inside the GUID (only trailing slashes go)",
+      `api://6b1f0c8e/-3d2a-4f5b-9c7d-0a1b2c3d4e5f`,
+    ],
   ])("is not taken from %s", (_name, audience) => {
     expect(messageOf({ ...front, MCP_AUDIENCE: audience })).toMatch(
       /^MCP_OAUTH_FRONT_CLIENT_ID="" is not valid/,

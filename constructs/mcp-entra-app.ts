@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application, ApplicationApi, ApplicationAppRole } from "@cdktf/provider-azuread/lib/application";
@@ -277,7 +277,16 @@ export class McpEntraApp extends Construct {
         this,
       );
     }
-    return this.assignInvokeRole(id ?? `Invoke-${grantee}`, "grantInvoke principalObjectId", grantee);
+    const assignment = this.assignInvokeRole(
+      id ?? `Invoke-${grantee}`,
+      "grantInvoke principalObjectId",
+      grantee,
+    );
+    Annotations.of(this).addWarning(
+      "grantInvoke(principalObjectId, id) is deprecated: use grantInvoke(identity) or " +
+        "grantInvokeToPrincipalId(id, principalObjectId); the old form will be removed in a later release",
+    );
+    return assignment;
   }
 
   /**

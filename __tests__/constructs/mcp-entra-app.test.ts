@@ -198,6 +198,7 @@ describe("McpEntraApp", () => {
     expect(app!.node.children.map((child) => child.node.id)).toEqual(
       expect.arrayContaining(["Invoke-Pipeline", "Deployer"]),
     );
+    expect(app!.node.metadata.filter((entry) => String(entry.data).includes("deprecated"))).toEqual([]);
     const byAddress = json.resource.azuread_app_role_assignment;
     const principalAt = (fragment: string) =>
       Object.entries(byAddress).find(([address]) => address.includes(fragment))?.[1].principal_object_id;
@@ -364,6 +365,10 @@ describe("McpEntraApp", () => {
       });
       expect(app!.node.children.map((child) => child.node.id)).toEqual(
         expect.arrayContaining([`Invoke-${PIPELINE_SP}`, "Pipeline"]),
+      );
+      expect(app!.node.metadata.map((entry) => String(entry.data))).toContain(
+        "grantInvoke(principalObjectId, id) is deprecated: use grantInvoke(identity) or " +
+          "grantInvokeToPrincipalId(id, principalObjectId); the old form will be removed in a later release",
       );
       expect(
         Object.values(json.resource.azuread_app_role_assignment).map((a) => a.principal_object_id),

@@ -67,6 +67,12 @@ describe("doc comments", () => {
     expect(files.flatMap((file) => undocumentedExports(file, false))).toEqual([]);
   });
 
+  it("are on every public member of the exported classes and interfaces under server/auth/", () => {
+    const files = sourceFiles(path.join("server", "auth"));
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap((file) => undocumentedExports(file, true))).toEqual([]);
+  });
+
   it("are on every public member of the library's classes and interfaces (constructs/, not private/)", () => {
     const files = sourceFiles("constructs").filter((file) => !file.includes(`${path.sep}private${path.sep}`));
     expect(files.length).toBeGreaterThan(10);

@@ -3,7 +3,9 @@ import { ConfigError } from "../config-error";
 
 /** One MCP_API_KEYS entry: the label logs and `whoami` show, and the key itself (never logged). */
 export interface ApiKeyEntry {
+  /** Who the key belongs to, as logs, limits and `whoami` name the caller; safe to show. */
   readonly label: string;
+  /** The secret itself: compared in constant time, never logged or echoed in an error. */
   readonly key: string;
 }
 

@@ -1,5 +1,5 @@
 import type { EntraAuthConfig } from "./config";
-import type { Authenticator } from "./authenticator";
+import type { Authentication, Authenticator } from "./authenticator";
 import { presentedCredential } from "./authenticator";
 import { JsonRpcCode } from "../http/json-rpc-error";
 import { bearerChallenge } from "./challenge";
@@ -65,40 +65,53 @@ export function createEntraAuthenticator(
             `${publicBaseUrl(req, publicUrl)}${protectedResourceOf(req)}`,
           )
         : await verify(token);
-    switch (verdict.outcome) {
-      case "ok":
-        return {
-          ok: true,
-          caller: verdict.caller,
-          clientId: verdict.caller.appId ?? verdict.caller.id,
-          expiresAt: verdict.expiresAt,
-        };
-      case "invalid_token":
-        return unauthorized("the access token is invalid or expired", verdict.reason, "invalid_token");
-      case "insufficient_scope":
-        return {
-          ok: false,
-          status: 403,
-          code: JsonRpcCode.Forbidden,
-          message: `Forbidden: ${verdict.reason}`,
-          challenge: bearerChallenge({
-            error: "insufficient_scope",
-            scope,
-            resource_metadata,
-            error_description: verdict.reason,
-          }),
-          reason: verdict.reason,
-          presented: true,
-        };
-      case "keys_unavailable":
-        return {
-          ok: false,
-          status: 503,
-          code: JsonRpcCode.AuthUnavailable,
-          message: "Service unavailable: token signing keys could not be fetched",
-          reason: verdict.reason,
-          presented: true,
-        };
-    }
+    return answerFor(verdict, unauthorized, scope, resource_metadata);
   };
+}
+
+/** The 401 answer for a refused credential; `createEntraAuthenticator` builds it per request. */
+type Unauthorized = (message: string, reason: string, error?: string) => Authentication;
+
+/** What the request gets for its token's verdict: the caller, or a 401, 403 or 503 with its challenge. */
+function answerFor(
+  verdict: EntraVerdict,
+  unauthorized: Unauthorized,
+  scope: string,
+  resource_metadata: string,
+): Authentication {
+  switch (verdict.outcome) {
+    case "ok":
+      return {
+        ok: true,
+        caller: verdict.caller,
+        clientId: verdict.caller.appId ?? verdict.caller.id,
+        expiresAt: verdict.expiresAt,
+      };
+    case "invalid_token":
+      return unauthorized("the access token is invalid or expired", verdict.reason, "invalid_token");
+    case "insufficient_scope":
+      return {
+        ok: false,
+        status: 403,
+        code: JsonRpcCode.Forbidden,
+        message: `Forbidden: ${verdict.reason}`,
+        challenge: bearerChallenge({
+          error: "insufficient_scope",
+          scope,
+          resource_metadata,
+          error_description: verdict.reason,
+        }),
+        reason: verdict.reason,
+        presented: true,
+      };
+    case "keys_unavailable":
+      return {
+        ok: false,
+        status: 503,
+        code: JsonRpcCode.AuthUnavailable,
+        message: "Service unavailable: token signing keys could not be fetched",
+        reason: verdict.reason,
+        presented: true,
+      };
+  }
 }

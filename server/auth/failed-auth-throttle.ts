@@ -11,7 +11,9 @@ export interface FailedAuthThrottleOptions {
 
 /** What to answer instead of a 401 once an address is over its limit. */
 export interface ThrottleRefusal {
+  /** Seconds until the address's window resets: the 429's Retry-After. */
   readonly retryAfterSeconds: number;
+  /** The JSON-RPC error message of the 429. */
   readonly message: string;
 }
 

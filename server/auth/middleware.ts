@@ -14,14 +14,19 @@ import type { VerifiedTokenCacheOptions } from "./verified-token-cache";
 
 /** The part of a pino logger the auth layer uses. */
 export interface AuthLogger {
+  /** Every authenticated request: too frequent for info. */
   debug(obj: object, msg: string): void;
+  /** Every refused request (with its reason, never the credential); Entra refusing a refresh. */
   info(obj: object, msg: string): void;
+  /** What may be an attack or an outage: replayed codes, key fetch failures, Entra refusing a sign-in. */
   warn(obj: object, msg: string): void;
 }
 
 /** A dependency check for `/readyz`. */
 export interface ReadinessCheck {
+  /** The check's name in the /readyz answer. */
   readonly name: string;
+  /** True when the dependency can serve; false makes /readyz answer 503. */
   check(): boolean | Promise<boolean>;
 }
 
@@ -29,6 +34,7 @@ export interface ReadinessCheck {
 export interface AuthMiddlewareOptions {
   /** MCP_PUBLIC_URL. @default - derived from each request's protocol and Host */
   readonly publicUrl?: string;
+  /** Where refusals are logged (never the credential). @default - not logged */
   readonly logger?: AuthLogger;
   /** JWKS caching knobs (entra mode); tests inject a clock. @default - see JwksCacheOptions */
   readonly jwks?: JwksCacheOptions;

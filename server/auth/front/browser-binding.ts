@@ -35,3 +35,6 @@ function cookie(req: Request, name: string): string | undefined {
   }
   return undefined;
 }
+
+/** The cookie that ties a sign-in to one browser: bind on the consent page, match and clear after. */
+export type BrowserBinding = ReturnType<typeof createBrowserBinding>;

@@ -79,56 +79,68 @@ export function createClientMetadataFetcher(options: ClientMetadataFetchOptions)
       }
     }
     const pinned = addresses[0];
-    const body = await get(url, pinned.address, pinned.family);
+    const body = await pinnedGet(url, pinned.address, pinned.family, { ca: options.ca, timeoutMs, maxBytes });
     return parseDocument(clientId, body);
   }
+}
 
-  function get(url: URL, address: string, family: number): Promise<string> {
-    const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-      if (lookupOptions.all) callback(null, [{ address, family }]);
-      else callback(null, address, family);
-    };
-    return new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: "GET",
-          headers: { accept: "application/json" },
-          lookup: pinnedLookup,
-          ca: options.ca,
-          timeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
-        },
-        (res) => {
-          if (res.statusCode !== 200) {
-            res.resume();
-            reject(new ClientMetadataError(`client metadata document answered HTTP ${res.statusCode}`));
+/** Limits of one document fetch. */
+interface FetchLimits {
+  readonly ca?: string;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * GET `url` over https from `address` only (the lookup answers with the checked address, so there is no
+ * second DNS answer to rebind to): HTTP 200, within the time and size limits, redirects not followed.
+ */
+function pinnedGet(url: URL, address: string, family: number, limits: FetchLimits): Promise<string> {
+  const { ca, timeoutMs, maxBytes } = limits;
+  const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "GET",
+        headers: { accept: "application/json" },
+        lookup: pinnedLookup,
+        ca,
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new ClientMetadataError(`client metadata document answered HTTP ${res.statusCode}`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            req.destroy();
+            reject(new ClientMetadataError(`client metadata document is larger than ${maxBytes} bytes`));
             return;
           }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              req.destroy();
-              reject(new ClientMetadataError(`client metadata document is larger than ${maxBytes} bytes`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-          res.on("error", (error) =>
-            reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
-          );
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on("error", (error) =>
-        reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
-      );
-      req.end();
-    });
-  }
+          chunks.push(chunk);
+        });
+        res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        res.on("error", (error) =>
+          reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
+        );
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", (error) =>
+      reject(new ClientMetadataError(`client metadata fetch failed: ${error.message}`)),
+    );
+    req.end();
+  });
 }
 
 function checkedUrl(clientId: string): URL {

@@ -16,14 +16,19 @@ export interface OAuthFrontConfig {
   readonly clientSecret?: string;
   /** MCP_OAUTH_FRONT_KEY as bytes; every sealed artefact derives its key from it. */
   readonly key: Uint8Array;
+  /** The tenant's authorize endpoint, where the consent approval sends the browser. */
   readonly entraAuthorizeUrl: string;
+  /** The tenant's token endpoint, where Entra's codes and refresh tokens are redeemed. */
   readonly entraTokenUrl: string;
   /** What the front asks Entra for: the API's scopes (no `resource` parameter) plus offline_access. */
   readonly entraScopes: readonly string[];
   /** CIMD documents on loopback addresses are fetched only when the issuer itself is loopback (tests). */
   readonly allowLoopbackClientMetadata: boolean;
+  /** Lifetime of the front's access tokens; also their `expires_in`. */
   readonly accessTokenSeconds: number;
+  /** Lifetime of each refresh token; every refresh issues a new one. */
   readonly refreshTokenSeconds: number;
+  /** Lifetime of the front's authorization codes: long enough for one token request. */
   readonly codeSeconds: number;
   /** How long a consent page, and then the Entra round trip, may take. */
   readonly consentSeconds: number;

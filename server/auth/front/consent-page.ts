@@ -1,10 +1,16 @@
 /** What the consent page shows: who asks, where the answer goes, and the sealed request it approves. */
 export interface ConsentView {
+  /** The client's self-declared name; the page says when it is unverified. */
   readonly clientName?: string;
+  /** A DCR id or a CIMD URL; the page shows a URL's host as the publisher. */
   readonly clientId: string;
+  /** Where the answer goes; the page names its host. */
   readonly redirectUri: string;
+  /** The MCP URL the tokens will be for. */
   readonly resource: string;
+  /** The pending request, sealed: the form posts it back unchanged. */
   readonly sealedRequest: string;
+  /** The path the form posts to (the consent endpoint). */
   readonly action: string;
 }
 

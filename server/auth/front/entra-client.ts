@@ -4,7 +4,9 @@ import { OAUTH_FRONT_CALLBACK_PATH } from "./paths";
 
 /** Entra's answer at its token endpoint. */
 export interface EntraTokens {
+  /** Checked like any Entra token the server receives, to learn who signed in. */
   readonly accessToken: string;
+  /** Present when Entra granted offline_access; sealed inside the front's refresh token. */
   readonly refreshToken?: string;
 }
 

@@ -19,11 +19,13 @@ export class ReplayGuard {
     return true;
   }
 
+  /** Whether `id` is recorded and its artefact has not expired yet. */
   has(id: string): boolean {
     const until = this.entries.get(id);
     return until !== undefined && until > this.now();
   }
 
+  /** Records `id` until `expiresAtSeconds` (a revocation), evicting the oldest past `maxEntries`. */
   add(id: string, expiresAtSeconds: number): void {
     this.entries.delete(id);
     this.entries.set(id, expiresAtSeconds * 1000);

@@ -19,11 +19,13 @@ import { createSealer } from "./sealed";
 
 /** What `oauthFrontRouter` takes besides the settings; tests tune the CIMD fetch. */
 export interface OAuthFrontOptions {
+  /** Where replays, Entra refusals and JWKS fetch failures are reported. */
   readonly logger?: AuthLogger;
   /** CIMD fetch tuning; tests pass the CA of their loopback https server. */
   readonly clientMetadata?: Partial<Omit<ClientMetadataFetchOptions, "allowLoopback">>;
   /** AZURE_CLIENT_ID: the user-assigned managed identity that signs the front's client assertion. */
   readonly managedIdentityClientId?: string;
+  /** JWKS caching for the check of Entra's tokens; tests inject a clock. @default - see JwksCacheOptions */
   readonly jwks?: JwksCacheOptions;
 }
 

@@ -22,7 +22,12 @@ interface Container {
 
 function synth(
   upstream: McpUpstreamProps,
-  extra: { targetPort?: number; cpu?: number; memory?: string } = {},
+  extra: {
+    targetPort?: number;
+    cpu?: number;
+    memory?: string;
+    secrets?: Record<string, KeyVaultSecretReference>;
+  } = {},
 ) {
   const json = Testing.synthScope((scope) => {
     new McpContainerApp(scope, "Server", {
@@ -218,12 +223,17 @@ describe("McpContainerApp with an upstream", () => {
         {},
         /upstream.image reference must carry an explicit tag or digest other than 'latest'/,
       ],
-    ] as [McpUpstreamProps, { targetPort?: number; cpu?: number; memory?: string }, RegExp][])(
-      "%j %j",
-      (upstream, extra, message) => {
-        expect(() => synth(upstream, extra)).toThrow(message);
-        expect(() => synth(upstream, extra)).toThrow(/^McpContainerApp 'stack\/Server': /);
-      },
-    );
+      [
+        {
+          command: ["x"],
+          secretEnvironmentVariables: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
+        },
+        { secrets: { "upstream-weather-token": { keyVaultSecretId: TOKEN_SECRET } } },
+        /secrets.upstream-weather-token: the name is taken by upstream.secretEnvironmentVariables; rename it/,
+      ],
+    ] as [McpUpstreamProps, Parameters<typeof synth>[1], RegExp][])("%j %j", (upstream, extra, message) => {
+      expect(() => synth(upstream, extra)).toThrow(message);
+      expect(() => synth(upstream, extra)).toThrow(/^McpContainerApp 'stack\/Server': /);
+    });
   });
 });

@@ -65,8 +65,11 @@ export interface CreateAppOptions {
 
 /** What main.ts (and tests) need besides the express app itself. */
 export interface McpAppControls {
+  /** Open connections and requests, and the drain main.ts starts on SIGTERM. */
   readonly lifecycle: Lifecycle;
+  /** The checks behind /readyz; callers may add their own. */
   readonly readiness: ReadinessRegistry;
+  /** The app's logger, for main.ts's startup and shutdown lines. */
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };

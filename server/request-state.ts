@@ -31,6 +31,7 @@ const REASONS: Record<RequestStateError["reason"], string> = {
  * caller binding and errors a client can act on.
  */
 export interface RequestStateSigner {
+  /** The opaque `requestState` for `payload`, bound to the calling caller and expiring. */
   sign<T>(payload: T, ctx: ServerContext): Promise<string>;
   /** Resolves with the signed payload; rejects with RequestStateError. */
   verify<T>(state: string, ctx: ServerContext): Promise<T>;

@@ -48,6 +48,7 @@ export class StdioPool {
     this.reaper.unref();
   }
 
+  /** Children running on this replica (tests and metrics). */
   get size(): number {
     return this.children.size;
   }

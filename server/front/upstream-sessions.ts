@@ -34,6 +34,7 @@ export class UpstreamSessions {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Sessions remembered on this replica (tests). */
   get size(): number {
     return this.owners.size;
   }
@@ -54,6 +55,7 @@ export class UpstreamSessions {
     throw new UpstreamSessionsFullError(this.limits.maxSessions);
   }
 
+  /** Remembers a session the upstream just opened for `owner`, forgetting the owner's least recently used one when a limit is reached. */
   record(sessionId: string, owner: Owner): void {
     this.forget(sessionId);
     const mine = this.byOwner.get(owner)?.size ?? 0;
@@ -62,6 +64,7 @@ export class UpstreamSessions {
     this.add(sessionId, owner);
   }
 
+  /** Drops a session: the caller deleted it, or the upstream no longer knows it. */
   forget(sessionId: string): void {
     const entry = this.owners.get(sessionId);
     if (entry === undefined) return;

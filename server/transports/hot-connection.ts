@@ -201,6 +201,7 @@ export class HotConnection {
     return connection;
   }
 
+  /** Whether the transport closed (client gone, server closed it): the connection is never reused. */
   get broken(): boolean {
     return this.transport.isClosed;
   }

@@ -43,6 +43,7 @@ export class SessionStore<S extends { close(): unknown }> {
     this.perCaller = new CallerSlots(limits.maxSessionsPerCaller);
   }
 
+  /** Sessions open on this replica. */
   get count(): number {
     return this.sessions.size;
   }
@@ -122,6 +123,7 @@ export class SessionStore<S extends { close(): unknown }> {
     }
   }
 
+  /** Closes every session (drain); each is removed as its close completes. */
   closeAll(): void {
     for (const entry of [...this.sessions.values()]) void entry.session.close();
   }

@@ -83,7 +83,10 @@ export interface McpAppControls {
 }
 
 /** The express app, with the controls `main.ts` and tests use (lifecycle, readiness, sessions). */
-export type McpApp = Express & { readonly mcp: McpAppControls };
+export type McpApp = Express & {
+  /** What main.ts and tests need besides the app: lifecycle, readiness, sessions, the front. */
+  readonly mcp: McpAppControls;
+};
 
 /** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */
 export function servesLegacySse(config: ServerConfig): boolean {

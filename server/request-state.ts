@@ -10,7 +10,10 @@ export const REQUEST_STATE_TTL_SECONDS = 600;
  * state, the payload or the caller binding.
  */
 export class RequestStateError extends Error {
-  constructor(readonly reason: "malformed" | "mac" | "expired" | "bind" | "mismatch") {
+  constructor(
+    /** Why the state was refused; the message tells the client what to do about it. */
+    readonly reason: "malformed" | "mac" | "expired" | "bind" | "mismatch",
+  ) {
     super(`requestState refused: ${REASONS[reason]}`);
     this.name = "RequestStateError";
   }

@@ -2,7 +2,10 @@ import type { SessionLimits } from "../transports/session-store";
 
 /** A new upstream session was refused: the replica's list is full of other callers' live sessions. */
 export class UpstreamSessionsFullError extends Error {
-  constructor(readonly max: number) {
+  constructor(
+    /** MCP_MAX_SESSIONS: the number of sessions other callers hold. */
+    readonly max: number,
+  ) {
     super(
       `Service Unavailable: ${max} upstream sessions of other callers are open on this replica (MCP_MAX_SESSIONS=${max}); retry later`,
     );

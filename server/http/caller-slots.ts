@@ -10,7 +10,10 @@ const RETRY_AFTER_SECONDS = "1";
 export class CallerSlots {
   private readonly held = new Map<string, number>();
 
-  constructor(readonly limit: number) {}
+  constructor(
+    /** Slots one caller may hold at once; `hold` alone may go past it. */
+    readonly limit: number,
+  ) {}
 
   /** Slots `key` holds now (0 for a caller holding none). */
   heldBy(key: string): number {

@@ -57,7 +57,10 @@ export interface TaskToolOptions<Args> {
 }
 
 /** A replayed state, and how long after the task's creation it began (its `lastUpdatedAt`). */
-export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & { readonly sinceMs: number };
+export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & {
+  /** Milliseconds after the task's creation that this state began. */
+  readonly sinceMs: number;
+};
 
 /** A task tool's description, as `registerTool` takes it. */
 export interface TaskToolConfig<Args> {

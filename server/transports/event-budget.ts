@@ -18,7 +18,10 @@ export class EventBudget {
   private readonly stores = new Set<BudgetedStore>();
   private used = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    /** Bytes of stored events allowed across the replica's sessions (eventStoreMaxBytesTotal). */
+    readonly maxBytes: number,
+  ) {}
 
   /** Bytes of stored events across every store of the replica. */
   get bytes(): number {

@@ -190,7 +190,9 @@ export class HotConnection {
   private readonly transport = new HotTransport();
 
   private constructor(
+    /** The pooled server, connected to this connection's transport for good. */
     readonly server: McpServer,
+    /** The protocol era the server is bound to; the hot path only hands it requests of that era. */
     readonly era: ProtocolEra,
   ) {}
 

@@ -51,7 +51,7 @@ export class StdioPool {
     this.reaper.unref();
   }
 
-  /** Children running on this replica (tests and metrics). */
+  /** Children running on this replica (tests). */
   get size(): number {
     return this.children.size;
   }

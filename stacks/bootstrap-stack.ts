@@ -134,7 +134,6 @@ export class McpBootstrapStack extends TerraformStack {
     this.validate(props);
     this.props = props;
     const tags = { ...props.tags };
-    const retentionDays = props.softDeleteRetentionDays ?? 30;
 
     // The state account accepts Entra ID only (sharedAccessKeyEnabled: false), so the provider must not fall
     // back to account keys for its data-plane calls on it.
@@ -155,38 +154,7 @@ export class McpBootstrapStack extends TerraformStack {
       location: props.location,
       tags,
     });
-
-    this.storageAccount = new StorageAccount(this, "StateStorage", {
-      name: props.storageAccountName,
-      resourceGroupName: this.resourceGroup.name,
-      location: props.location,
-      accountKind: "StorageV2",
-      accountTier: "Standard",
-      accountReplicationType: props.storageReplicationType ?? "ZRS",
-      minTlsVersion: "TLS1_2",
-      httpsTrafficOnlyEnabled: true,
-      allowNestedItemsToBePublic: false,
-      crossTenantReplicationEnabled: false,
-      // Every reader (backend, pipeline, portal) uses Entra ID; a leaked account key cannot open the state.
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      blobProperties: {
-        versioningEnabled: true,
-        deleteRetentionPolicy: { days: retentionDays },
-        containerDeleteRetentionPolicy: { days: retentionDays },
-      },
-      tags,
-    });
-
-    // No deployer has any role on this resource group; only an Owner or User Access Administrator can lift
-    // this lock.
-    new ManagementLock(this, "StateStorageLock", {
-      name: "protect-terraform-state",
-      scope: this.storageAccount.id,
-      lockLevel: "CanNotDelete",
-      notes: "Terraform state of the MCP hosting stacks",
-    });
-
+    this.storageAccount = this.createStateStorage(tags);
     this.stateContainer = new StorageContainer(this, "StateContainer", {
       name: props.stateContainerName ?? "tfstate",
       storageAccountId: this.storageAccount.id,
@@ -226,6 +194,41 @@ export class McpBootstrapStack extends TerraformStack {
     this.addOutputs(subscription);
   }
 
+  /** The state account (Entra ID only, versioned, soft delete) and the lock no deployer can lift. */
+  private createStateStorage(tags: Record<string, string>): StorageAccount {
+    const retentionDays = this.props.softDeleteRetentionDays ?? 30;
+    const storageAccount = new StorageAccount(this, "StateStorage", {
+      name: this.props.storageAccountName,
+      resourceGroupName: this.resourceGroup.name,
+      location: this.props.location,
+      accountKind: "StorageV2",
+      accountTier: "Standard",
+      accountReplicationType: this.props.storageReplicationType ?? "ZRS",
+      minTlsVersion: "TLS1_2",
+      httpsTrafficOnlyEnabled: true,
+      allowNestedItemsToBePublic: false,
+      crossTenantReplicationEnabled: false,
+      // Every reader (backend, pipeline, portal) uses Entra ID; a leaked account key cannot open the state.
+      sharedAccessKeyEnabled: false,
+      defaultToOauthAuthentication: true,
+      blobProperties: {
+        versioningEnabled: true,
+        deleteRetentionPolicy: { days: retentionDays },
+        containerDeleteRetentionPolicy: { days: retentionDays },
+      },
+      tags,
+    });
+    // No deployer has any role on this resource group; only an Owner or User Access Administrator can lift
+    // this lock.
+    new ManagementLock(this, "StateStorageLock", {
+      name: "protect-terraform-state",
+      scope: storageAccount.id,
+      lockLevel: "CanNotDelete",
+      notes: "Terraform state of the MCP hosting stacks",
+    });
+    return storageAccount;
+  }
+
   private addEnvironment(
     environment: BootstrapEnvironment,
     resourceGroups: Record<string, ResourceGroup>,
@@ -234,53 +237,64 @@ export class McpBootstrapStack extends TerraformStack {
   ): EnvironmentIdentities {
     const name = environment.name;
     const resourceGroup = resourceGroups[name];
-    const identity = (constructId: string, identityName: string, githubEnvironment: string) => {
-      const created = new UserAssignedIdentity(this, constructId, {
-        name: identityName,
-        resourceGroupName: this.resourceGroup.name,
-        location: this.props.location,
-        tags: { ...tags, environment: name },
-      });
-      new FederatedIdentityCredential(this, `${constructId}-github`, {
-        name: `github-environment-${githubEnvironment}`,
-        resourceGroupName: this.resourceGroup.name,
-        parentId: created.id,
-        issuer: GITHUB_OIDC_ISSUER,
-        audience: [GITHUB_OIDC_AUDIENCE],
-        subject: `repo:${this.props.githubRepository}:environment:${githubEnvironment}`,
-      });
-      return created;
-    };
-    const deployer = identity(`Deployer-${name}`, `id-${this.props.prefix}-${name}-deployer`, name);
-    const planner = identity(
+    const identityTags = { ...tags, environment: name };
+    const deployer = this.githubIdentity(
+      `Deployer-${name}`,
+      `id-${this.props.prefix}-${name}-deployer`,
+      name,
+      identityTags,
+    );
+    const planner = this.githubIdentity(
       `Planner-${name}`,
       `id-${this.props.prefix}-${name}-plan`,
       planEnvironmentName(name),
+      identityTags,
     );
+    this.grantDeployer(environment, deployer, resourceGroups);
+    this.grantPlanner(environment, planner, resourceGroup, planReader);
+    return { deployer, planner, resourceGroup };
+  }
+
+  /** A user-assigned identity that only workflows running in `githubEnvironment` can sign in as. */
+  private githubIdentity(
+    constructId: string,
+    identityName: string,
+    githubEnvironment: string,
+    tags: Record<string, string>,
+  ): UserAssignedIdentity {
+    const identity = new UserAssignedIdentity(this, constructId, {
+      name: identityName,
+      resourceGroupName: this.resourceGroup.name,
+      location: this.props.location,
+      tags,
+    });
+    new FederatedIdentityCredential(this, `${constructId}-github`, {
+      name: `github-environment-${githubEnvironment}`,
+      resourceGroupName: this.resourceGroup.name,
+      parentId: identity.id,
+      issuer: GITHUB_OIDC_ISSUER,
+      audience: [GITHUB_OIDC_AUDIENCE],
+      subject: `repo:${this.props.githubRepository}:environment:${githubEnvironment}`,
+    });
+    return identity;
+  }
+
+  /** Changes only its environment's resource group and writes only its state blob. */
+  private grantDeployer(
+    environment: BootstrapEnvironment,
+    deployer: UserAssignedIdentity,
+    resourceGroups: Record<string, ResourceGroup>,
+  ): void {
+    const name = environment.name;
+    const resourceGroup = resourceGroups[name];
     const stateBlob = `${environment.stackName}.tfstate`;
-    const planBlobs = `${environment.stackName}/*`;
-
-    const grant = (
-      constructId: string,
-      principal: UserAssignedIdentity,
-      role: { scope: string; roleDefinitionName?: string; roleDefinitionId?: string; condition?: string },
-      description: string,
-    ) =>
-      new RoleAssignment(this, constructId, {
-        principalId: principal.principalId,
-        principalType: "ServicePrincipal",
-        ...role,
-        conditionVersion: role.condition ? "2.0" : undefined,
-        description,
-      });
-
-    grant(
+    this.grantRole(
       `Deployer-${name}-Contributor`,
       deployer,
       { scope: resourceGroup.id, roleDefinitionName: "Contributor" },
       `GitHub environment ${name}: creates the hosting resources in this resource group only`,
     );
-    grant(
+    this.grantRole(
       `Deployer-${name}-RoleAssignments`,
       deployer,
       {
@@ -293,7 +307,7 @@ export class McpBootstrapStack extends TerraformStack {
       },
       `GitHub environment ${name}: assigns only the roles in the condition, only to service principals, only here`,
     );
-    grant(
+    this.grantRole(
       `Deployer-${name}-State`,
       deployer,
       {
@@ -304,38 +318,49 @@ export class McpBootstrapStack extends TerraformStack {
       },
       `GitHub environment ${name}: reads and writes ${stateBlob} only`,
     );
-    grant(
+    this.grantRole(
       `Deployer-${name}-Plans`,
       deployer,
       {
         scope: this.planContainer.resourceManagerId,
         roleDefinitionName: "Storage Blob Data Reader",
-        condition: blobPathCondition(planBlobs, "read"),
+        condition: blobPathCondition(`${environment.stackName}/*`, "read"),
       },
       `GitHub environment ${name}: reads the saved plans of ${environment.stackName}`,
     );
     if (environment.promotesFrom) {
-      grant(
+      this.grantRole(
         `Deployer-${name}-PromotionSource`,
         deployer,
         { scope: resourceGroups[environment.promotesFrom].id, roleDefinitionName: "AcrPull" },
         `GitHub environment ${name}: copies the images ${environment.promotesFrom} tested (az acr import)`,
       );
     }
+  }
 
-    grant(
+  /** Reads its environment's resources and state blob; writes only its saved plans. */
+  private grantPlanner(
+    environment: BootstrapEnvironment,
+    planner: UserAssignedIdentity,
+    resourceGroup: ResourceGroup,
+    planReader: RoleDefinition,
+  ): void {
+    const name = environment.name;
+    const githubEnvironment = planEnvironmentName(name);
+    const stateBlob = `${environment.stackName}.tfstate`;
+    this.grantRole(
       `Planner-${name}-Reader`,
       planner,
       { scope: resourceGroup.id, roleDefinitionName: "Reader" },
-      `GitHub environment ${planEnvironmentName(name)}: refreshes the resources to plan`,
+      `GitHub environment ${githubEnvironment}: refreshes the resources to plan`,
     );
-    grant(
+    this.grantRole(
       `Planner-${name}-PlanReader`,
       planner,
       { scope: resourceGroup.id, roleDefinitionId: planReader.roleDefinitionResourceId },
-      `GitHub environment ${planEnvironmentName(name)}: the secrets refresh reads (already in the state)`,
+      `GitHub environment ${githubEnvironment}: the secrets refresh reads (already in the state)`,
     );
-    grant(
+    this.grantRole(
       `Planner-${name}-State`,
       planner,
       {
@@ -343,19 +368,33 @@ export class McpBootstrapStack extends TerraformStack {
         roleDefinitionName: "Storage Blob Data Reader",
         condition: blobPathCondition(stateBlob, "read"),
       },
-      `GitHub environment ${planEnvironmentName(name)}: reads ${stateBlob} (plans with -lock=false)`,
+      `GitHub environment ${githubEnvironment}: reads ${stateBlob} (plans with -lock=false)`,
     );
-    grant(
+    this.grantRole(
       `Planner-${name}-Plans`,
       planner,
       {
         scope: this.planContainer.resourceManagerId,
         roleDefinitionName: "Storage Blob Data Contributor",
-        condition: blobPathCondition(planBlobs, "write"),
+        condition: blobPathCondition(`${environment.stackName}/*`, "write"),
       },
-      `GitHub environment ${planEnvironmentName(name)}: uploads the saved plans of ${environment.stackName}`,
+      `GitHub environment ${githubEnvironment}: uploads the saved plans of ${environment.stackName}`,
     );
-    return { deployer, planner, resourceGroup };
+  }
+
+  private grantRole(
+    constructId: string,
+    principal: UserAssignedIdentity,
+    role: { scope: string; roleDefinitionName?: string; roleDefinitionId?: string; condition?: string },
+    description: string,
+  ): RoleAssignment {
+    return new RoleAssignment(this, constructId, {
+      principalId: principal.principalId,
+      principalType: "ServicePrincipal",
+      ...role,
+      conditionVersion: role.condition ? "2.0" : undefined,
+      description,
+    });
   }
 
   private grantGraph(): void {

@@ -45,6 +45,13 @@ export interface McpHostingStackProps {
   readonly existingResourceGroup?: boolean;
 }
 
+/** Where the stack's resources go. */
+interface Placement {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly tags: Record<string, string>;
+}
+
 /** The profile of a workload-profiles environment (virtual network): Consumption, still billed per use. */
 const WORKLOAD_PROFILE = "Consumption";
 
@@ -72,26 +79,9 @@ export class McpHostingStack extends TerraformStack {
     const config = props.environment;
     const baseName = `${config.prefix}-${config.name}`;
     const tags = { ...config.tags };
-    // Destroying the stack deletes its own resource group even though Application Insights filled it with a
-    // resource of its own (the Failure Anomalies smart detector rule, which no stack manages). Only this
-    // stack's provider: the group holds nothing else.
-    new AzurermProvider(this, "azurerm", {
-      features: [{ resourceGroup: [{ preventDeletionIfContainsResources: false }] }],
-    });
-    new AzureadProvider(this, "azuread");
-    new AzapiProvider(this, "azapi");
-    if (props.remoteState) {
-      new AzurermBackend(this, { ...props.remoteState, key: `${id}.tfstate`, useAzureadAuth: true });
-    }
+    this.addProviders(id, props.remoteState);
     Aspects.of(this).add(new McpPolicyChecks());
-    if (config.oauthFrontEnabled && config.easyAuthUnauthenticatedClientAction !== undefined) {
-      throw new ValidationError(
-        `easyAuthUnauthenticatedClientAction has no effect with oauthFrontEnabled (got ` +
-          `'${config.easyAuthUnauthenticatedClientAction}'): the stack has no Easy Auth then, because Easy Auth ` +
-          `would refuse the front's tokens; remove one of the two`,
-        this,
-      );
-    }
+    this.checkSignInSettings(config);
     const client = new DataAzurermClientConfig(this, "ClientConfig");
 
     this.resourceGroup = props.existingResourceGroup
@@ -103,7 +93,65 @@ export class McpHostingStack extends TerraformStack {
         });
     const placement = { resourceGroupName: this.resourceGroup.name, location: config.location, tags };
 
-    this.environment = new McpEnvironment(this, "Environment", {
+    this.environment = this.createEnvironment(config, placement, baseName);
+    this.registry = this.createRegistry(config, placement);
+    this.image = this.serverImage(config, props.imageContextDirectory);
+    if (config.authMode === "entra") {
+      this.entraApp = this.createEntraApp(config, baseName, props.deployerPrincipalId);
+    }
+    this.app = this.createApp(config, placement, baseName, client.tenantId);
+    this.environment.grantLogsRead(this.app.identity);
+    this.easyAuth = this.addSignIn(config);
+    if (config.customDomainHostName) {
+      this.customDomain = this.addCustomDomain(config.customDomainHostName, config.location);
+    }
+    this.monitoring = addMonitoring(this, config, {
+      baseName,
+      placement,
+      environment: this.environment,
+      app: this.app,
+      customDomain: this.customDomain,
+    });
+
+    this.addEndpointOutputs();
+    if (this.entraApp) {
+      this.addEntraOutputs(this.entraApp, id);
+      // The instructions rely on OAuth sign-in; an API-key client sends its key itself.
+      this.addClientOutputs(id);
+    }
+  }
+
+  private addProviders(stackId: string, remoteState: RemoteStateConfig | undefined): void {
+    // Destroying the stack deletes its own resource group even though Application Insights filled it with a
+    // resource of its own (the Failure Anomalies smart detector rule, which no stack manages). Only this
+    // stack's provider: the group holds nothing else.
+    new AzurermProvider(this, "azurerm", {
+      features: [{ resourceGroup: [{ preventDeletionIfContainsResources: false }] }],
+    });
+    new AzureadProvider(this, "azuread");
+    new AzapiProvider(this, "azapi");
+    if (remoteState) {
+      new AzurermBackend(this, { ...remoteState, key: `${stackId}.tfstate`, useAzureadAuth: true });
+    }
+  }
+
+  private checkSignInSettings(config: EnvironmentConfig): void {
+    if (config.oauthFrontEnabled && config.easyAuthUnauthenticatedClientAction !== undefined) {
+      throw new ValidationError(
+        `easyAuthUnauthenticatedClientAction has no effect with oauthFrontEnabled (got ` +
+          `'${config.easyAuthUnauthenticatedClientAction}'): the stack has no Easy Auth then, because Easy Auth ` +
+          `would refuse the front's tokens; remove one of the two`,
+        this,
+      );
+    }
+  }
+
+  private createEnvironment(
+    config: EnvironmentConfig,
+    placement: Placement,
+    baseName: string,
+  ): McpEnvironment {
+    return new McpEnvironment(this, "Environment", {
       ...placement,
       name: baseName,
       logRetentionInDays: config.logRetentionInDays,
@@ -117,7 +165,10 @@ export class McpHostingStack extends TerraformStack {
         : {}),
       diagnosticSettingsEnabled: config.monitoring?.diagnosticSettingsEnabled,
     });
-    this.registry = new ContainerRegistry(this, "Registry", {
+  }
+
+  private createRegistry(config: EnvironmentConfig, placement: Placement): ContainerRegistry {
+    return new ContainerRegistry(this, "Registry", {
       ...placement,
       namePrefix: `acr${config.prefix}${config.name}`.replace(/[^a-zA-Z0-9]/g, ""),
       sku: config.registrySku,
@@ -125,57 +176,69 @@ export class McpHostingStack extends TerraformStack {
         ? this.environment.workspace?.id
         : undefined,
     });
-    this.image = this.serverImage(config, props.imageContextDirectory);
+  }
 
-    if (config.authMode === "entra") {
-      // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
-      // on every run). Without any, this stack does not manage owners.
-      const owners = [
-        ...new Set([
-          ...(config.entraOwnerObjectIds ?? []),
-          ...(props.deployerPrincipalId ? [props.deployerPrincipalId] : []),
-        ]),
-      ];
-      if (props.deployerPrincipalId && !config.entraOwnerObjectIds?.length) {
-        Annotations.of(this).addWarning(
-          "Only the deployer (MCP_DEPLOYER_PRINCIPAL_ID) owns the Entra registrations: an apply from a laptop " +
-            "needs an Entra directory role (e.g. Application Administrator), or your object id in " +
-            `entraOwnerObjectIds of '${config.stackName}' in stacks/environments.ts`,
-        );
-      }
-      this.entraApp = new McpEntraApp(this, "EntraApp", {
-        displayName: `${baseName}-server`,
-        ownerObjectIds: owners.length > 0 ? owners : undefined,
-        appRoleAssignmentRequired: config.entraAppRoleAssignmentRequired,
-        assignments: Object.fromEntries(
-          (config.entraCallerGroupObjectIds ?? []).map((objectId) => [
-            `CallerGroup-${objectId}`,
-            { principalObjectId: objectId, principalType: "Group" as const },
-          ]),
-        ),
-        // The canonical MCP URL, so a spec-following client's RFC 8707 `resource` is what Entra expects
-        // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
-        identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
-      });
-      if (props.deployerPrincipalId) this.entraApp.grantInvoke(props.deployerPrincipalId, "Deployer");
-      if (config.entraAppRoleAssignmentRequired && !config.entraCallerGroupObjectIds?.length) {
-        refuseToPlan(
-          this,
-          "refused_no_caller_group",
-          `${config.stackName} requires an app role assignment to call the server but names no group: add the ` +
-            "object id of the Entra group whose members may call it to entraCallerGroupObjectIds in stacks/environments.ts",
-        );
-      }
+  /** The server API registration (`entra` mode), its owners, callers and the deployer's Mcp.Invoke. */
+  private createEntraApp(
+    config: EnvironmentConfig,
+    baseName: string,
+    deployerPrincipalId: string | undefined,
+  ): McpEntraApp {
+    // A fixed set, the same from a laptop and from the pipeline ("whoever runs the apply" flipped the owners
+    // on every run). Without any, this stack does not manage owners.
+    const owners = [
+      ...new Set([
+        ...(config.entraOwnerObjectIds ?? []),
+        ...(deployerPrincipalId ? [deployerPrincipalId] : []),
+      ]),
+    ];
+    if (deployerPrincipalId && !config.entraOwnerObjectIds?.length) {
+      Annotations.of(this).addWarning(
+        "Only the deployer (MCP_DEPLOYER_PRINCIPAL_ID) owns the Entra registrations: an apply from a laptop " +
+          "needs an Entra directory role (e.g. Application Administrator), or your object id in " +
+          `entraOwnerObjectIds of '${config.stackName}' in stacks/environments.ts`,
+      );
     }
+    const entraApp = new McpEntraApp(this, "EntraApp", {
+      displayName: `${baseName}-server`,
+      ownerObjectIds: owners.length > 0 ? owners : undefined,
+      appRoleAssignmentRequired: config.entraAppRoleAssignmentRequired,
+      assignments: Object.fromEntries(
+        (config.entraCallerGroupObjectIds ?? []).map((objectId) => [
+          `CallerGroup-${objectId}`,
+          { principalObjectId: objectId, principalType: "Group" as const },
+        ]),
+      ),
+      // The canonical MCP URL, so a spec-following client's RFC 8707 `resource` is what Entra expects
+      // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
+      identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
+    });
+    if (deployerPrincipalId) entraApp.grantInvoke(deployerPrincipalId, "Deployer");
+    if (config.entraAppRoleAssignmentRequired && !config.entraCallerGroupObjectIds?.length) {
+      refuseToPlan(
+        this,
+        "refused_no_caller_group",
+        `${config.stackName} requires an app role assignment to call the server but names no group: add the ` +
+          "object id of the Entra group whose members may call it to entraCallerGroupObjectIds in stacks/environments.ts",
+      );
+    }
+    return entraApp;
+  }
 
-    this.app = new McpContainerApp(this, "Server", {
+  private createApp(
+    config: EnvironmentConfig,
+    placement: Placement,
+    baseName: string,
+    tenantId: string,
+  ): McpContainerApp {
+    return new McpContainerApp(this, "Server", {
       ...placement,
       environment: this.environment,
       name: `ca-${baseName}`,
       image: this.image,
       registry: this.registry,
       authMode: config.authMode,
-      entraTenantId: client.tenantId,
+      entraTenantId: tenantId,
       entraAudiences: this.entraApp ? [this.entraApp.identifierUri, this.entraApp.clientId] : undefined,
       minReplicas: config.scaling.minReplicas,
       maxReplicas: config.scaling.maxReplicas,
@@ -192,50 +255,53 @@ export class McpHostingStack extends TerraformStack {
           }
         : {}),
     });
-    this.environment.grantLogsRead(this.app.identity);
-    if (this.entraApp && this.app.oauthFrontEnabled) {
+  }
+
+  /**
+   * `entra` mode: either the authorization front (the app's identity signs in to Entra) or Easy Auth in front
+   * of the server; returns the Easy Auth it created.
+   */
+  private addSignIn(config: EnvironmentConfig): McpEasyAuth | undefined {
+    if (!this.entraApp) return undefined;
+    if (this.app.oauthFrontEnabled) {
       this.entraApp.addOauthFront({
         redirectUri: this.app.oauthFrontRedirectUri,
         identity: this.app.identity,
       });
+      // Easy Auth validates every presented bearer token as an Entra token, so it would refuse the front's own
+      // tokens: with the front on, the server alone checks tokens (both kinds).
+      return undefined;
     }
-    // Easy Auth validates every presented bearer token as an Entra token, so it would refuse the front's own
-    // tokens: with the front on, the server alone checks tokens (both kinds).
-    if (this.entraApp && !this.app.oauthFrontEnabled) {
-      // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
-      // every token again itself.
-      this.easyAuth = new McpEasyAuth(this, "EasyAuth", {
-        containerAppResourceId: this.app.containerAppId,
-        entraApp: this.entraApp,
-        unauthenticatedClientAction: config.easyAuthUnauthenticatedClientAction,
-      });
-      new TerraformOutput(this, "easy_auth_unauthenticated_action", {
-        value: this.easyAuth.unauthenticatedClientAction,
-        description:
-          "What a request without a token gets: the server's challenge (AllowAnonymous) or Easy Auth's 401",
-      });
-    }
-
-    if (config.customDomainHostName) {
-      this.customDomain = new McpCustomDomain(this, "CustomDomain", {
-        hostName: config.customDomainHostName,
-        app: this.app,
-        environment: this.environment,
-        location: config.location,
-      });
-      new TerraformOutput(this, "custom_domain_dns_records", {
-        description: "Create these DNS records before deploying the custom domain",
-        value: this.customDomain.dnsRecords,
-      });
-    }
-    this.monitoring = addMonitoring(this, config, {
-      baseName,
-      placement,
-      environment: this.environment,
-      app: this.app,
-      customDomain: this.customDomain,
+    // Defence in depth: Easy Auth rejects an invalid token before it reaches the server, which validates
+    // every token again itself.
+    const easyAuth = new McpEasyAuth(this, "EasyAuth", {
+      containerAppResourceId: this.app.containerAppId,
+      entraApp: this.entraApp,
+      unauthenticatedClientAction: config.easyAuthUnauthenticatedClientAction,
     });
+    new TerraformOutput(this, "easy_auth_unauthenticated_action", {
+      value: easyAuth.unauthenticatedClientAction,
+      description:
+        "What a request without a token gets: the server's challenge (AllowAnonymous) or Easy Auth's 401",
+    });
+    return easyAuth;
+  }
 
+  private addCustomDomain(hostName: string, location: string): McpCustomDomain {
+    const customDomain = new McpCustomDomain(this, "CustomDomain", {
+      hostName,
+      app: this.app,
+      environment: this.environment,
+      location,
+    });
+    new TerraformOutput(this, "custom_domain_dns_records", {
+      description: "Create these DNS records before deploying the custom domain",
+      value: customDomain.dnsRecords,
+    });
+    return customDomain;
+  }
+
+  private addEndpointOutputs(): void {
     new TerraformOutput(this, "mcp_url", { value: `${this.app.url}/mcp` });
     new TerraformOutput(this, "sse_url", {
       value: this.app.legacySseEnabled ? `${this.app.url}/sse` : "",
@@ -249,11 +315,6 @@ export class McpHostingStack extends TerraformStack {
     new TerraformOutput(this, "container_app_name", { value: this.app.name });
     new TerraformOutput(this, "server_image", { value: this.image.imageReference });
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer });
-    if (this.entraApp) {
-      this.addEntraOutputs(this.entraApp, id);
-      // The instructions rely on OAuth sign-in; an API-key client sends its key itself.
-      this.addClientOutputs(id);
-    }
   }
 
   private adoptResourceGroup(name: string): DataAzurermResourceGroup {

@@ -1,4 +1,5 @@
 import express, { ErrorRequestHandler, Request, RequestHandler } from "express";
+import { fusedJsonBody } from "./json-body-reader";
 import { checkEnvelope } from "./json-rpc-envelope";
 import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 import { exceededJsonLimit, type JsonShapeExcess, type JsonShapeLimits } from "./json-shape";
@@ -99,16 +100,17 @@ export function jsonRpcBody(limits: JsonBodyLimits): RequestHandler[] {
     }
     next();
   };
-  const parse = express.json({
-    limit: limits.maxBodyBytes,
-    strict: false,
-    type: () => true,
-    verify: refuseOversizedJson({
-      maxDepth: MAX_JSON_DEPTH,
-      maxValues: limits.maxJsonValues,
-      maxObjectKeys: limits.maxJsonObjectKeys,
-    }),
+  const verify = refuseOversizedJson({
+    maxDepth: MAX_JSON_DEPTH,
+    maxValues: limits.maxJsonValues,
+    maxObjectKeys: limits.maxJsonObjectKeys,
   });
+  const bodyParser = express.json({ limit: limits.maxBodyBytes, strict: false, type: () => true, verify });
+  // Nearly every body has a Content-Length and no Content-Encoding: read those without body-parser's stack.
+  const parse = fusedJsonBody(
+    { maxBodyBytes: limits.maxBodyBytes, verify: (req, bytes) => verify(req, undefined, bytes) },
+    bodyParser,
+  );
   const requireJsonRpc: RequestHandler = (req, res, next) => {
     const version = req.headers["mcp-protocol-version"];
     const problem = checkEnvelope(req.body, typeof version === "string" ? version : undefined);

@@ -40,19 +40,10 @@ function loggedHeaders(req: Request): Record<string, string | string[]> {
   return logged;
 }
 
-interface RpcSummary {
-  rpcMethod?: string;
-  tool?: string;
-}
-
-function rpcSummary(body: unknown): RpcSummary {
+/** The first message of a body (a batch's first), when it is an object. */
+function firstMessage(body: unknown): { method?: unknown; params?: { name?: unknown } } | undefined {
   const first: unknown = Array.isArray(body) ? body[0] : body;
-  if (typeof first !== "object" || first === null) return {};
-  const { method, params } = first as { method?: unknown; params?: { name?: unknown } };
-  return {
-    rpcMethod: typeof method === "string" ? method : undefined,
-    tool: method === "tools/call" && typeof params?.name === "string" ? params.name : undefined,
-  };
+  return typeof first === "object" && first !== null ? first : undefined;
 }
 
 /**
@@ -72,20 +63,25 @@ function levelOf(method: string, path: string, status: number): "error" | "warn"
  */
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const requestId = requestIdOf(req);
     // Read now: a middleware mounted on a path that answers without calling next() leaves req.url stripped.
     const path = req.path;
     res.setHeader("x-request-id", requestId);
     res.locals.requestId = requestId;
-    res.once("close", () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // `on`, not `once`: a response closes once, and `once` wraps every listener.
+    res.on("close", () => {
+      const durationMs = performance.now() - started;
+      const message = firstMessage(req.body);
+      const rpcMethod = message?.method;
+      const tool = message?.params?.name;
       logger[levelOf(req.method, path, res.statusCode)](
         {
           requestId,
           method: req.method,
           path,
-          ...rpcSummary(req.body),
+          rpcMethod: typeof rpcMethod === "string" ? rpcMethod : undefined,
+          tool: rpcMethod === "tools/call" && typeof tool === "string" ? tool : undefined,
           callerId: callerOf(req.auth)?.id,
           status: res.statusCode,
           durationMs: Math.round(durationMs * 100) / 100,

@@ -47,9 +47,10 @@ describe("entra: scopes, roles and the object id", () => {
       ),
     );
   });
+  // A beforeAll that threw leaves these unset: the tests then fail on their own, not this hook.
   afterAll(async () => {
-    await app.close();
-    await jwks.stop();
+    await app?.close();
+    await jwks?.stop();
   });
   const statusWith = async (claims: Record<string, unknown>) =>
     (await post(app, { authorization: `Bearer ${await signToken(delegatedClaims(claims), key)}` })).status;
@@ -165,7 +166,7 @@ describe("credentials in the URL", () => {
   beforeAll(async () => {
     app = await startTestApp(parseAuthConfig({ AUTH_MODE: "apikey", MCP_API_KEYS: `ci:${KEY}` }));
   });
-  afterAll(() => app.close());
+  afterAll(() => app?.close());
 
   it.each(["access_token", "token", "api_key", "api-key", "apikey"])(
     "refuses ?%s= with 401 invalid_request, even beside a valid key in a header",

@@ -1,13 +1,13 @@
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 
-/** A certificate for `127.0.0.1` and its key, both PEM; trust it in a child with `NODE_EXTRA_CA_CERTS`. */
+/** A certificate for `127.0.0.1` (and `localhost`) and its key, both PEM; trust it in a child with `NODE_EXTRA_CA_CERTS`. */
 export interface LoopbackCertificate {
   readonly cert: string;
   readonly key: string;
 }
 
 /**
- * A self-signed X.509 v3 certificate for the IP address 127.0.0.1 (P-256, ECDSA with SHA-256, valid for a
+ * A self-signed X.509 v3 certificate for the IP address 127.0.0.1 and the name localhost (P-256, ECDSA with SHA-256, valid for a
  * day), made in the test so no key is ever committed. Node can sign but not build certificates, hence the
  * few lines of DER below.
  */
@@ -35,8 +35,11 @@ export function loopbackCertificate(): LoopbackCertificate {
           der(0x01, Buffer.from([0xff])),
           der(0x04, sequence(der(0x01, Buffer.from([0xff])))),
         ),
-        // subjectAltName: iPAddress 127.0.0.1, which TLS clients check the host against.
-        sequence(oid("2.5.29.17"), der(0x04, sequence(der(0x87, Buffer.from([127, 0, 0, 1]))))),
+        // subjectAltName: iPAddress 127.0.0.1 and dNSName localhost, which TLS clients check the host against.
+        sequence(
+          oid("2.5.29.17"),
+          der(0x04, sequence(der(0x87, Buffer.from([127, 0, 0, 1])), der(0x82, Buffer.from("localhost")))),
+        ),
       ),
     ),
   );

@@ -95,7 +95,7 @@ export function createEntraClient(config: OAuthFrontConfig, managedIdentityClien
       if (!response.ok || typeof answer.access_token !== "string") {
         throw new EntraTokenError(
           typeof answer.error === "string" ? answer.error : `HTTP ${response.status}`,
-          typeof answer.error_description === "string" ? answer.error_description.split("\n")[0] : "",
+          typeof answer.error_description === "string" ? answer.error_description.split(/\r?\n/)[0] : "",
         );
       }
       return {

@@ -19,6 +19,11 @@ export class ReplayGuard {
     return true;
   }
 
+  /** Ids held now, spent ones not yet purged included: what the guard costs in memory. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Whether `id` is recorded and its artefact has not expired yet. */
   has(id: string): boolean {
     const until = this.entries.get(id);

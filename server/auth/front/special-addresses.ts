@@ -43,12 +43,13 @@ for (const [network, prefix] of [
   SPECIAL.addSubnet(network, prefix, "ipv6");
 }
 
-/** Why `address` may not be fetched from, or undefined when it is a public unicast address. */
+/**
+ * Why `address` may not be fetched from, or undefined when it is a public unicast address. An IPv4-mapped
+ * IPv6 address (`::ffff:10.0.0.1`) is judged by the IPv4 rules: BlockList applies them to it.
+ */
 export function refusedAddress(address: string, allowLoopback: boolean): string | undefined {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const ip = mapped ?? address;
-  const family = isIPv4(ip) ? "ipv4" : "ipv6";
-  if (LOOPBACK.check(ip, family)) return allowLoopback ? undefined : "a loopback address";
-  if (SPECIAL.check(ip, family)) return "a private, link-local or otherwise special-use address";
+  const family = isIPv4(address) ? "ipv4" : "ipv6";
+  if (LOOPBACK.check(address, family)) return allowLoopback ? undefined : "a loopback address";
+  if (SPECIAL.check(address, family)) return "a private, link-local or otherwise special-use address";
   return undefined;
 }

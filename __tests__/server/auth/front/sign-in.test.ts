@@ -7,7 +7,7 @@ import {
   type FrontServer,
 } from "./support/front-server";
 import { RecordingOAuthProvider, signInAndCallWhoami } from "./support/mcp-oauth-client";
-import { whoami } from "./support/raw-oauth";
+import { register, whoami } from "./support/raw-oauth";
 
 // A spec-following MCP client that was never registered anywhere signs in through the authorization front
 // (MCP_OAUTH_FRONT=on) against an Entra stand-in that refuses what Entra refuses, and calls a tool.
@@ -37,16 +37,33 @@ test("the protected resource metadata names the server itself as authorization s
 });
 
 test("the RFC 8414 metadata offers S256 only, registration and client id metadata documents", async () => {
-  const metadata = await (await fetch(`${server.base}/.well-known/oauth-authorization-server`)).json();
-  expect(metadata).toMatchObject({
+  const response = await fetch(`${server.base}/.well-known/oauth-authorization-server`);
+  // Public and cacheable: browser-based clients read it cross-origin.
+  expect(response.headers.get("access-control-allow-origin")).toBe("*");
+  expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
+  expect(await response.json()).toEqual({
     issuer: server.publicUrl,
     authorization_endpoint: `${server.publicUrl}/authorize`,
     token_endpoint: `${server.publicUrl}/token`,
     registration_endpoint: `${server.publicUrl}/register`,
     revocation_endpoint: `${server.publicUrl}/revoke`,
+    response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    grant_types_supported: ["authorization_code", "refresh_token"],
     code_challenge_methods_supported: ["S256"],
+    token_endpoint_auth_methods_supported: ["none", "client_secret_post"],
+    revocation_endpoint_auth_methods_supported: ["none", "client_secret_post"],
+    scopes_supported: [`${API_IDENTIFIER_URI}/user_impersonation`],
     client_id_metadata_document_supported: true,
+    authorization_response_iss_parameter_supported: true,
   });
+});
+
+test("no per-address rate limit of the SDK's handlers: behind the ingress every caller shares one address", async () => {
+  // The SDK's registration handler alone would allow 20 an hour per address.
+  for (let i = 0; i < 21; i += 1) {
+    expect(await register(server.base)).toEqual(expect.any(String));
+  }
 });
 
 test("a client registered by DCR signs in and whoami sees the Entra user", async () => {

@@ -47,6 +47,10 @@ export class EntraStandIn {
   };
   /** When true, refresh tokens are refused (the user was disabled or their sessions revoked). */
   refusesRefresh = false;
+  /** When false, a refresh is answered without a new refresh token (the old one stays valid). */
+  rotatesRefreshTokens = true;
+  /** When true, the signing keys (JWKS) answer HTTP 500: an outage of Entra's key endpoint. */
+  failsKeys = false;
   private server?: Server;
   private key?: SigningKey;
   private readonly codes = new Map<string, IssuedCode>();
@@ -117,6 +121,7 @@ export class EntraStandIn {
       });
     }
     if (req.method === "GET" && url.pathname === `${base}/discovery/v2.0/keys`) {
+      if (this.failsKeys) return json(res, 500, { error: "server_error" });
       return json(res, 200, { keys: [this.key!.jwk] });
     }
     if (req.method === "GET" && url.pathname === `${base}/oauth2/v2.0/authorize`) {
@@ -227,7 +232,8 @@ export class EntraStandIn {
       scope: scopes.filter((s) => s !== "offline_access").join(" "),
       access_token: await this.accessToken(user),
     };
-    if (scopes.includes("offline_access")) {
+    const rotate = params.get("grant_type") === "authorization_code" || this.rotatesRefreshTokens;
+    if (scopes.includes("offline_access") && rotate) {
       const refresh = `${randomUUID()}.${randomBytes(16).toString("base64url")}`;
       this.refreshTokens.set(refresh, { scopes, user });
       answer.refresh_token = refresh;

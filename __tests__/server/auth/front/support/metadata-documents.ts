@@ -11,9 +11,11 @@ export class MetadataDocuments {
   readonly certificate = loopbackCertificate();
   readonly documents = new Map<
     string,
-    { status?: number; body: string; delayMs?: number; location?: string }
+    { status?: number; body: string; delayMs?: number; location?: string; cutShort?: boolean }
   >();
   readonly fetches: string[] = [];
+  /** The Accept header of each fetch, in order. */
+  readonly accepts: (string | undefined)[] = [];
   private server?: Server;
 
   get ca(): string {
@@ -44,6 +46,7 @@ export class MetadataDocuments {
   async start(): Promise<void> {
     this.server = createServer({ cert: this.certificate.cert, key: this.certificate.key }, (req, res) => {
       this.fetches.push(req.url ?? "");
+      this.accepts.push(req.headers.accept);
       const doc = this.documents.get(req.url ?? "");
       if (doc === undefined) {
         res.statusCode = 404;
@@ -54,6 +57,12 @@ export class MetadataDocuments {
         res.statusCode = doc.status ?? 200;
         if (doc.location) res.setHeader("location", doc.location);
         res.setHeader("content-type", "application/json");
+        if (doc.cutShort) {
+          // The connection drops halfway through the promised body.
+          res.setHeader("content-length", doc.body.length * 2);
+          res.write(doc.body, () => res.socket?.destroy());
+          return;
+        }
         res.end(doc.body);
       };
       if (doc.delayMs) setTimeout(answer, doc.delayMs).unref();

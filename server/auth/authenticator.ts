@@ -4,17 +4,27 @@ import type { CallerIdentity } from "./types";
 /** The outcome of authenticating one request. `reason` is for logs and never holds a credential. */
 export type Authentication =
   | {
+      /** The credential verified: the request goes on as `caller`. */
       readonly ok: true;
+      /** Who the caller is (oid or key label, name, scopes, roles). */
       readonly caller: CallerIdentity;
+      /** The client application the token was issued to (else the caller's id), or the API key's label. */
       readonly clientId: string;
+      /** When the credential stops being valid, in seconds since the epoch; absent for API keys. */
       readonly expiresAt?: number;
     }
   | {
+      /** The request is refused with the answer below. */
       readonly ok: false;
+      /** 401 no or bad credential, 403 valid but not allowed, 503 the keys to check it could not be fetched. */
       readonly status: 401 | 403 | 503;
+      /** The JSON-RPC error code of the answer's body (`JsonRpcCode`). */
       readonly code: number;
+      /** The error message the caller sees: says what is wrong, never echoes the credential. */
       readonly message: string;
+      /** The `WWW-Authenticate` value to send (RFC 6750 / RFC 9728), where the status calls for one. */
       readonly challenge?: string;
+      /** Why, for the log line only (never sent, never the credential). */
       readonly reason: string;
       /** False when the request presented no credential at all (a client discovering how to sign in). */
       readonly presented: boolean;
@@ -38,9 +48,20 @@ export type CredentialHeader = "api-key" | "x-api-key" | "authorization";
 
 /** The credential a request presents: a query parameter (always refused) or the first header in the list. */
 export type PresentedCredential =
-  | { readonly in: "query"; readonly name: string }
-  /** `value` is the header's value (for Authorization: the bearer token), undefined when malformed. */
-  | { readonly in: "header"; readonly name: CredentialHeader; readonly value: string | undefined };
+  | {
+      /** In the URL's query: always refused, whatever its value. */
+      readonly in: "query";
+      /** The query parameter's name (never its value). */
+      readonly name: string;
+    }
+  | {
+      /** In a request header. */
+      readonly in: "header";
+      /** The header that carried it: the first of the authenticator's list that is present. */
+      readonly name: CredentialHeader;
+      /** The header's value (for Authorization: the bearer token), undefined when malformed. */
+      readonly value: string | undefined;
+    };
 
 /**
  * The one reader of credentials, so every authenticator (and so the failed-auth throttle, which counts

@@ -9,8 +9,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Authentication settings, parsed from AUTH_MODE and its companion variables. */
 export type AuthConfig =
-  | { readonly mode: "none"; readonly allowUnauthenticated: boolean }
   | {
+      /** AUTH_MODE=none: every request is anonymous. */
+      readonly mode: "none";
+      /** MCP_ALLOW_UNAUTHENTICATED=true: the server may listen on a non-loopback address without auth. */
+      readonly allowUnauthenticated: boolean;
+    }
+  | {
+      /** AUTH_MODE=entra: bearer tokens issued by Entra ID for this API. */
       readonly mode: "entra";
       /** Tenant GUID, or a verified domain (then `issuers` came from AUTH_ISSUERS). */
       readonly tenantId: string;
@@ -18,15 +24,23 @@ export type AuthConfig =
       readonly audiences: readonly string[];
       /** Short scope names as they appear in `scp`, e.g. `user_impersonation`. */
       readonly requiredScopes: readonly string[];
+      /** App roles as they appear in `roles` (application tokens); one of them is enough. */
       readonly requiredRoles: readonly string[];
+      /** `iss` values accepted: AUTH_ISSUERS, else the tenant's v2.0 issuer (and v1's in the public cloud). */
       readonly issuers: readonly string[];
+      /** Where the tenant's signing keys are published: AUTH_JWKS_URI, else derived from authority and tenant. */
       readonly jwksUri: string;
       /** AUTH_AUTHORITY without a trailing slash; with the tenant it gives Entra's endpoints. */
       readonly authority: string;
       /** MCP_OAUTH_FRONT=on: the server is also an OAuth authorization server in front of Entra. */
       readonly front?: OAuthFrontConfig;
     }
-  | { readonly mode: "apikey"; readonly apiKeys: readonly ApiKeyEntry[] };
+  | {
+      /** AUTH_MODE=apikey: a key from MCP_API_KEYS in the api-key, x-api-key or Authorization header. */
+      readonly mode: "apikey";
+      /** The accepted keys with their labels (the label names the caller; the key is never logged). */
+      readonly apiKeys: readonly ApiKeyEntry[];
+    };
 
 /** The settings of AUTH_MODE=entra. */
 export type EntraAuthConfig = Extract<AuthConfig, { mode: "entra" }>;

@@ -5,9 +5,18 @@ import type { CallerIdentity } from "./types";
 
 /** What became of one bearer token. `reason` is safe to log: it never contains the token. */
 export type EntraVerdict =
-  | { readonly outcome: "ok"; readonly caller: CallerIdentity; readonly expiresAt: number }
   | {
+      /** The token is valid for this API and carries a required scope or role. */
+      readonly outcome: "ok";
+      /** Who the token names (oid, name, scopes, roles). */
+      readonly caller: CallerIdentity;
+      /** The token's `exp`, in seconds since the epoch. */
+      readonly expiresAt: number;
+    }
+  | {
+      /** Refused: bad token (401), no required scope or role (403), or the signing keys unreachable (503). */
       readonly outcome: "invalid_token" | "insufficient_scope" | "keys_unavailable";
+      /** Why, for the log line (never the token). */
       readonly reason: string;
     };
 

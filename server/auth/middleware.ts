@@ -45,7 +45,10 @@ export interface AuthMiddlewareOptions {
 }
 
 /** An express handler that authenticates, plus the readiness check of what it depends on. */
-export type AuthMiddleware = RequestHandler & { readonly readiness: ReadinessCheck };
+export type AuthMiddleware = RequestHandler & {
+  /** For /readyz: whether the auth mode can verify credentials now (entra: the signing keys are fetchable). */
+  readonly readiness: ReadinessCheck;
+};
 
 /**
  * Authenticates every request it sees. On success sets `req.auth` (the SDK's AuthInfo, which the SDK hands

@@ -13,6 +13,7 @@ export interface EntraTokens {
 /** Entra refused (its `error` and AADSTS description) or could not be reached. */
 export class EntraTokenError extends Error {
   constructor(
+    /** Entra's OAuth `error` code (`invalid_grant`, ...), or `unreachable` when no answer came. */
     readonly error: string,
     description: string,
   ) {
@@ -26,8 +27,20 @@ export class EntraTokenError extends Error {
  * token.
  */
 export type EntraGrant =
-  | { readonly grant: "authorization_code"; readonly code: string; readonly codeVerifier: string }
-  | { readonly grant: "refresh_token"; readonly refreshToken: string };
+  | {
+      /** A sign-in's code, redeemed once. */
+      readonly grant: "authorization_code";
+      /** The code Entra sent to the callback. */
+      readonly code: string;
+      /** The PKCE verifier of the challenge the front sent with the sign-in. */
+      readonly codeVerifier: string;
+    }
+  | {
+      /** A refresh of Entra's tokens behind one of the front's refresh tokens. */
+      readonly grant: "refresh_token";
+      /** Entra's refresh token, kept sealed inside the front's own. */
+      readonly refreshToken: string;
+    };
 
 /**
  * The front as an ordinary confidential client of Entra: the API's scopes and offline_access, never a

@@ -211,6 +211,16 @@ describe("Entra's redirect back", () => {
     });
   });
 
+  test("an error with a code beside it is still a failed sign-in: the code is not redeemed", async () => {
+    const { browser, entraState } = await approvedAtEntra();
+    const redeemed = entra.tokenRequests.length;
+    const response = await callback(browser, { error: "interaction_required", code: "c", state: entraState });
+    expect(new URL(response.headers.get("location")!).searchParams.get("error_description")).toBe(
+      "Entra ID sign-in failed: interaction_required",
+    );
+    expect(entra.tokenRequests.length).toBe(redeemed);
+  });
+
   test("an answer without a code is a failed sign-in too", async () => {
     const { browser, entraState } = await approvedAtEntra();
     const response = await callback(browser, { state: entraState });
@@ -255,6 +265,12 @@ describe("Entra's redirect back", () => {
       const back = await browser.request(atEntra.headers.get("location")!);
       expect(new URL(back.headers.get("location")!).searchParams.get("error_description")).toBe(
         "Entra ID did not grant access",
+      );
+      expect(server.logLines()).toContainEqual(
+        expect.objectContaining({
+          msg: "oauth front: Entra sign-in refused",
+          err: expect.stringMatching(/^Entra token endpoint: invalid_token: \S/),
+        }),
       );
     } finally {
       entra.user = saved;

@@ -382,6 +382,18 @@ describe("the token endpoint", () => {
     });
   });
 
+  test("when Entra gives no refresh token, the client gets none either", async () => {
+    entra.issuesRefreshTokens = false;
+    try {
+      const grant = await signedInCode(server.base);
+      const tokens = (await (await redeem(server.base, grant)).json()) as Record<string, unknown>;
+      expect(tokens.access_token).toEqual(expect.any(String));
+      expect(tokens).not.toHaveProperty("refresh_token");
+    } finally {
+      entra.issuesRefreshTokens = true;
+    }
+  });
+
   test("without scopes asked for, no scope in the answer", async () => {
     const grant = await signedInCode(server.base);
     const tokens = (await (await redeem(server.base, grant)).json()) as Record<string, unknown>;

@@ -49,6 +49,8 @@ export class EntraStandIn {
   refusesRefresh = false;
   /** When false, a refresh is answered without a new refresh token (the old one stays valid). */
   rotatesRefreshTokens = true;
+  /** When false, no refresh token at all (a tenant policy that refuses offline_access). */
+  issuesRefreshTokens = true;
   /** When true, the signing keys (JWKS) answer HTTP 500: an outage of Entra's key endpoint. */
   failsKeys = false;
   private server?: Server;
@@ -233,7 +235,7 @@ export class EntraStandIn {
       access_token: await this.accessToken(user),
     };
     const rotate = params.get("grant_type") === "authorization_code" || this.rotatesRefreshTokens;
-    if (scopes.includes("offline_access") && rotate) {
+    if (scopes.includes("offline_access") && rotate && this.issuesRefreshTokens) {
       const refresh = `${randomUUID()}.${randomBytes(16).toString("base64url")}`;
       this.refreshTokens.set(refresh, { scopes, user });
       answer.refresh_token = refresh;

@@ -556,6 +556,13 @@ describe("refresh tokens", () => {
         body: new URLSearchParams({ token: first.refresh_token, client_id: clientId }),
       });
     expect((await revoke(await register(server.base))).status).toBe(200);
+    // RFC 7009: a token the server does not know is no error either.
+    const unknown = await fetch(`${server.base}/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: "not-a-token", client_id: first.clientId }),
+    });
+    expect(unknown.status).toBe(200);
     const stillValid = await refresh(first.clientId, first.refresh_token);
     expect(stillValid.status).toBe(200);
     const second = (await stillValid.json()) as { refresh_token: string };

@@ -25,7 +25,7 @@ test("AUTH_MODE=none behind a trusted proxy names the caller by the forwarded ad
   }
 });
 
-test("without a logger, signing keys that cannot be fetched leave the server not ready, not failing", async () => {
+test("without a logger, unfetchable signing keys leave the server not ready, and refusals are still answered", async () => {
   const middleware = createAuthMiddleware(
     parseAuthConfig({
       AUTH_MODE: "entra",
@@ -37,4 +37,18 @@ test("without a logger, signing keys that cannot be fetched leave the server not
   );
   expect(middleware.readiness.name).toBe("jwks");
   await expect(middleware.readiness.check()).resolves.toBe(false);
+
+  // A refused request is still answered (its log line has nowhere to go).
+  const app = express();
+  app.use(middleware);
+  const server: Server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, {
+      method: "POST",
+    });
+    expect(response.status).toBe(401);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

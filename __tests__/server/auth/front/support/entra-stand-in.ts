@@ -53,6 +53,8 @@ export class EntraStandIn {
   issuesRefreshTokens = true;
   /** When true, the signing keys (JWKS) answer HTTP 500: an outage of Entra's key endpoint. */
   failsKeys = false;
+  /** Requests for the signing keys so far, answered or failed. */
+  keyFetches = 0;
   private server?: Server;
   private key?: SigningKey;
   private readonly codes = new Map<string, IssuedCode>();
@@ -123,6 +125,7 @@ export class EntraStandIn {
       });
     }
     if (req.method === "GET" && url.pathname === `${base}/discovery/v2.0/keys`) {
+      this.keyFetches += 1;
       if (this.failsKeys) return json(res, 500, { error: "server_error" });
       return json(res, 200, { keys: [this.key!.jwk] });
     }

@@ -62,7 +62,7 @@ export class BundledServerImage extends Construct implements IServerImage {
   /** The content hash used as the image tag (16 hex characters). */
   public readonly contentHash: string;
   /** The `terraform_data` resource running the build (`Resource`). */
-  public readonly build: TerraformResource;
+  public readonly resource: TerraformResource;
   /** What a deployment of the image must wait for: the build. */
   public readonly dependables: readonly ITerraformDependable[];
 
@@ -106,7 +106,7 @@ export class BundledServerImage extends Construct implements IServerImage {
     this.contentHash = hashBuildInputs(contextDirectory);
     const tag = `${repository}:${this.contentHash}`;
     this.imageReference = `${props.registry.loginServer}/${tag}`;
-    this.build = new TerraformData(this, "Resource", {
+    this.resource = new TerraformData(this, "Resource", {
       triggersReplace: { image: this.imageReference },
       provisioners: [
         {
@@ -123,7 +123,15 @@ export class BundledServerImage extends Construct implements IServerImage {
         },
       ],
     });
-    this.dependables = [this.build];
+    this.dependables = [this.resource];
+  }
+
+  /**
+   * The `terraform_data` resource running the build.
+   * @deprecated use `resource` (the same object).
+   */
+  public get build(): TerraformResource {
+    return this.resource;
   }
 }
 

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { cidrContains, parseIpv4Cidr } from "./private/cidr";
+import { requiredRenamedProp } from "./private/renamed-prop";
 import { ValidationError } from "./validation-error";
 
 /** Props of `InfrastructureSubnet`. */
@@ -11,8 +12,18 @@ export interface InfrastructureSubnetProps {
   readonly resourceGroupName: string;
   /** Azure region; always explicit. */
   readonly location: string;
-  /** Base name: the virtual network is `vnet-<name>`, the subnet `snet-cae-<name>`. */
-  readonly name: string;
+  /**
+   * Base of the derived names: the virtual network is `vnet-<baseName>`, the subnet `snet-cae-<baseName>`.
+   * Required (optional in the type only while the deprecated `name` is accepted).
+   * @default - none; required
+   */
+  readonly baseName?: string;
+  /**
+   * The former name of `baseName`, still accepted for one release (a synth warning names the new one).
+   * @deprecated use `baseName`; giving both with different values is an error.
+   * @default - none
+   */
+  readonly name?: string;
   /** The virtual network's address space, an IPv4 CIDR range such as `10.40.0.0/16`. */
   readonly addressSpace: string;
   /**
@@ -43,6 +54,7 @@ export class InfrastructureSubnet extends Construct {
 
   constructor(scope: Construct, id: string, props: InfrastructureSubnetProps) {
     super(scope, id);
+    const baseName = requiredRenamedProp(this, "baseName", props.baseName, "name", props.name);
     const subnetPrefix = props.subnetAddressPrefix ?? props.addressSpace;
     const space = this.parse("addressSpace", props.addressSpace);
     const subnet = this.parse("subnetAddressPrefix", subnetPrefix);
@@ -55,14 +67,14 @@ export class InfrastructureSubnet extends Construct {
     this.prefixLength = subnet?.prefixLength;
 
     this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
-      name: `vnet-${props.name}`,
+      name: `vnet-${baseName}`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       addressSpace: [props.addressSpace],
       tags: { ...props.tags },
     });
     this.resource = new Subnet(this, "Resource", {
-      name: `snet-cae-${props.name}`,
+      name: `snet-cae-${baseName}`,
       resourceGroupName: props.resourceGroupName,
       virtualNetworkName: this.virtualNetwork.name,
       addressPrefixes: [subnetPrefix],

@@ -7,6 +7,7 @@ import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/m
 import { McpContainerApp } from "./mcp-container-app";
 import { McpEnvironment } from "./mcp-environment";
 import { alertQueries } from "./monitoring-queries";
+import { requiredRenamedProp } from "./private/renamed-prop";
 import { ValidationError } from "./validation-error";
 
 /** Props of `McpAlerts`. */
@@ -15,8 +16,18 @@ export interface McpAlertsProps {
   readonly resourceGroupName: string;
   /** Azure region of the log alert rules (the workspace's region). */
   readonly location: string;
-  /** Base name: the action group is `ag-<name>`, the alerts `alert-<name>-<what>`. */
-  readonly name: string;
+  /**
+   * Base of the derived names: the action group is `ag-<baseName>`, the alerts `alert-<baseName>-<what>`.
+   * Required (optional in the type only while the deprecated `name` is accepted).
+   * @default - none; required
+   */
+  readonly baseName?: string;
+  /**
+   * The former name of `baseName`, still accepted for one release (a synth warning names the new one).
+   * @deprecated use `baseName`; giving both with different values is an error.
+   * @default - none
+   */
+  readonly name?: string;
   /**
    * The environment whose workspace holds the logs and spans; it must be one this library created, with
    * Application Insights (the tool alerts read the tool-call spans).
@@ -85,6 +96,7 @@ export class McpAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: McpAlertsProps) {
     super(scope, id);
+    const baseName = requiredRenamedProp(this, "baseName", props.baseName, "name", props.name);
     const thresholds = {
       http5xxPercentThreshold: props.http5xxPercentThreshold ?? 5,
       toolLatencyP95ThresholdMs: props.toolLatencyP95ThresholdMs ?? 5000,
@@ -96,10 +108,10 @@ export class McpAlerts extends Construct {
     const workspace = props.environment.workspace as LogAnalyticsWorkspace;
     const tags = { ...props.tags };
 
-    this.actionGroup = this.createActionGroup(props, tags);
+    this.actionGroup = this.createActionGroup(props, baseName, tags);
     const queries = alertQueries(props.app.name);
     const logAlertContext = {
-      name: props.name,
+      baseName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       workspaceId: workspace.id,
@@ -142,13 +154,13 @@ export class McpAlerts extends Construct {
         splitByTool: true,
       },
     );
-    this.ingress5xxAlert = this.metricAlert(props, actionGroupTags, "Ingress5xx", {
+    this.ingress5xxAlert = this.metricAlert(props, baseName, actionGroupTags, "Ingress5xx", {
       description: `The ingress answered more than ${thresholds.ingress5xxCountThreshold} requests with 5xx in 15 minutes`,
       metricName: "Requests",
       threshold: thresholds.ingress5xxCountThreshold,
       dimension: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
     });
-    this.replicaRestartAlert = this.metricAlert(props, actionGroupTags, "ReplicaRestarts", {
+    this.replicaRestartAlert = this.metricAlert(props, baseName, actionGroupTags, "ReplicaRestarts", {
       description: `Replicas restarted more than ${thresholds.replicaRestartsThreshold} times in 15 minutes`,
       metricName: "RestartCount",
       threshold: thresholds.replicaRestartsThreshold,
@@ -156,13 +168,17 @@ export class McpAlerts extends Construct {
   }
 
   /** The action group every alert notifies: the mail and webhook receivers. */
-  private createActionGroup(props: McpAlertsProps, tags: Record<string, string>): MonitorActionGroup {
+  private createActionGroup(
+    props: McpAlertsProps,
+    baseName: string,
+    tags: Record<string, string>,
+  ): MonitorActionGroup {
     return new MonitorActionGroup(this, "ActionGroup", {
-      name: `ag-${props.name}`,
+      name: `ag-${baseName}`,
       resourceGroupName: props.resourceGroupName,
       location: "global",
       // At most 12 characters: the sender name of mails and texts.
-      shortName: props.name.slice(0, 12),
+      shortName: baseName.slice(0, 12),
       emailReceiver: (props.emailReceivers ?? []).map((emailAddress, i) => ({
         name: `email-${i}`,
         emailAddress,
@@ -186,7 +202,7 @@ export class McpAlerts extends Construct {
     criteria: { query: string; column: string; threshold: number; splitByTool: boolean },
   ): MonitorScheduledQueryRulesAlertV2 {
     return new MonitorScheduledQueryRulesAlertV2(this, alertId, {
-      name: `alert-${context.name}-${alertId.toLowerCase()}`,
+      name: `alert-${context.baseName}-${alertId.toLowerCase()}`,
       resourceGroupName: context.resourceGroupName,
       location: context.location,
       description,
@@ -219,6 +235,7 @@ export class McpAlerts extends Construct {
   /** A platform-metric alert on the container app: the metric's total over 15 minutes, every 5. */
   private metricAlert(
     props: McpAlertsProps,
+    baseName: string,
     tags: Record<string, string>,
     alertId: string,
     criterion: {
@@ -229,7 +246,7 @@ export class McpAlerts extends Construct {
     },
   ): MonitorMetricAlert {
     return new MonitorMetricAlert(this, alertId, {
-      name: `alert-${props.name}-${alertId.toLowerCase()}`,
+      name: `alert-${baseName}-${alertId.toLowerCase()}`,
       resourceGroupName: props.resourceGroupName,
       description: criterion.description,
       severity: 1,
@@ -253,7 +270,7 @@ export class McpAlerts extends Construct {
 }
 
 interface LogAlertContext {
-  readonly name: string;
+  readonly baseName: string;
   readonly resourceGroupName: string;
   readonly location: string;
   readonly workspaceId: string;

@@ -4,6 +4,7 @@ import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-ins
 import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
+import { requiredRenamedProp } from "./private/renamed-prop";
 import { ValidationError } from "./validation-error";
 import { LIVENESS_PATH } from "../server/contract";
 
@@ -13,8 +14,19 @@ export interface McpAvailabilityTestProps {
   readonly resourceGroupName: string;
   /** Azure region of the test resource (the Application Insights region). */
   readonly location: string;
-  /** Base name: the test is `webtest-<name>-healthz`. */
-  readonly name: string;
+  /**
+   * Base of the derived names: the test is `webtest-<baseName>-healthz`, its alert
+   * `alert-<baseName>-availability`. Required (optional in the type only while the deprecated `name` is
+   * accepted).
+   * @default - none; required
+   */
+  readonly baseName?: string;
+  /**
+   * The former name of `baseName`, still accepted for one release (a synth warning names the new one).
+   * @deprecated use `baseName`; giving both with different values is an error.
+   * @default - none
+   */
+  readonly name?: string;
   /** The Application Insights resource the test reports to. */
   readonly applicationInsights: ApplicationInsights;
   /** The service's base URL, `https://<fqdn>`; the test requests `<url>/healthz` and expects 200. */
@@ -50,12 +62,13 @@ export const DEFAULT_TEST_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "em
  */
 export class McpAvailabilityTest extends Construct {
   /** The standard web test (`Resource`). */
-  public readonly webTest: ApplicationInsightsStandardWebTest;
+  public readonly resource: ApplicationInsightsStandardWebTest;
   /** The alert when `failedLocationCount` locations fail (`Alert`). */
   public readonly alert: MonitorMetricAlert;
 
   constructor(scope: Construct, id: string, props: McpAvailabilityTestProps) {
     super(scope, id);
+    const baseName = requiredRenamedProp(this, "baseName", props.baseName, "name", props.name);
     const locations = props.geoLocations ?? DEFAULT_TEST_LOCATIONS;
     const failedLocationCount = props.failedLocationCount ?? 2;
     if (locations.length < 3 || new Set(locations).size !== locations.length) {
@@ -80,8 +93,8 @@ export class McpAvailabilityTest extends Construct {
     }
     const tags = { ...props.tags };
 
-    this.webTest = new ApplicationInsightsStandardWebTest(this, "Resource", {
-      name: `webtest-${props.name}-healthz`,
+    this.resource = new ApplicationInsightsStandardWebTest(this, "Resource", {
+      name: `webtest-${baseName}-healthz`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       applicationInsightsId: props.applicationInsights.id,
@@ -97,18 +110,26 @@ export class McpAvailabilityTest extends Construct {
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.alert = new MonitorMetricAlert(this, "Alert", {
-      name: `alert-${props.name}-availability`,
+      name: `alert-${baseName}-availability`,
       resourceGroupName: props.resourceGroupName,
       description: `/healthz failed from ${failedLocationCount} or more of ${locations.length} locations`,
       severity: 1,
-      scopes: [this.webTest.id, props.applicationInsights.id],
+      scopes: [this.resource.id, props.applicationInsights.id],
       applicationInsightsWebTestLocationAvailabilityCriteria: {
-        webTestId: this.webTest.id,
+        webTestId: this.resource.id,
         componentId: props.applicationInsights.id,
         failedLocationCount,
       },
       action: [{ actionGroupId: props.actionGroup.id }],
       tags,
     });
+  }
+
+  /**
+   * The standard web test.
+   * @deprecated use `resource` (the same object).
+   */
+  public get webTest(): ApplicationInsightsStandardWebTest {
+    return this.resource;
   }
 }

@@ -25,7 +25,7 @@ import { ContainerAppSettings, resolveSettings } from "./private/container-app-s
 import { renderProbes, resolveProbes } from "./private/probes";
 import { waitForRolePropagation } from "./private/role-propagation";
 import { ensureStackProvider } from "./private/stack-provider";
-import { checkUpstreamProps, upstreamParts } from "./private/upstream-parts";
+import { checkUpstreamProps, resolveUpstreamProps, upstreamParts } from "./private/upstream-parts";
 import { OAUTH_FRONT_CALLBACK_PATH } from "../server/contract";
 
 /** The `authMode` values. */
@@ -258,7 +258,8 @@ export class McpContainerApp extends Construct {
     super(scope, id);
     const settings = resolveSettings(props);
     checkContainerAppProps(this, props, settings);
-    if (props.upstream) checkUpstreamProps(this, props.upstream, { ...settings, port: settings.targetPort });
+    const upstream = props.upstream && resolveUpstreamProps(this, props.upstream);
+    if (upstream) checkUpstreamProps(this, upstream, { ...settings, port: settings.targetPort });
     const probes = resolveProbes(this, props);
 
     this.name = props.name;
@@ -297,7 +298,7 @@ export class McpContainerApp extends Construct {
       fqdn: this.fqdn,
       requestStateKeySecret: requestStateKey.secret,
       oauthFrontKeySecret: oauthFrontKey?.secret,
-      upstream: props.upstream && upstreamParts(this, props.upstream, this.identity.id),
+      upstream: upstream && upstreamParts(this, upstream, this.identity.id),
     };
     this.resource = this.renderApp(
       props,

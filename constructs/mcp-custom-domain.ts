@@ -64,7 +64,7 @@ export class McpCustomDomain extends Construct {
   /** `https://<hostName>`. Anything that must reach the host over TLS should depend on `binding`. */
   public readonly url: string;
   /** The hostname on the app (`Resource`), without a certificate until `binding`. */
-  public readonly customDomain: ContainerAppCustomDomain;
+  public readonly resource: ContainerAppCustomDomain;
   /** The environment's managed certificate for the hostname (`Certificate`). */
   public readonly certificate: AzapiResource;
   /** The SNI binding (`Binding`); the hostname serves the managed certificate once it is applied. */
@@ -117,7 +117,7 @@ export class McpCustomDomain extends Construct {
 
     this.hostName = host;
     this.url = `https://${host}`;
-    this.customDomain = new ContainerAppCustomDomain(this, "Resource", {
+    this.resource = new ContainerAppCustomDomain(this, "Resource", {
       name: host,
       containerAppId: props.app.containerAppId,
       // `Binding` sets both; azurerm would otherwise replace the domain on the next plan.
@@ -130,7 +130,7 @@ export class McpCustomDomain extends Construct {
       location: props.location,
       body: { properties: { subjectName: host, domainControlValidation: "CNAME" } },
       // Azure issues the certificate only for a hostname already on an app of the environment.
-      dependsOn: [this.customDomain],
+      dependsOn: [this.resource],
     });
     const patchDomain = (domain: { [key: string]: string }) => ({
       properties: { configuration: { ingress: { customDomains: [{ name: host, ...domain }] } } },
@@ -159,5 +159,13 @@ export class McpCustomDomain extends Construct {
       { type: "CNAME", name: host, value: props.app.fqdn },
       { type: "TXT", name: `asuid.${host}`, value: props.app.resource.customDomainVerificationId },
     ];
+  }
+
+  /**
+   * The hostname on the app, without a certificate until `binding`.
+   * @deprecated use `resource` (the same object).
+   */
+  public get customDomain(): ContainerAppCustomDomain {
+    return this.resource;
   }
 }

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application, ApplicationApi, ApplicationAppRole } from "@cdktf/provider-azuread/lib/application";
@@ -7,6 +7,8 @@ import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/applicatio
 import { ApplicationPreAuthorized } from "@cdktf/provider-azuread/lib/application-pre-authorized";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Grantee } from "./grantee";
+import { granteeKey } from "./private/grantee-key";
 import { stableUuid } from "./private/stable-ids";
 import { checkGuid, checkOneOf } from "./private/checks";
 import { ValidationError } from "./validation-error";
@@ -113,8 +115,8 @@ const PUBLIC_CLIENT_REDIRECT_PATTERN =
  * callers, v2 access tokens, pre-authorized clients, its service principal, and optionally a public client.
  */
 export class McpEntraApp extends Construct {
-  /** The server API registration. */
-  public readonly application: Application;
+  /** The server API registration (`Resource`). */
+  public readonly resource: Application;
   /** The server API's service principal (`ServicePrincipal`), which assignments and consent name. */
   public readonly servicePrincipal: ServicePrincipal;
   /** Pre-authorized clients, keyed by client id (`public` for the public client). */
@@ -163,7 +165,7 @@ export class McpEntraApp extends Construct {
     this.scopeId = stableUuid(`cdktf-azure-mcp:${this.node.path}:delegated-scope`);
     this.appRoleId = stableUuid(`cdktf-azure-mcp:${this.node.path}:invoke-role`);
 
-    this.application = new Application(this, "Resource", {
+    this.resource = new Application(this, "Resource", {
       displayName: props.displayName,
       owners: props.ownerObjectIds,
       signInAudience: "AzureADMyOrg",
@@ -176,14 +178,14 @@ export class McpEntraApp extends Construct {
     // A fixed URI (formerly api://<name>-<hash of the construct path>) is the same for everyone deploying
     // this code, and identifier URIs are unique per tenant: the second team's apply would fail.
     this.identifierUriResource = new ApplicationIdentifierUri(this, "IdentifierUri", {
-      applicationId: this.application.id,
-      identifierUri: props.identifierUri ?? `api://${this.application.clientId}`,
+      applicationId: this.resource.id,
+      identifierUri: props.identifierUri ?? `api://${this.resource.clientId}`,
     });
     this.identifierUri = this.identifierUriResource.identifierUri;
     this.scope = `${this.identifierUri}/${scopeName}`;
 
     this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
-      clientId: this.application.clientId,
+      clientId: this.resource.clientId,
       appRoleAssignmentRequired: props.appRoleAssignmentRequired ?? false,
       owners: props.ownerObjectIds,
     });
@@ -200,7 +202,7 @@ export class McpEntraApp extends Construct {
         signInAudience: "AzureADMyOrg",
         publicClient: { redirectUris },
         requiredResourceAccess: [
-          { resourceAppId: this.application.clientId, resourceAccess: [{ id: this.scopeId, type: "Scope" }] },
+          { resourceAppId: this.resource.clientId, resourceAccess: [{ id: this.scopeId, type: "Scope" }] },
         ],
       });
       this.publicClientServicePrincipal = new ServicePrincipal(this, "PublicClientServicePrincipal", {
@@ -226,7 +228,7 @@ export class McpEntraApp extends Construct {
 
   /** Client id (application id) of the server API. */
   public get clientId(): string {
-    return this.application.clientId;
+    return this.resource.clientId;
   }
 
   /** Object id of the server API's service principal. */
@@ -240,26 +242,61 @@ export class McpEntraApp extends Construct {
   }
 
   /**
-   * Lets a service principal (e.g. the deployment pipeline's identity) call the server app-only: assigns it
-   * the `Mcp.Invoke` app role.
-   * @param principalObjectId object id of the service principal or managed identity
-   * @param id construct id of the assignment; needed when `principalObjectId` is a reference (token)
+   * The server API registration.
+   * @deprecated use `resource` (the same object).
+   */
+  public get application(): Application {
+    return this.resource;
+  }
+
+  /**
+   * Lets an identity (e.g. the deployment pipeline's managed identity) call the server app-only: assigns it
+   * the `Mcp.Invoke` app role. The assignment's construct id is `Invoke-<grantee's path below the stack>`.
+   */
+  public grantInvoke(grantee: Grantee): AppRoleAssignment;
+  /**
+   * The former form, still accepted for one release.
+   * @deprecated use `grantInvoke(grantee)` for an identity of this app, or
+   * `grantInvokeToPrincipalId(id, principalObjectId)` for a raw object id (then `id` is required).
    * @default id - `Invoke-<principalObjectId>`
    */
-  public grantInvoke(principalObjectId: string, id?: string): AppRoleAssignment {
-    if (id === undefined && Token.isUnresolved(principalObjectId)) {
+  public grantInvoke(principalObjectId: string, id?: string): AppRoleAssignment;
+  /** Both forms of `grantInvoke`: an identity, or (deprecated) a raw object id and an optional construct id. */
+  public grantInvoke(grantee: Grantee | string, id?: string): AppRoleAssignment {
+    if (typeof grantee !== "string") {
+      return this.assignInvokeRole(
+        `Invoke-${granteeKey(grantee)}`,
+        "grantInvoke grantee.principalId",
+        grantee.principalId,
+      );
+    }
+    if (id === undefined && Token.isUnresolved(grantee)) {
       throw new ValidationError(
         "grantInvoke needs an id when principalObjectId is a reference (got an unresolved token); " +
-          'pass a stable one, e.g. grantInvoke(identity.principalId, "Pipeline")',
+          'pass the identity itself, grantInvoke(identity), or grantInvokeToPrincipalId("Pipeline", principalId)',
         this,
       );
     }
-    checkGuid(this, "grantInvoke principalObjectId", principalObjectId);
-    return new AppRoleAssignment(this, id ?? `Invoke-${principalObjectId}`, {
-      appRoleId: this.appRoleId,
-      principalObjectId,
-      resourceObjectId: this.servicePrincipal.objectId,
-    });
+    const assignment = this.assignInvokeRole(
+      id ?? `Invoke-${grantee}`,
+      "grantInvoke principalObjectId",
+      grantee,
+    );
+    Annotations.of(this).addWarning(
+      "grantInvoke(principalObjectId, id) is deprecated: use grantInvoke(identity) or " +
+        "grantInvokeToPrincipalId(id, principalObjectId); the old form will be removed in a later release",
+    );
+    return assignment;
+  }
+
+  /**
+   * Lets a service principal known only by its object id (e.g. a CI identity from another stack) call the
+   * server app-only: assigns it the `Mcp.Invoke` app role.
+   * @param id construct id of the assignment: its Terraform address, so keep it stable
+   * @param principalObjectId object id of the service principal or managed identity
+   */
+  public grantInvokeToPrincipalId(id: string, principalObjectId: string): AppRoleAssignment {
+    return this.assignInvokeRole(id, "grantInvokeToPrincipalId principalObjectId", principalObjectId);
   }
 
   /**
@@ -283,9 +320,9 @@ export class McpEntraApp extends Construct {
         this,
       );
     }
-    this.application.putWeb({ redirectUris: [redirectUri] });
+    this.resource.putWeb({ redirectUris: [redirectUri] });
     this.oauthFrontCredential = new ApplicationFederatedIdentityCredential(this, "OauthFrontCredential", {
-      applicationId: this.application.id,
+      applicationId: this.resource.id,
       displayName: "mcp-oauth-front-managed-identity",
       description: "The MCP server's managed identity signs the authorization front in to Entra (no secret).",
       issuer: `https://login.microsoftonline.com/${this.servicePrincipal.applicationTenantId}/v2.0`,
@@ -295,9 +332,18 @@ export class McpEntraApp extends Construct {
     return this.oauthFrontCredential;
   }
 
+  private assignInvokeRole(id: string, field: string, principalObjectId: string): AppRoleAssignment {
+    checkGuid(this, field, principalObjectId);
+    return new AppRoleAssignment(this, id, {
+      appRoleId: this.appRoleId,
+      principalObjectId,
+      resourceObjectId: this.servicePrincipal.objectId,
+    });
+  }
+
   private preAuthorize(id: string, clientId: string): ApplicationPreAuthorized {
     return new ApplicationPreAuthorized(this, id, {
-      applicationId: this.application.id,
+      applicationId: this.resource.id,
       authorizedClientId: clientId,
       permissionIds: [this.scopeId],
     });

@@ -13,6 +13,7 @@ import { environmentNetwork } from "./private/environment-network";
 import { InfrastructureSubnet } from "./infrastructure-subnet";
 import { ValidationError } from "./validation-error";
 import { checkIntegerInRange } from "./private/checks";
+import { renamedProp } from "./private/renamed-prop";
 
 /** A workload profile of a Container Apps environment (azurerm's `workload_profile` block). */
 export interface McpWorkloadProfile {
@@ -33,9 +34,15 @@ export interface McpEnvironmentProps {
   /** Azure region; always explicit. */
   readonly location: string;
   /**
-   * Base name: the workspace is `log-<name>`, the environment `cae-<name>`, Application Insights
-   * `appi-<name>`. Required unless an existing environment is adopted.
+   * Base of the derived names: the workspace is `log-<baseName>`, the environment `cae-<baseName>`,
+   * Application Insights `appi-<baseName>`. Required unless an existing environment is adopted.
    * @default - none; required when `existingEnvironmentResourceId` is not set
+   */
+  readonly baseName?: string;
+  /**
+   * The former name of `baseName`, still accepted for one release (a synth warning names the new one).
+   * @deprecated use `baseName`; giving both with different values is an error.
+   * @default - none
    */
   readonly name?: string;
   /**
@@ -52,7 +59,7 @@ export interface McpEnvironmentProps {
   /**
    * Adopt an existing Container Apps environment instead of creating one
    * (`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>`).
-   * No workspace or Application Insights is created then; it conflicts with `name`,
+   * No workspace or Application Insights is created then; it conflicts with `baseName`,
    * `logRetentionInDays` and `applicationInsightsEnabled`.
    * @default - a new environment is created
    */
@@ -64,8 +71,8 @@ export interface McpEnvironmentProps {
    */
   readonly workloadProfiles?: readonly McpWorkloadProfile[];
   /**
-   * Create a virtual network `vnet-<name>` with this IPv4 address space (e.g. `10.40.0.0/16`) and an
-   * infrastructure subnet `snet-cae-<name>` for the environment, delegated to `Microsoft.App/environments`
+   * Create a virtual network `vnet-<baseName>` with this IPv4 address space (e.g. `10.40.0.0/16`) and an
+   * infrastructure subnet `snet-cae-<baseName>` for the environment, delegated to `Microsoft.App/environments`
    * when workload profiles are set. Conflicts with `infrastructureSubnetResourceId`.
    * @default - no virtual network of yours: Azure manages the environment's network
    */
@@ -119,7 +126,7 @@ export class McpEnvironment extends Construct {
   /** The environment's default domain; an app named `x` is served at `https://x.<defaultDomain>`. */
   public readonly defaultDomain: string;
   /** The created environment (`Resource`); undefined when an existing one is adopted. */
-  public readonly environment?: ContainerAppEnvironment;
+  public readonly resource?: ContainerAppEnvironment;
   /** The created Log Analytics workspace; undefined when an existing environment is adopted. */
   public readonly workspace?: LogAnalyticsWorkspace;
   /** The Log Analytics workspace (customer) id, a GUID, which log queries address. */
@@ -137,6 +144,7 @@ export class McpEnvironment extends Construct {
     super(scope, id);
     const retention = props.logRetentionInDays ?? 30;
 
+    const baseName = renamedProp(this, "baseName", props.baseName, "name", props.name);
     if (props.existingEnvironmentResourceId !== undefined) {
       const match = checkAdoptionProps(this, props, props.existingEnvironmentResourceId);
       const existing = new DataAzurermContainerAppEnvironment(this, "Existing", {
@@ -151,16 +159,16 @@ export class McpEnvironment extends Construct {
       return;
     }
 
-    if (props.name === undefined) {
-      throw new ValidationError("name is required unless existingEnvironmentResourceId is set", this);
+    if (baseName === undefined) {
+      throw new ValidationError("baseName is required unless existingEnvironmentResourceId is set", this);
     }
     checkIntegerInRange(this, "logRetentionInDays", retention, 30, 730);
     const tags = { ...props.tags };
-    const { fragment, subnet } = environmentNetwork(this, props.name, props);
+    const { fragment, subnet } = environmentNetwork(this, baseName, props);
     this.network = subnet;
 
     this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
-      name: `log-${props.name}`,
+      name: `log-${baseName}`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       sku: "PerGB2018",
@@ -169,24 +177,24 @@ export class McpEnvironment extends Construct {
     });
     this.logAnalyticsWorkspaceCustomerId = this.workspace.workspaceId;
 
-    this.environment = new ContainerAppEnvironment(this, "Resource", {
-      name: `cae-${props.name}`,
+    this.resource = new ContainerAppEnvironment(this, "Resource", {
+      name: `cae-${baseName}`,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       logAnalyticsWorkspaceId: this.workspace.id,
       ...fragment,
       tags,
     });
-    this.environmentId = this.environment.id;
-    this.staticIpAddress = this.environment.staticIpAddress;
+    this.environmentId = this.resource.id;
+    this.staticIpAddress = this.resource.staticIpAddress;
     if (props.diagnosticSettingsEnabled) {
       diagnosticSetting(this, this.environmentId, this.workspace.id, []);
     }
-    this.defaultDomain = this.environment.defaultDomain;
+    this.defaultDomain = this.resource.defaultDomain;
 
     if (props.applicationInsightsEnabled) {
       this.applicationInsights = new ApplicationInsights(this, "ApplicationInsights", {
-        name: `appi-${props.name}`,
+        name: `appi-${baseName}`,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
         applicationType: "web",
@@ -195,6 +203,14 @@ export class McpEnvironment extends Construct {
       });
       this.applicationInsightsConnectionString = this.applicationInsights.connectionString;
     }
+  }
+
+  /**
+   * The created environment; undefined when an existing one is adopted.
+   * @deprecated use `resource` (the same object).
+   */
+  public get environment(): ContainerAppEnvironment | undefined {
+    return this.resource;
   }
 
   /** Grants `Log Analytics Reader` on the workspace, so the grantee can query logs (the `query_logs` tool). */
@@ -220,6 +236,7 @@ function checkAdoptionProps(
 ): RegExpExecArray | null {
   const conflicting = (
     [
+      "baseName",
       "name",
       "logRetentionInDays",
       "applicationInsightsEnabled",

@@ -31,7 +31,8 @@ export interface McpUpstreamProps {
    */
   readonly command?: readonly string[];
   /**
-   * Plain environment variables of the upstream. Names that look like credentials are refused: use `secrets`.
+   * Plain environment variables of the upstream. Names that look like credentials are refused: use
+   * `secretEnvironmentVariables`.
    * @default {}
    */
   readonly environmentVariables?: Readonly<Record<string, string>>;
@@ -39,6 +40,13 @@ export interface McpUpstreamProps {
    * Environment variables of the upstream filled from Key Vault, by variable name, e.g.
    * `{ GITHUB_TOKEN: { keyVaultSecretId } }`. Read with the app identity.
    * @default {}
+   */
+  readonly secretEnvironmentVariables?: Readonly<Record<string, KeyVaultSecretReference>>;
+  /**
+   * The former name of `secretEnvironmentVariables`, still accepted for one release (a synth warning names the
+   * new one). Renamed because `McpContainerAppProps.secrets` is keyed by secret name, this by variable name.
+   * @deprecated use `secretEnvironmentVariables`; giving both with different values is an error.
+   * @default - none
    */
   readonly secrets?: Readonly<Record<string, KeyVaultSecretReference>>;
   /** vCPUs of the upstream container (`port` only); the app's total must stay within 4. @default 0.5 */

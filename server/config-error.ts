@@ -4,6 +4,7 @@
  */
 export class ConfigError extends Error {
   constructor(
+    /** The environment variable at fault, for callers that point at it (the startup message names it too). */
     public readonly variable: string,
     value: string | undefined,
     allowed: string,

@@ -13,10 +13,15 @@ const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debu
 
 /** Every server setting, parsed once at startup. Durations the environment gives in seconds are kept in ms. */
 export interface ServerConfig {
+  /** PORT: where the HTTP transport listens; 0 picks a free port (tests). */
   readonly port: number;
+  /** HOST: the bind address (127.0.0.1 unless the image sets 0.0.0.0). */
   readonly host: string;
+  /** MCP_TRANSPORT: serve over HTTP, or over this process's stdin/stdout. */
   readonly transport: "http" | "stdio";
+  /** MCP_LEGACY_SSE: also serve the 2024-11-05 HTTP+SSE transport at /sse and /messages. */
   readonly legacySseEnabled: boolean;
+  /** MCP_SESSION_MODE: stateful keeps sessions, the GET stream and resumability (one replica or affinity). */
   readonly sessionMode: "stateless" | "stateful";
   /** Origin of MCP_PUBLIC_URL (no trailing slash); undefined means derived from each request. */
   readonly publicUrl?: string;
@@ -24,13 +29,17 @@ export interface ServerConfig {
   readonly allowedHosts: readonly string[];
   /** Origin allow-list, besides loopback origins (see dns-rebinding.ts). */
   readonly allowedOrigins: readonly string[];
+  /** MCP_SSE_HEARTBEAT_SECONDS: a comment line this often keeps idle streams open through proxies. */
   readonly sseHeartbeatMs: number;
+  /** MCP_MAX_CONNECTIONS: MCP requests and streams open at once on this replica; beyond: 503. */
   readonly maxConnections: number;
+  /** MCP_MAX_BODY_BYTES: the largest POST body; beyond: 413. */
   readonly maxBodyBytes: number;
   /** JSON values in one POST body (MCP_MAX_JSON_VALUES); beyond: 400, checked before the body is parsed. */
   readonly maxJsonValues: number;
   /** Keys of any one JSON object in a POST body (MCP_MAX_JSON_OBJECT_KEYS); beyond: 400, likewise. */
   readonly maxJsonObjectKeys: number;
+  /** MCP_SHUTDOWN_GRACE_SECONDS: how long a drain waits for open requests before it ends them. */
   readonly shutdownGraceMs: number;
   /** MCP requests per caller per minute and replica, plus a burst allowance (http/rate-limit.ts); 0 means off. */
   readonly rateLimitPerMinute: number;
@@ -53,18 +62,25 @@ export interface ServerConfig {
   readonly maxSessions: number;
   /** Stateful mode: sessions of one caller (MCP_MAX_SESSIONS_PER_CALLER); beyond: 429. */
   readonly maxSessionsPerCaller: number;
+  /** LOG_LEVEL: the least severe level logged. */
   readonly logLevel: LogLevel;
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: turns on telemetry export. A secret: never logged. */
   readonly applicationInsightsConnectionString?: string;
+  /** LOG_ANALYTICS_WORKSPACE_ID: turns on the query_logs tool, against this workspace. */
   readonly logAnalyticsWorkspaceId?: string;
+  /** AZURE_CLIENT_ID: the user-assigned managed identity for Azure calls (query_logs, the front's client assertion). */
   readonly azureClientId?: string;
   /** Stateful mode: a session without requests for this long is closed (MCP_SESSION_IDLE_SECONDS). */
   readonly sessionIdleMs: number;
   /** Stateful mode, per session: resumability keeps at most this many events, none older than eventStoreMaxAgeMs. */
   readonly eventStoreMaxEvents: number;
+  /** Stateful mode: stored events older than this are dropped; a client resuming later starts afresh. */
   readonly eventStoreMaxAgeMs: number;
   /** Stateful mode: bytes of stored events per session, and across all sessions of the replica. */
   readonly eventStoreMaxBytesPerSession: number;
+  /** Stateful mode: bytes of stored events across all sessions of the replica; the oldest go first. */
   readonly eventStoreMaxBytesTotal: number;
+  /** AUTH_MODE and its companions: who may call the server. */
   readonly auth: AuthConfig;
   /** Front mode: MCP traffic at /mcp goes to this upstream instead of our own tools. @default - off */
   readonly front?: FrontConfig;

@@ -65,8 +65,11 @@ export interface CreateAppOptions {
 
 /** What main.ts (and tests) need besides the express app itself. */
 export interface McpAppControls {
+  /** Open connections and requests, and the drain main.ts starts on SIGTERM. */
   readonly lifecycle: Lifecycle;
+  /** The checks behind /readyz; callers may add their own. */
   readonly readiness: ReadinessRegistry;
+  /** The app's logger, for main.ts's startup and shutdown lines. */
   readonly logger: Logger;
   /** Open legacy SSE sessions and stateful sessions (tests and metrics). */
   readonly sessionCounts: () => { legacySse: number; stateful: number };
@@ -80,7 +83,10 @@ export interface McpAppControls {
 }
 
 /** The express app, with the controls `main.ts` and tests use (lifecycle, readiness, sessions). */
-export type McpApp = Express & { readonly mcp: McpAppControls };
+export type McpApp = Express & {
+  /** What main.ts and tests need besides the app: lifecycle, readiness, sessions, the front. */
+  readonly mcp: McpAppControls;
+};
 
 /** Whether `/sse` and `/messages` are served: front mode answers them 404 whatever MCP_LEGACY_SSE says. */
 export function servesLegacySse(config: ServerConfig): boolean {

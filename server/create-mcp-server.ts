@@ -14,7 +14,9 @@ export const TOOLS_LIST_TTL_MS = 60_000;
 
 /** What a tool-call wrapper sees: the tool's name and the SDK's per-request context (signal, authInfo, ...). */
 export interface ToolCall {
+  /** The name the tool was registered under. */
   readonly toolName: string;
+  /** The SDK's context of this call: abort signal, authInfo (the caller), request id. */
   readonly ctx: ServerContext;
 }
 

@@ -7,7 +7,9 @@ export function messagesOf(body: unknown): readonly unknown[] {
 
 /** What a `notifications/cancelled` names: the request it cancels and, when the client gave one, why. */
 export interface Cancellation {
+  /** The id of the request the client cancels. */
   readonly requestId: RequestId;
+  /** The client's reason, as it gave it (for logs and the cancelled answer). */
   readonly reason?: string;
 }
 

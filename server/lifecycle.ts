@@ -26,14 +26,17 @@ export class Lifecycle {
   private readonly idleWaiters = new Set<() => void>();
   private readonly tracked = new Set<TrackedTransport>();
 
+  /** Whether a drain has started: /readyz answers 503 and new requests are refused. */
   get draining(): boolean {
     return this.drainingSince !== undefined;
   }
 
+  /** MCP requests and streams open now (MCP_MAX_CONNECTIONS counts these). */
   get openConnections(): number {
     return this.connections;
   }
 
+  /** JSON-RPC requests not answered yet; a drain waits for these. */
   get requestsInFlight(): number {
     return this.requests;
   }

@@ -10,7 +10,10 @@ export const REQUEST_STATE_TTL_SECONDS = 600;
  * state, the payload or the caller binding.
  */
 export class RequestStateError extends Error {
-  constructor(readonly reason: "malformed" | "mac" | "expired" | "bind" | "mismatch") {
+  constructor(
+    /** Why the state was refused; the message tells the client what to do about it. */
+    readonly reason: "malformed" | "mac" | "expired" | "bind" | "mismatch",
+  ) {
     super(`requestState refused: ${REASONS[reason]}`);
     this.name = "RequestStateError";
   }
@@ -31,6 +34,7 @@ const REASONS: Record<RequestStateError["reason"], string> = {
  * caller binding and errors a client can act on.
  */
 export interface RequestStateSigner {
+  /** The opaque `requestState` for `payload`, bound to the calling caller and expiring. */
   sign<T>(payload: T, ctx: ServerContext): Promise<string>;
   /** Resolves with the signed payload; rejects with RequestStateError. */
   verify<T>(state: string, ctx: ServerContext): Promise<T>;

@@ -153,7 +153,7 @@ export class McpHostingStack extends TerraformStack {
   ): McpEnvironment {
     return new McpEnvironment(this, "Environment", {
       ...placement,
-      name: baseName,
+      baseName,
       logRetentionInDays: config.logRetentionInDays,
       applicationInsightsEnabled: config.applicationInsightsEnabled,
       // A virtual network makes the environment a workload-profiles one (Consumption profile: still per use).
@@ -213,7 +213,7 @@ export class McpHostingStack extends TerraformStack {
       // (it refuses any other with AADSTS9010010). Entra accepts an https URI only on a verified domain.
       identifierUri: config.customDomainHostName ? `https://${config.customDomainHostName}/mcp` : undefined,
     });
-    if (deployerPrincipalId) entraApp.grantInvoke(deployerPrincipalId, "Deployer");
+    if (deployerPrincipalId) entraApp.grantInvokeToPrincipalId("Deployer", deployerPrincipalId);
     if (config.entraAppRoleAssignmentRequired && !config.entraCallerGroupObjectIds?.length) {
       refuseToPlan(
         this,

@@ -41,7 +41,7 @@ export function addMonitoring(
   const alerts = config.monitoring?.alertsEnabled
     ? new McpAlerts(scope, "Alerts", {
         ...placement,
-        name: baseName,
+        baseName,
         environment,
         app,
         emailReceivers: config.monitoring.alertEmailReceivers,
@@ -64,7 +64,7 @@ export function addMonitoring(
     config.monitoring?.availabilityTestEnabled && alerts && insights
       ? new McpAvailabilityTest(scope, "Availability", {
           ...placement,
-          name: baseName,
+          baseName,
           applicationInsights: insights,
           url: app.url,
           actionGroup: alerts.actionGroup,

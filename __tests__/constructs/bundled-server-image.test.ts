@@ -42,7 +42,7 @@ describe("BundledServerImage", () => {
       ),
     );
     expect(path.isAbsolute(provisioner.working_dir)).toBe(false);
-    expect(image.dependables).toEqual([image.build]);
+    expect(image.dependables).toEqual([image.resource]);
   });
 
   it("builds locally with docker and pushes after az acr login when ACR Tasks are not available", () => {

@@ -6,7 +6,7 @@ import { placement, referenceTo, resources } from "./support/common";
 describe("diagnostic settings", () => {
   it("send the registry's login and repository events and its metrics to the workspace", () => {
     const synth = Testing.synthScope((scope) => {
-      const environment = new McpEnvironment(scope, "Env", { ...placement, name: "demo" });
+      const environment = new McpEnvironment(scope, "Env", { ...placement, baseName: "demo" });
       new ContainerRegistry(scope, "Registry", {
         ...placement,
         diagnosticsWorkspaceResourceId: environment.workspace!.id,
@@ -29,7 +29,7 @@ describe("diagnostic settings", () => {
 
   it("send the environment's metrics, and not its logs (they reach the workspace already), when enabled", () => {
     const synth = Testing.synthScope((scope) => {
-      new McpEnvironment(scope, "Env", { ...placement, name: "demo", diagnosticSettingsEnabled: true });
+      new McpEnvironment(scope, "Env", { ...placement, baseName: "demo", diagnosticSettingsEnabled: true });
     });
     const [setting] = resources(synth, "azurerm_monitor_diagnostic_setting");
     expect(setting).toMatchObject({
@@ -41,7 +41,7 @@ describe("diagnostic settings", () => {
 
   it("are absent unless asked for", () => {
     const synth = Testing.synthScope((scope) => {
-      new McpEnvironment(scope, "Env", { ...placement, name: "demo" });
+      new McpEnvironment(scope, "Env", { ...placement, baseName: "demo" });
       new ContainerRegistry(scope, "Registry", placement);
     });
     expect(resources(synth, "azurerm_monitor_diagnostic_setting")).toEqual([]);

@@ -11,7 +11,7 @@ import { monitoredApp } from "./support/monitored-app";
 function synthAlerts(props: Partial<McpAlertsProps> = {}): string {
   return Testing.synthScope((scope) => {
     const { environment, app } = monitoredApp(scope);
-    new McpAlerts(scope, "Alerts", { ...placement, name: "mcp-test", environment, app, ...props });
+    new McpAlerts(scope, "Alerts", { ...placement, baseName: "mcp-test", environment, app, ...props });
   });
 }
 
@@ -119,8 +119,8 @@ describe("McpAlerts", () => {
     expect(() =>
       Testing.synthScope((scope) => {
         const { app } = monitoredApp(scope);
-        const bare = new McpEnvironment(scope, "Bare", { ...placement, name: "bare" });
-        new McpAlerts(scope, "Alerts", { ...placement, name: "x", environment: bare, app });
+        const bare = new McpEnvironment(scope, "Bare", { ...placement, baseName: "bare" });
+        new McpAlerts(scope, "Alerts", { ...placement, baseName: "x", environment: bare, app });
       }),
     ).toThrow(
       "McpAlerts 'stack/Alerts': environment needs applicationInsightsEnabled=true (got false): the tool alerts read the server's tools/call spans",
@@ -136,7 +136,7 @@ describe("McpAlerts", () => {
           existingEnvironmentResourceId:
             "/subscriptions/0/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
         });
-        new McpAlerts(scope, "Alerts", { ...placement, name: "x", environment: adopted, app });
+        new McpAlerts(scope, "Alerts", { ...placement, baseName: "x", environment: adopted, app });
       }),
     ).toThrow(/environment must be one McpEnvironment created \(got an adopted existing environment/);
   });

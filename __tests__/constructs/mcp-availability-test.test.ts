@@ -15,7 +15,7 @@ function synthTest(props: Partial<McpAvailabilityTestProps> = {}): string {
     });
     new McpAvailabilityTest(scope, "Availability", {
       ...placement,
-      name: "mcp-test",
+      baseName: "mcp-test",
       applicationInsights: environment.applicationInsights!,
       url: app.url,
       actionGroup,
@@ -49,7 +49,7 @@ describe("McpAvailabilityTest", () => {
       });
       new McpAvailabilityTest(scope, "Availability", {
         ...placement,
-        name: "mcp-test",
+        baseName: "mcp-test",
         applicationInsights: environment.applicationInsights!,
         url: app.url,
         actionGroup,

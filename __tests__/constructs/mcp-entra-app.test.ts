@@ -1,4 +1,5 @@
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { Application } from "@cdktf/provider-azuread/lib/application";
 import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
@@ -182,22 +183,28 @@ describe("McpEntraApp", () => {
     expect(Object.keys(app!.assignments)).toEqual(["Engineers", "Agent"]);
   });
 
-  it("grantInvoke assigns Mcp.Invoke to a principal, also one referenced from another resource", () => {
+  it("grantInvoke assigns Mcp.Invoke to an identity, keyed by its path; grantInvokeToPrincipalId to a raw object id under the given id", () => {
+    let app: McpEntraApp | undefined;
     const json = synthStack((stack: TerraformStack) => {
-      const app = new McpEntraApp(stack, "Api", { displayName: "MCP Prod Server" });
+      app = new McpEntraApp(stack, "Api", { displayName: "MCP Prod Server" });
       const pipeline = new UserAssignedIdentity(stack, "Pipeline", {
         name: "id",
         location: "x",
         resourceGroupName: "rg",
       });
-      app.grantInvoke(PIPELINE_SP);
-      app.grantInvoke(pipeline.principalId, "Pipeline");
+      app.grantInvoke(pipeline);
+      app.grantInvokeToPrincipalId("Deployer", PIPELINE_SP);
     });
-    const assignments = Object.values(json.resource.azuread_app_role_assignment);
-    expect(assignments.map((a) => a.principal_object_id)).toEqual([
-      PIPELINE_SP,
-      "${azurerm_user_assigned_identity.Pipeline.principal_id}",
-    ]);
+    expect(app!.node.children.map((child) => child.node.id)).toEqual(
+      expect.arrayContaining(["Invoke-Pipeline", "Deployer"]),
+    );
+    expect(app!.node.metadata.filter((entry) => String(entry.data).includes("deprecated"))).toEqual([]);
+    const byAddress = json.resource.azuread_app_role_assignment;
+    const principalAt = (fragment: string) =>
+      Object.entries(byAddress).find(([address]) => address.includes(fragment))?.[1].principal_object_id;
+    expect(principalAt("Invoke-Pipeline")).toBe("${azurerm_user_assigned_identity.Pipeline.principal_id}");
+    expect(principalAt("Deployer")).toBe(PIPELINE_SP);
+    const assignments = Object.values(byAddress);
     const roleIds = new Set(assignments.map((a) => a.app_role_id));
     expect(roleIds.size).toBe(1);
     expect([...roleIds][0]).toMatch(GUID_PATTERN);
@@ -323,21 +330,69 @@ describe("McpEntraApp", () => {
     ).toThrow(/assignments key must match .*\(got "a\/b"\)/);
   });
 
-  it("fails when grantInvoke gets a reference without an id", () => {
-    expect(() =>
-      synthStack((stack) => {
-        const app = new McpEntraApp(stack, "Api", { displayName: "MCP" });
-        const identity = new UserAssignedIdentity(stack, "Id", {
+  it("fails when grantInvokeToPrincipalId gets a principal that is not a GUID", () => {
+    expect(() => entraApp().grantInvokeToPrincipalId("Pipeline", "pipeline")).toThrow(
+      /grantInvokeToPrincipalId principalObjectId must be a GUID \(got "pipeline"\)/,
+    );
+  });
+
+  it("fails when grantInvoke gets an identity whose principal id is not a GUID", () => {
+    const app = entraApp();
+    const grantee = Object.assign(new Construct(app, "Odd"), { principalId: "odd" });
+    expect(() => app.grantInvoke(grantee)).toThrow(
+      /grantInvoke grantee.principalId must be a GUID \(got "odd"\)/,
+    );
+  });
+
+  describe("the deprecated forms, kept for one release", () => {
+    it("resource and application are the same registration (construct id Resource)", () => {
+      const app = entraApp();
+      expect(app.resource.node.id).toBe("Resource");
+      expect(app.application).toBe(app.resource);
+    });
+
+    it("grantInvoke(principalObjectId, id?) still assigns under the construct ids it always used", () => {
+      let app: McpEntraApp | undefined;
+      const json = synthStack((stack: TerraformStack) => {
+        app = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+        const pipeline = new UserAssignedIdentity(stack, "Pipeline", {
           name: "id",
           location: "x",
           resourceGroupName: "rg",
         });
-        app.grantInvoke(identity.principalId);
-      }),
-    ).toThrow(/grantInvoke needs an id when principalObjectId is a reference/);
-  });
+        app.grantInvoke(PIPELINE_SP);
+        app.grantInvoke(pipeline.principalId, "Pipeline");
+      });
+      expect(app!.node.children.map((child) => child.node.id)).toEqual(
+        expect.arrayContaining([`Invoke-${PIPELINE_SP}`, "Pipeline"]),
+      );
+      expect(app!.node.metadata.map((entry) => String(entry.data))).toContain(
+        "grantInvoke(principalObjectId, id) is deprecated: use grantInvoke(identity) or " +
+          "grantInvokeToPrincipalId(id, principalObjectId); the old form will be removed in a later release",
+      );
+      expect(
+        Object.values(json.resource.azuread_app_role_assignment).map((a) => a.principal_object_id),
+      ).toEqual([PIPELINE_SP, "${azurerm_user_assigned_identity.Pipeline.principal_id}"]);
+    });
 
-  it("fails when grantInvoke gets a principal that is not a GUID", () => {
-    expect(() => entraApp().grantInvoke("pipeline")).toThrow(/grantInvoke principalObjectId must be a GUID/);
+    it("fails when grantInvoke gets a reference without an id", () => {
+      expect(() =>
+        synthStack((stack) => {
+          const app = new McpEntraApp(stack, "Api", { displayName: "MCP" });
+          const identity = new UserAssignedIdentity(stack, "Id", {
+            name: "id",
+            location: "x",
+            resourceGroupName: "rg",
+          });
+          app.grantInvoke(identity.principalId);
+        }),
+      ).toThrow(/grantInvoke needs an id when principalObjectId is a reference/);
+    });
+
+    it("fails when grantInvoke gets a principal that is not a GUID", () => {
+      expect(() => entraApp().grantInvoke("pipeline")).toThrow(
+        /grantInvoke principalObjectId must be a GUID/,
+      );
+    });
   });
 });

@@ -11,7 +11,7 @@ const SUBNET_ID =
 
 function synthEnvironment(props: Partial<McpEnvironmentProps>): string {
   return Testing.synthScope((scope) => {
-    new McpEnvironment(scope, "Env", { ...placement, name: "demo", ...props });
+    new McpEnvironment(scope, "Env", { ...placement, baseName: "demo", ...props });
   });
 }
 

@@ -16,7 +16,7 @@ describe("McpEnvironment", () => {
     const synth = Testing.synthScope((scope) => {
       new McpEnvironment(scope, "Env", {
         ...placement,
-        name: "demo",
+        baseName: "demo",
         logRetentionInDays: 90,
         tags: { team: "a" },
       });
@@ -42,7 +42,7 @@ describe("McpEnvironment", () => {
 
   it("keeps logs 30 days by default", () => {
     const synth = Testing.synthScope((scope) => {
-      new McpEnvironment(scope, "Env", { ...placement, name: "demo" });
+      new McpEnvironment(scope, "Env", { ...placement, baseName: "demo" });
     });
     expect(synth).toHaveResourceWithProperties(LogAnalyticsWorkspace, { retention_in_days: 30 });
   });
@@ -52,7 +52,7 @@ describe("McpEnvironment", () => {
     const synth = Testing.synthScope((scope) => {
       env = new McpEnvironment(scope, "Env", {
         ...placement,
-        name: "demo",
+        baseName: "demo",
         applicationInsightsEnabled: true,
       });
     });
@@ -83,7 +83,7 @@ describe("McpEnvironment", () => {
 
   it("grants Log Analytics Reader on the workspace", () => {
     const synth = Testing.synthScope((scope) => {
-      const env = new McpEnvironment(scope, "Env", { ...placement, name: "demo" });
+      const env = new McpEnvironment(scope, "Env", { ...placement, baseName: "demo" });
       env.grantLogsRead(new UserAssignedIdentity(scope, "Id", { ...placement, name: "id" }));
     });
     expect(resources(synth, RoleAssignment.tfResourceType)).toEqual([
@@ -100,7 +100,7 @@ describe("McpEnvironment", () => {
   it.each([29, 731, 45.5])("fails when logRetentionInDays is %p", (days) => {
     expect(() =>
       Testing.synthScope((scope) => {
-        new McpEnvironment(scope, "Env", { ...placement, name: "demo", logRetentionInDays: days });
+        new McpEnvironment(scope, "Env", { ...placement, baseName: "demo", logRetentionInDays: days });
       }),
     ).toThrow(
       new RegExp(
@@ -115,11 +115,11 @@ describe("McpEnvironment", () => {
         new McpEnvironment(scope, "Env", {
           ...placement,
           existingEnvironmentResourceId: EXISTING,
-          name: "demo",
+          baseName: "demo",
           applicationInsightsEnabled: true,
         });
       }),
-    ).toThrow(/existingEnvironmentResourceId cannot be combined with name, applicationInsightsEnabled/);
+    ).toThrow(/existingEnvironmentResourceId cannot be combined with baseName, applicationInsightsEnabled/);
   });
 
   it("fails when existingEnvironmentResourceId is not an environment id", () => {
@@ -130,12 +130,12 @@ describe("McpEnvironment", () => {
     ).toThrow(/existingEnvironmentResourceId must be a Container Apps environment id .*got 'cae-shared'/);
   });
 
-  it("fails when name is missing for a new environment", () => {
+  it("fails when baseName is missing for a new environment", () => {
     expect(() =>
       Testing.synthScope((scope) => {
         new McpEnvironment(scope, "Env", { ...placement });
       }),
-    ).toThrow(/name is required unless existingEnvironmentResourceId is set/);
+    ).toThrow(/baseName is required unless existingEnvironmentResourceId is set/);
   });
 
   it("fails when grantLogsRead is called on an adopted environment", () => {

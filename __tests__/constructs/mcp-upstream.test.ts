@@ -22,7 +22,12 @@ interface Container {
 
 function synth(
   upstream: McpUpstreamProps,
-  extra: { targetPort?: number; cpu?: number; memory?: string } = {},
+  extra: {
+    targetPort?: number;
+    cpu?: number;
+    memory?: string;
+    secrets?: Record<string, KeyVaultSecretReference>;
+  } = {},
 ) {
   const json = Testing.synthScope((scope) => {
     new McpContainerApp(scope, "Server", {
@@ -52,7 +57,7 @@ const HTTP_UPSTREAM: McpUpstreamProps = {
   image: ServerImage.fromReference(UPSTREAM_IMAGE),
   port: 3001,
   environmentVariables: { WEATHER_UNITS: "metric" },
-  secrets: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
+  secretEnvironmentVariables: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
 };
 
 describe("McpContainerApp with an upstream", () => {
@@ -108,7 +113,7 @@ describe("McpContainerApp with an upstream", () => {
     const { containers } = synth({
       command: ["mcp-server-weather", "--stdio"],
       environmentVariables: { WEATHER_UNITS: "metric" },
-      secrets: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
+      secretEnvironmentVariables: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
       maxChildren: 8,
       idleSeconds: 120,
     });
@@ -167,20 +172,26 @@ describe("McpContainerApp with an upstream", () => {
         {
           image,
           port: 3001,
-          secrets: { WEATHER_TOKEN: { value: "plain" } as unknown as KeyVaultSecretReference },
+          secretEnvironmentVariables: {
+            WEATHER_TOKEN: { value: "plain" } as unknown as KeyVaultSecretReference,
+          },
         },
         {},
-        /upstream.secrets.WEATHER_TOKEN must be a Key Vault reference \(\{ keyVaultSecretId \}\); plain secret values are refused/,
+        /upstream.secretEnvironmentVariables.WEATHER_TOKEN must be a Key Vault reference \(\{ keyVaultSecretId \}\); plain secret values are refused/,
       ],
       [
-        { image, port: 3001, secrets: { WEATHER_TOKEN: "plain" as unknown as KeyVaultSecretReference } },
+        {
+          image,
+          port: 3001,
+          secretEnvironmentVariables: { WEATHER_TOKEN: "plain" as unknown as KeyVaultSecretReference },
+        },
         {},
-        /upstream.secrets.WEATHER_TOKEN must be a Key Vault reference/,
+        /upstream.secretEnvironmentVariables.WEATHER_TOKEN must be a Key Vault reference/,
       ],
       [
         { command: ["x"], environmentVariables: { GITHUB_TOKEN: "ghp_plain" } },
         {},
-        /upstream.environmentVariables.GITHUB_TOKEN looks like a credential; pass it in upstream.secrets/,
+        /upstream.environmentVariables.GITHUB_TOKEN looks like a credential; pass it in upstream.secretEnvironmentVariables/,
       ],
       [
         { image, port: 3001, cpu: 0.5, memory: "2Gi" },
@@ -212,12 +223,17 @@ describe("McpContainerApp with an upstream", () => {
         {},
         /upstream.image reference must carry an explicit tag or digest other than 'latest'/,
       ],
-    ] as [McpUpstreamProps, { targetPort?: number; cpu?: number; memory?: string }, RegExp][])(
-      "%j %j",
-      (upstream, extra, message) => {
-        expect(() => synth(upstream, extra)).toThrow(message);
-        expect(() => synth(upstream, extra)).toThrow(/^McpContainerApp 'stack\/Server': /);
-      },
-    );
+      [
+        {
+          command: ["x"],
+          secretEnvironmentVariables: { WEATHER_TOKEN: { keyVaultSecretId: TOKEN_SECRET } },
+        },
+        { secrets: { "upstream-weather-token": { keyVaultSecretId: TOKEN_SECRET } } },
+        /secrets.upstream-weather-token: the name is taken by upstream.secretEnvironmentVariables; rename it/,
+      ],
+    ] as [McpUpstreamProps, Parameters<typeof synth>[1], RegExp][])("%j %j", (upstream, extra, message) => {
+      expect(() => synth(upstream, extra)).toThrow(message);
+      expect(() => synth(upstream, extra)).toThrow(/^McpContainerApp 'stack\/Server': /);
+    });
   });
 });

@@ -62,7 +62,7 @@ describe("package entry", () => {
     Aspects.of(stack).add(new entry.McpPolicyChecks());
     const rg = new ResourceGroup(stack, "Rg", { name: "rg-team", location: "westeurope" });
     const placement = { resourceGroupName: rg.name, location: rg.location };
-    const environment = new entry.McpEnvironment(stack, "Env", { ...placement, name: "team" });
+    const environment = new entry.McpEnvironment(stack, "Env", { ...placement, baseName: "team" });
     const registry = new entry.ContainerRegistry(stack, "Registry", placement);
     const app = new entry.McpContainerApp(stack, "Mcp", {
       ...placement,

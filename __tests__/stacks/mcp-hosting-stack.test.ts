@@ -173,6 +173,11 @@ describe("McpHostingStack", () => {
     expect(resourcesOf(config, "azuread_app_role_assignment")).toEqual([
       expect.objectContaining({ principal_object_id: deployer, app_role_id: stack.entraApp!.appRoleId }),
     ]);
+    // The grant's construct id is its Terraform address: renaming it would delete and re-create the grant.
+    const resources = config.resource as Record<string, Record<string, unknown>>;
+    expect(Object.keys(resources.azuread_app_role_assignment)).toEqual([
+      expect.stringMatching(/^EntraApp_Deployer_[0-9A-F]{8}$/),
+    ]);
     const withoutDeployer = parsed(stackFor(base));
     expect(resourcesOf(withoutDeployer, "azuread_application")[0]).not.toHaveProperty("owners");
     expect(resourcesOf(withoutDeployer, "azuread_app_role_assignment")).toEqual([]);

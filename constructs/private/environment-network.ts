@@ -41,7 +41,7 @@ type NetworkFragment = Pick<
  */
 export function environmentNetwork(
   scope: Construct,
-  name: string,
+  baseName: string,
   props: McpEnvironmentNetworkProps,
 ): { fragment: NetworkFragment; subnet?: InfrastructureSubnet } {
   const profiles = props.workloadProfiles ?? [];
@@ -85,7 +85,7 @@ export function environmentNetwork(
     ? new InfrastructureSubnet(scope, "Network", {
         resourceGroupName: props.resourceGroupName,
         location: props.location,
-        name,
+        baseName,
         addressSpace: props.virtualNetworkAddressSpace!,
         subnetAddressPrefix: props.infrastructureSubnetAddressPrefix,
         // Workload-profiles environments need the delegation; Consumption-only ones must not have it.
@@ -109,7 +109,7 @@ export function environmentNetwork(
       infrastructureSubnetId: subnet?.subnetId ?? existingSubnet,
       // Azure names the managed resource group itself when this is empty, and azurerm then plans a replacement.
       infrastructureResourceGroupName:
-        profiles.length > 0 ? `ME_${props.resourceGroupName}_cae-${name}` : undefined,
+        profiles.length > 0 ? `ME_${props.resourceGroupName}_cae-${baseName}` : undefined,
       internalLoadBalancerEnabled: props.internalLoadBalancerEnabled,
       zoneRedundancyEnabled: props.zoneRedundancyEnabled,
       workloadProfile: profiles.length > 0 ? profiles.map((profile) => ({ ...profile })) : undefined,

@@ -13,6 +13,7 @@ import { MCP_PATH, UPSTREAM_CHILD_ENV_PREFIX } from "../../server/contract";
 import { checkConsumptionResources, checkIntegerInRange, checkKeyVaultReference } from "./checks";
 import { checkImageReference } from "./container-app-checks";
 import { renderProbes, resolveProbes } from "./probes";
+import { renamedProp } from "./renamed-prop";
 import { looksSecret } from "./secret-names";
 import { serverVariable } from "./server-variables";
 
@@ -36,7 +37,22 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The Container App secret an upstream variable is read from. */
 const secretNameOf = (variable: string): string => `upstream-${variable.toLowerCase().replace(/_/g, "-")}`;
 
-/** Every check of the upstream props; messages name the `upstream.` field. */
+/** The upstream props with the deprecated `secrets` taken as `secretEnvironmentVariables`. */
+export function resolveUpstreamProps(scope: IConstruct, props: McpUpstreamProps): McpUpstreamProps {
+  return {
+    ...props,
+    secrets: undefined,
+    secretEnvironmentVariables: renamedProp(
+      scope,
+      "upstream.secretEnvironmentVariables",
+      props.secretEnvironmentVariables,
+      "upstream.secrets",
+      props.secrets,
+    ),
+  };
+}
+
+/** Every check of the upstream props (resolved by `resolveUpstreamProps`); messages name the `upstream.` field. */
 export function checkUpstreamProps(scope: IConstruct, props: McpUpstreamProps, front: UpstreamFront): void {
   checkUpstreamKind(scope, props, front.port);
   checkIntegerInRange(scope, "upstream.timeoutSeconds", props.timeoutSeconds, 1, 3600);
@@ -95,23 +111,23 @@ function checkUpstreamVariables(scope: IConstruct, props: McpUpstreamProps, fron
   for (const name of Object.keys(props.environmentVariables ?? {})) {
     if (looksSecret(name)) {
       throw new ValidationError(
-        `upstream.environmentVariables.${name} looks like a credential; pass it in upstream.secrets from Key Vault`,
+        `upstream.environmentVariables.${name} looks like a credential; pass it in upstream.secretEnvironmentVariables from Key Vault`,
         scope,
       );
     }
   }
-  for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+  for (const [name, secret] of Object.entries(props.secretEnvironmentVariables ?? {})) {
     if (!VARIABLE_NAME.test(name)) {
       throw new ValidationError(
-        `upstream.secrets.${name}: the key is an environment variable name (letters, digits, '_')`,
+        `upstream.secretEnvironmentVariables.${name}: the key is an environment variable name (letters, digits, '_')`,
         scope,
       );
     }
-    checkKeyVaultReference(scope, `upstream.secrets.${name}`, secret);
+    checkKeyVaultReference(scope, `upstream.secretEnvironmentVariables.${name}`, secret);
     const secretName = secretNameOf(name);
     if (secretName in front.secrets) {
       throw new ValidationError(
-        `secrets.${secretName}: the name is taken by upstream.secrets; rename it`,
+        `secrets.${secretName}: the name is taken by upstream.secretEnvironmentVariables; rename it`,
         scope,
       );
     }
@@ -141,13 +157,13 @@ function checkUpstreamResources(scope: IConstruct, props: McpUpstreamProps, fron
  * secrets; secret names are `upstream-<variable>`.
  */
 export function upstreamParts(scope: IConstruct, props: McpUpstreamProps, identityId: string): UpstreamParts {
-  const secrets = Object.entries(props.secrets ?? {}).map(([variable, secret]) => ({
+  const secrets = Object.entries(props.secretEnvironmentVariables ?? {}).map(([variable, secret]) => ({
     name: secretNameOf(variable),
     keyVaultSecretId: secret.keyVaultSecretId,
     identity: identityId,
   }));
   const plainEnv = Object.entries(props.environmentVariables ?? {});
-  const secretEnv = Object.keys(props.secrets ?? {});
+  const secretEnv = Object.keys(props.secretEnvironmentVariables ?? {});
   const timeout = serverVariable("MCP_UPSTREAM_TIMEOUT_SECONDS", String(props.timeoutSeconds ?? 60));
 
   if (props.command !== undefined) {

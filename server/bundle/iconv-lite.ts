@@ -32,7 +32,9 @@ function charsetOf(encoding: string): NodeCharset | undefined {
 
 /** iconv-lite's streaming decoder, as raw-body uses it. */
 export interface Decoder {
+  /** The text of `bytes`; a character cut at the chunk's end is held for the next call. */
   write(bytes: Buffer): string;
+  /** What is left of a cut character at the end of the body, if anything. */
   end(): string | undefined;
 }
 

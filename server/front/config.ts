@@ -3,6 +3,7 @@ import { Env, integer, optional } from "../env-values";
 
 /** Front mode toward a Streamable HTTP server (MCP_UPSTREAM_URL), e.g. a sidecar on localhost. */
 export interface HttpUpstreamConfig {
+  /** MCP_UPSTREAM_URL: the upstream is an MCP server over Streamable HTTP. */
   readonly kind: "http";
   /** The upstream's MCP endpoint, e.g. http://localhost:3001/mcp. */
   readonly url: string;
@@ -12,12 +13,15 @@ export interface HttpUpstreamConfig {
 
 /** Front mode toward a stdio server (MCP_UPSTREAM_COMMAND): one child process per caller. */
 export interface StdioUpstreamConfig {
+  /** MCP_UPSTREAM_COMMAND: the upstream is a command speaking MCP on stdin/stdout, one child per caller. */
   readonly kind: "stdio";
   /** Executable and arguments; run without a shell. */
   readonly command: string;
+  /** MCP_UPSTREAM_COMMAND's words after the executable, passed as they are (no shell expansion). */
   readonly args: readonly string[];
   /** Variables the child gets, from MCP_UPSTREAM_ENV_<NAME> (prefix removed); nothing else of ours leaks. */
   readonly env: Readonly<Record<string, string>>;
+  /** MCP_UPSTREAM_TIMEOUT_SECONDS, in ms: the handshake's limit and the longest a request may wait for its answer. */
   readonly timeoutMs: number;
   /** Children at once on this replica (MCP_UPSTREAM_MAX_CHILDREN). */
   readonly maxChildren: number;

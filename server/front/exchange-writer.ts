@@ -49,10 +49,12 @@ export class ExchangeWriter {
     this.waiting = new Set(requestIds);
   }
 
+  /** The request ids (the client's) still waiting for their answer. */
   get pendingIds(): RequestId[] {
     return [...this.waiting];
   }
 
+  /** Whether the response has ended: every request answered, or the exchange cut. */
   get done(): boolean {
     return this.ended;
   }

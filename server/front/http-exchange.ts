@@ -18,13 +18,19 @@ import type { UpstreamTarget } from "./upstream-target";
 
 /** What every exchange with one HTTP upstream shares. */
 export interface ExchangeDeps {
+  /** The upstream's URL and kept-alive agent. */
   readonly target: UpstreamTarget;
   /** MCP_UPSTREAM_TIMEOUT_SECONDS, in milliseconds: the longest the upstream may stay silent. */
   readonly timeoutMs: number;
+  /** MCP_SSE_HEARTBEAT_SECONDS, in ms: keep-alive comments on relayed SSE streams. */
   readonly heartbeatMs: number;
+  /** Counts the exchange as a request in flight; a drain aborts it after the grace. */
   readonly lifecycle: Lifecycle;
+  /** Which caller owns which upstream session: a caller may use only its own. */
   readonly sessions: UpstreamSessions;
+  /** Where a client's cancellation finds the exchange running its request. */
   readonly open: OpenExchanges;
+  /** Upstream failures are logged here (never a header's value). */
   readonly logger: Logger;
 }
 

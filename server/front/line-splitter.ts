@@ -1,6 +1,9 @@
 /** A line from a child passed the limit before its newline came. */
 export class LineTooLongError extends Error {
-  constructor(readonly maxBytes: number) {
+  constructor(
+    /** The limit the line went past (MCP_UPSTREAM_MAX_LINE_BYTES for a child's stdout). */
+    readonly maxBytes: number,
+  ) {
     super(`a line longer than ${maxBytes} bytes`);
   }
 }

@@ -15,9 +15,13 @@ import type { StdioPool } from "./stdio-pool";
 
 /** What front mode is mounted with. */
 export interface FrontDeps {
+  /** The app's request and drain bookkeeping, which the upstream exchanges join. */
   readonly lifecycle: Lifecycle;
+  /** Where the upstream's readiness check is added (/readyz). */
   readonly readiness: ReadinessRegistry;
+  /** The app's logger. */
   readonly logger: Logger;
+  /** MCP_SSE_HEARTBEAT_SECONDS, in ms, for the streams the front relays. */
   readonly heartbeatMs: number;
   /** The JSON-RPC body checks every POST passes (size, content type, envelope). */
   readonly body: RequestHandler[];
@@ -27,6 +31,7 @@ export interface FrontDeps {
 
 /** What tests and metrics see of front mode. */
 export interface FrontControls {
+  /** Which kind of upstream the front relays to. */
   readonly upstream: FrontConfig["kind"];
   /** stdio upstream: the per-caller children. */
   readonly pool?: StdioPool;

@@ -5,7 +5,9 @@ import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
  * serialise it again cost the front about eight times the message in memory and seconds of event loop.
  */
 export interface RawResponse {
+  /** Tells a raw answer from a parsed JSON-RPC message. */
   readonly raw: true;
+  /** The client's request id the answer is for (already mapped back from the child's). */
   readonly id: RequestId;
   /** The message's JSON text, in pieces (the child's bytes around the new id). */
   readonly chunks: readonly Buffer[];

@@ -34,6 +34,7 @@ export class SseRelay {
     return this.res.write(chunk);
   }
 
+  /** Stops the heartbeats and ends the response (once). */
   end(): void {
     clearInterval(this.timer);
     if (!this.res.writableEnded) this.res.end();

@@ -60,9 +60,11 @@ export function stdioUpstreamName(config: StdioUpstreamConfig): string {
  * logs through a byte budget. The process runs in its own process group, which is what gets signalled.
  */
 export class StdioChild {
+  /** The child's initialize result once its handshake succeeds; rejects when it fails or times out. */
   readonly ready: Promise<Record<string, unknown>>;
   /** The version the front asked for in its handshake (the caller's, when its initialize started the child). */
   readonly protocolVersion: string;
+  /** When a caller last sent the child something: the pool stops the longest idle first. */
   lastUsed = Date.now();
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<number, Pending>();
@@ -134,14 +136,17 @@ export class StdioChild {
     });
   }
 
+  /** Whether the child can still take requests: not exited, not stopping, its stdout still trusted. */
   get alive(): boolean {
     return !this.exited && !this.broken && !this.stopping;
   }
 
+  /** Requests sent to the child and not answered yet. */
   get inFlight(): number {
     return this.pending.size;
   }
 
+  /** The child's process id (its process group's too); undefined when it could not be spawned. */
   get pid(): number | undefined {
     return this.process.pid;
   }
@@ -187,6 +192,7 @@ export class StdioChild {
     entry.onCancel?.(reason);
   }
 
+  /** Sends a notification (no answer expected), counting as use. */
   notify(message: JSONRPCNotification): void {
     this.lastUsed = Date.now();
     this.write(message);

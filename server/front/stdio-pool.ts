@@ -7,7 +7,10 @@ import { StdioChild } from "./stdio-child";
 
 /** No child slot is free on this replica: every child is busy with a call. */
 export class ChildrenExhaustedError extends Error {
-  constructor(readonly max: number) {
+  constructor(
+    /** MCP_UPSTREAM_MAX_CHILDREN: the number of children all busy. */
+    readonly max: number,
+  ) {
     super(
       `Service Unavailable: all ${max} upstream processes on this replica are busy (MCP_UPSTREAM_MAX_CHILDREN=${max})`,
     );
@@ -48,6 +51,7 @@ export class StdioPool {
     this.reaper.unref();
   }
 
+  /** Children running on this replica (tests). */
   get size(): number {
     return this.children.size;
   }

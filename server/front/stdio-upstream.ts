@@ -22,7 +22,9 @@ import { errorResponse, failExchange, requestIdsOf, UPSTREAM_ERROR_CODE } from "
 
 /** The front's relay to a stdio MCP server, one child process per caller. */
 export interface StdioUpstream {
+  /** POST /mcp: relays the body's messages to the caller's child and its answers back. */
   readonly post: RequestHandler;
+  /** The per-caller children, for /readyz, the drain and tests. */
   readonly pool: StdioPool;
 }
 

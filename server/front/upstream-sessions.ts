@@ -2,7 +2,10 @@ import type { SessionLimits } from "../transports/session-store";
 
 /** A new upstream session was refused: the replica's list is full of other callers' live sessions. */
 export class UpstreamSessionsFullError extends Error {
-  constructor(readonly max: number) {
+  constructor(
+    /** MCP_MAX_SESSIONS: the number of sessions other callers hold. */
+    readonly max: number,
+  ) {
     super(
       `Service Unavailable: ${max} upstream sessions of other callers are open on this replica (MCP_MAX_SESSIONS=${max}); retry later`,
     );
@@ -34,6 +37,7 @@ export class UpstreamSessions {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Sessions remembered on this replica (tests). */
   get size(): number {
     return this.owners.size;
   }
@@ -54,6 +58,7 @@ export class UpstreamSessions {
     throw new UpstreamSessionsFullError(this.limits.maxSessions);
   }
 
+  /** Remembers a session the upstream just opened for `owner`, forgetting the owner's least recently used one when a limit is reached. */
   record(sessionId: string, owner: Owner): void {
     this.forget(sessionId);
     const mine = this.byOwner.get(owner)?.size ?? 0;
@@ -62,6 +67,7 @@ export class UpstreamSessions {
     this.add(sessionId, owner);
   }
 
+  /** Drops a session: the caller deleted it, or the upstream no longer knows it. */
   forget(sessionId: string): void {
     const entry = this.owners.get(sessionId);
     if (entry === undefined) return;

@@ -3,6 +3,7 @@ import https from "node:https";
 
 /** The HTTP upstream the front relays to: its URL, its name in messages and one kept-alive agent. */
 export class UpstreamTarget {
+  /** MCP_UPSTREAM_URL, parsed. */
   readonly url: URL;
   /** The upstream as error messages name it: origin and path, never a query string. */
   readonly name: string;

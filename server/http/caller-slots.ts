@@ -10,8 +10,12 @@ const RETRY_AFTER_SECONDS = "1";
 export class CallerSlots {
   private readonly held = new Map<string, number>();
 
-  constructor(readonly limit: number) {}
+  constructor(
+    /** Slots one caller may hold at once; `hold` alone may go past it. */
+    readonly limit: number,
+  ) {}
 
+  /** Slots `key` holds now (0 for a caller holding none). */
   heldBy(key: string): number {
     return this.held.get(key) ?? 0;
   }
@@ -77,7 +81,9 @@ export function perCallerConnections(limit: number): RequestHandler {
 
 /** One running `tools/call`'s place under MCP_MAX_TOOL_CALLS_PER_CALLER. */
 export interface ToolCallSlot {
+  /** The tools/call request's id, by which an adopting transport releases the slot when the call ends. */
   readonly id: RequestId;
+  /** Gives the place back; safe to call twice. */
   readonly release: () => void;
 }
 

@@ -10,6 +10,7 @@ type Counter = ClientRateLimitInfo & { resetTime: Date };
  * on the next call rather than on a timer, so nothing keeps the process alive.
  */
 export class FixedWindowStore implements Store {
+  /** Counts live in this store alone (as in MemoryStore): express-rate-limit uses it to detect double counting. */
   public readonly localKeys = true;
   private windowMs = 60_000;
   private current = new Map<string, Counter>();
@@ -21,16 +22,19 @@ export class FixedWindowStore implements Store {
     this.rotateAt = now() + this.windowMs;
   }
 
+  /** Called by express-rate-limit with its options: the window length comes from there. */
   init(options: Options): void {
     this.windowMs = options.windowMs;
     this.rotateAt = this.now() + this.windowMs;
   }
 
+  /** The caller's hits in a window still open, or undefined when it has none. */
   get(key: string): ClientRateLimitInfo | undefined {
     const client = this.current.get(key) ?? this.previous.get(key);
     return client && client.resetTime.getTime() > this.now() ? client : undefined;
   }
 
+  /** Counts one hit; a caller whose window has passed starts a new one. */
   increment(key: string): ClientRateLimitInfo {
     return this.add(key, 1);
   }
@@ -47,16 +51,19 @@ export class FixedWindowStore implements Store {
     return client;
   }
 
+  /** Takes back one hit, when express-rate-limit decides not to count a request after all. */
   decrement(key: string): void {
     const client = this.current.get(key) ?? this.previous.get(key);
     if (client && client.totalHits > 0) client.totalHits--;
   }
 
+  /** Forgets the caller's count. */
   resetKey(key: string): void {
     this.current.delete(key);
     this.previous.delete(key);
   }
 
+  /** Forgets every caller's count. */
   resetAll(): void {
     this.current.clear();
     this.previous.clear();

@@ -10,10 +10,12 @@ export type ReadinessCheck = () => boolean | Promise<boolean>;
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
 
+  /** Adds a check, or replaces the one of the same name. */
   add(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
   }
 
+  /** Runs every check at once; one that throws or rejects counts as failing. */
   async run(): Promise<Record<string, "ok" | "failing">> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {

@@ -2,13 +2,17 @@ import type { Request, RequestHandler } from "express";
 
 /** A failure of the body read, shaped as body-parser's errors are (`type`, `status`), for one error handler. */
 export interface BodyReadError {
+  /** body-parser's error type (`entity.parse.failed`, `request.aborted`, ...), which the error handler maps to an answer. */
   readonly type: string;
+  /** The HTTP status body-parser would answer with. */
   readonly status: number;
+  /** What went wrong, as body-parser's own message would say it. */
   readonly message: string;
 }
 
 /** What the fused reader does once the bytes are in: bound-check and scan them, then parse (or throw). */
 export interface JsonBodyReader {
+  /** MCP_MAX_BODY_BYTES: a longer declared Content-Length is left to body-parser, which answers 413. */
   readonly maxBodyBytes: number;
   /** Throws a {@link BodyReadError} for bytes past a shape limit (body-parser's `verify` hook does the same). */
   readonly verify: (req: Request, bytes: Buffer) => void;

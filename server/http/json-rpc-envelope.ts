@@ -16,7 +16,9 @@ export type RequestId = string | number;
 
 /** Why a body is refused, and the id to answer with (the message's own id when it has a usable one). */
 export interface EnvelopeProblem {
+  /** The id the error answer carries: null when the message has none usable. */
   readonly id: RequestId | null;
+  /** What is wrong, naming the member and what is allowed, for the JSON-RPC error. */
   readonly message: string;
 }
 

@@ -1,6 +1,8 @@
 /** One entry of a Content-Type or Accept header: the media type (lower case) and its parameters. */
 export interface MediaRange {
+  /** `type/subtype`, lower case; in Accept, `*` may stand for either part. */
   readonly type: string;
+  /** Parameter names lower case, values unquoted (e.g. `charset`, `q`). */
   readonly params: Readonly<Record<string, string>>;
 }
 

@@ -5,6 +5,7 @@ import { ANONYMOUS_CALLER } from "../auth/types";
 
 /** What a task id carries, readable by any replica that shares the key. */
 export interface TaskIdPayload {
+  /** Checked on read, so a payload signed for another purpose never passes for a task id. */
   readonly kind: "task";
   /** The tool the task runs. */
   readonly tool: string;
@@ -24,6 +25,7 @@ export interface TaskIdPayload {
  * bind label differs from confirm_action's requestState, so neither token passes for the other.
  */
 export interface TaskIds {
+  /** A new task id for `tool`, bound to the caller of `ctx` and expiring with the task. */
   mint(tool: string, args: unknown, createdAt: number, ctx: ServerContext): Promise<string>;
   /** The payload of a genuine, unexpired id of this caller; undefined for anything else. */
   read(taskId: string, ctx: ServerContext): Promise<TaskIdPayload | undefined>;

@@ -5,14 +5,19 @@ export type TaskStatus = "working" | "input_required" | "completed" | "failed" |
 
 /** A JSON-RPC error as a failed task inlines it (SEP-2663 FailedTask.error). */
 export interface TaskError {
+  /** The JSON-RPC error code the tool raised. */
   readonly code: number;
+  /** The error's message, as the tool raised it. */
   readonly message: string;
+  /** The error's data, when it had any. */
   readonly data?: unknown;
 }
 
 /** What tasks/get reports of a task; a replica that runs the task holds it, others replay it (replay.ts). */
 export interface TaskState {
+  /** Where the task is; completed, failed and cancelled are final. */
   readonly status: TaskStatus;
+  /** A human-readable line on progress or outcome (the tool's last progress message). */
   readonly statusMessage?: string;
   /** Epoch milliseconds. */
   readonly lastUpdatedAt: number;

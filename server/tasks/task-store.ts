@@ -3,13 +3,17 @@ import type { TaskState } from "./task-record";
 
 /** A task this replica runs: its state, and what resuming or cancelling it needs. */
 export interface LiveTask {
+  /** The signed id the client polls with. */
   readonly taskId: string;
+  /** Epoch milliseconds; the task is dropped `ttlMs` after it. */
   readonly createdAt: number;
+  /** What tasks/get answers; replaced, never mutated, as the task moves on. */
   state: TaskState;
   /** Every answer tasks/update delivered so far, by inputRequests key. */
   readonly responses: Record<string, InputResponses[string]>;
   /** The requestState the last round returned, handed back to the tool when it resumes. */
   requestState?: string;
+  /** Aborts the running tool: tasks/cancel, or the task expiring. */
   readonly abort: AbortController;
   /** Frees the caller's place under MCP_MAX_TOOL_CALLS_PER_CALLER; called when the task ends (safe twice). */
   readonly release: () => void;
@@ -30,6 +34,7 @@ export class TaskStore {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The task, unless it expired (expired tasks are aborted and released on the way). */
   get(taskId: string): LiveTask | undefined {
     this.sweep();
     return this.tasks.get(taskId);
@@ -43,6 +48,7 @@ export class TaskStore {
     return true;
   }
 
+  /** Tasks held on this replica, expired ones included until the next sweep. */
   get size(): number {
     return this.tasks.size;
   }

@@ -21,12 +21,15 @@ import type { LiveTask, TaskStore } from "./task-store";
 
 /** The process-wide part of the extension: ids, the store of the tasks this replica runs, timings, clock. */
 export interface TasksRuntime {
+  /** Mints and reads the signed task ids. */
   readonly ids: TaskIds;
+  /** The tasks this replica runs. */
   readonly store: TaskStore;
   /** How long a task stays readable after its creation (SEP-2663 `ttlMs`). */
   readonly ttlMs: number;
   /** How often clients should poll tasks/get (SEP-2663 `pollIntervalMs`). */
   readonly pollIntervalMs: number;
+  /** The clock, epoch milliseconds (tests move it). */
   readonly now: () => number;
   /** The per-caller tool-call slots a running task holds its place in (MCP_MAX_TOOL_CALLS_PER_CALLER). */
   readonly toolCallSlots?: CallerSlots;
@@ -54,13 +57,20 @@ export interface TaskToolOptions<Args> {
 }
 
 /** A replayed state, and how long after the task's creation it began (its `lastUpdatedAt`). */
-export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & { readonly sinceMs: number };
+export type ReplayedState = Omit<TaskState, "lastUpdatedAt"> & {
+  /** Milliseconds after the task's creation that this state began. */
+  readonly sinceMs: number;
+};
 
 /** A task tool's description, as `registerTool` takes it. */
 export interface TaskToolConfig<Args> {
+  /** A human-readable name for clients' UIs. */
   readonly title?: string;
+  /** What the tool does, for the model choosing tools. */
   readonly description: string;
+  /** Validates the arguments; its JSON Schema is what tools/list shows. */
   readonly inputSchema: StandardSchemaWithJSON<unknown, Args>;
+  /** Hints to clients (read-only, destructive, ...), as the SDK takes them. */
   readonly annotations?: ToolAnnotations;
 }
 

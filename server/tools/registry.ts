@@ -9,6 +9,7 @@ import { registerWhoami } from "./whoami";
 
 /** What a built-in tool registers on: the server, its tasks extension, and the requestState signer. */
 export interface ToolHost {
+  /** The McpServer being built, for ordinary tools. */
   readonly server: McpServer;
   /** Registers tools that can also run as tasks (the tasks extension is hooked before any tool). */
   readonly tasks: TaskTools;

@@ -40,15 +40,18 @@ export class BoundedEventStore implements EventStore, BudgetedStore {
     limits.budget?.join(this);
   }
 
+  /** Events held, after dropping those past the limits (tests). */
   get size(): number {
     this.evict();
     return this.events.size;
   }
 
+  /** Bytes of the events held, as the budget counts them. */
   get bytes(): number {
     return this.storedBytes;
   }
 
+  /** Stores `message` for resumption and returns its event id; the oldest events go past the limits. */
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const eventId = `${this.prefix}-${++this.sequence}`;
     const bytes = Buffer.byteLength(JSON.stringify(message));
@@ -59,11 +62,13 @@ export class BoundedEventStore implements EventStore, BudgetedStore {
     return eventId;
   }
 
+  /** The stream an event id belongs to; undefined once it has been dropped. */
   async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
     this.evict();
     return this.events.get(eventId)?.streamId;
   }
 
+  /** Sends the events of `lastEventId`'s stream stored after it (priming events excepted) and returns that stream; throws when the id is unknown or already dropped. */
   async replayEventsAfter(
     lastEventId: EventId,
     { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
@@ -82,6 +87,7 @@ export class BoundedEventStore implements EventStore, BudgetedStore {
     return last.streamId;
   }
 
+  /** Drops the oldest event (the budget makes room this way); false when the store is empty. */
   dropOldest(): boolean {
     const [first] = this.events;
     if (first === undefined) return false;
@@ -89,6 +95,7 @@ export class BoundedEventStore implements EventStore, BudgetedStore {
     return true;
   }
 
+  /** Drops the events past the age and count limits (the budget's timer calls it). */
   sweepExpired(): void {
     this.evict();
   }

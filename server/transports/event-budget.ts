@@ -1,5 +1,6 @@
 /** What the budget needs from a store: its bytes, dropping its oldest event, and sweeping expired ones. */
 export interface BudgetedStore {
+  /** Bytes of the events the store holds now. */
   readonly bytes: number;
   /** Drops the oldest event; false when the store is empty. */
   dropOldest(): boolean;
@@ -17,12 +18,17 @@ export class EventBudget {
   private readonly stores = new Set<BudgetedStore>();
   private used = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    /** Bytes of stored events allowed across the replica's sessions (eventStoreMaxBytesTotal). */
+    readonly maxBytes: number,
+  ) {}
 
+  /** Bytes of stored events across every store of the replica. */
   get bytes(): number {
     return this.used;
   }
 
+  /** Adds a new session's store: its events now count, and may be dropped to make room. */
   join(store: BudgetedStore): void {
     this.stores.add(store);
   }
@@ -43,6 +49,7 @@ export class EventBudget {
     while (this.used > this.maxBytes && storing.dropOldest());
   }
 
+  /** Drops the expired events of every store. */
   sweep(): void {
     for (const store of this.stores) store.sweepExpired();
   }

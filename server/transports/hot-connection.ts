@@ -190,7 +190,9 @@ export class HotConnection {
   private readonly transport = new HotTransport();
 
   private constructor(
+    /** The pooled server, connected to this connection's transport for good. */
     readonly server: McpServer,
+    /** The protocol era the server is bound to; the hot path only hands it requests of that era. */
     readonly era: ProtocolEra,
   ) {}
 
@@ -201,6 +203,7 @@ export class HotConnection {
     return connection;
   }
 
+  /** Whether the transport closed (client gone, server closed it): the connection is never reused. */
   get broken(): boolean {
     return this.transport.isClosed;
   }

@@ -36,10 +36,12 @@ export class LegacySseSessions {
     private readonly heartbeatMs: number,
   ) {}
 
+  /** Open legacy SSE sessions (tests and metrics). */
   get count(): number {
     return this.sessions.size;
   }
 
+  /** GET /sse: opens a session's event stream, whose first event names the /messages URL to POST to. */
   readonly openStream: RequestHandler = async (req, res) => {
     const { SSEServerTransport: Transport } = loadLegacySse();
     const transport = new Transport("/messages", res);
@@ -73,6 +75,7 @@ export class LegacySseSessions {
     })());
   }
 
+  /** POST /messages?sessionId=: a message for the caller's own session, answered 202 and then on its stream. */
   readonly postMessage: RequestHandler = async (req, res) => {
     const sessionId = req.query.sessionId;
     const session = typeof sessionId === "string" ? this.sessions.get(sessionId) : undefined;

@@ -41,6 +41,7 @@ export class ServerPool {
     return this.created;
   }
 
+  /** Idle instances of `era` waiting for an exchange (tests). */
   idleCount(era: ProtocolEra): number {
     return this.idle[era].length;
   }

@@ -15,8 +15,20 @@ export const SESSION_RETRY_AFTER_SECONDS = 10;
 
 /** A place for one new session, held from admission until the session ends (or never starts). */
 export type Admission =
-  | { readonly ok: true; readonly release: () => void }
-  | { readonly ok: false; readonly status: 429 | 503; readonly message: string };
+  | {
+      /** Admitted: a place is held. */
+      readonly ok: true;
+      /** Gives the place back; `SessionStore.add` hands it on to run when the session is removed. */
+      readonly release: () => void;
+    }
+  | {
+      /** Refused: the replica or the caller is full. */
+      readonly ok: false;
+      /** 503 when the replica is full (another replica may take it), 429 when the caller is. */
+      readonly status: 429 | 503;
+      /** The JSON-RPC error message, naming the limit and its variable. */
+      readonly message: string;
+    };
 
 interface Entry<S> {
   readonly session: S;
@@ -43,6 +55,7 @@ export class SessionStore<S extends { close(): unknown }> {
     this.perCaller = new CallerSlots(limits.maxSessionsPerCaller);
   }
 
+  /** Sessions open on this replica. */
   get count(): number {
     return this.sessions.size;
   }
@@ -122,6 +135,7 @@ export class SessionStore<S extends { close(): unknown }> {
     }
   }
 
+  /** Closes every session (drain); each is removed as its close completes. */
   closeAll(): void {
     for (const entry of [...this.sessions.values()]) void entry.session.close();
   }

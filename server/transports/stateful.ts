@@ -17,12 +17,15 @@ import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./sess
 
 /** What 2025-era stateful sessions are run with. */
 export interface StatefulOptions extends SessionLimits {
+  /** MCP_SSE_HEARTBEAT_SECONDS, in ms: keep-alive comments on each session's streams. */
   readonly heartbeatMs: number;
   /** The clock idle time is measured on, in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
   /** Per session: each session has its own store, so one session can never replay another's events. */
   readonly eventStoreMaxEvents: number;
+  /** Per session: stored events older than this cannot be resumed from. */
   readonly eventStoreMaxAgeMs: number;
+  /** Per session: bytes of stored events; the oldest go first. */
   readonly eventStoreMaxBytesPerSession: number;
   /** Across all sessions of the replica. */
   readonly eventStoreMaxBytesTotal: number;
@@ -62,6 +65,7 @@ export class StatefulSessions {
     lifecycle.onDrainClose(() => this.closeAll());
   }
 
+  /** Open sessions (tests and metrics). */
   get count(): number {
     return this.store.count;
   }
@@ -148,6 +152,7 @@ export class StatefulSessions {
     return transport;
   }
 
+  /** Stops the sweeper and closes every session (drain). */
   closeAll(): void {
     clearInterval(this.sweeper);
     this.store.closeAll();

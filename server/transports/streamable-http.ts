@@ -16,13 +16,17 @@ import { StatefulOptions, StatefulSessions } from "./stateful";
 
 /** What the Streamable HTTP endpoint at /mcp is built with. */
 export interface StreamableHttpOptions extends StatefulOptions, InstrumentOptions {
+  /** MCP_SESSION_MODE: stateful adds 2025-era sessions; 2026-07-28 requests are stateless either way. */
   readonly sessionMode: "stateless" | "stateful";
+  /** MCP_MAX_BODY_BYTES, passed to the SDK handler as its own body limit. */
   readonly maxBodyBytes: number;
+  /** Errors the SDK handler reports are logged here at debug level. */
   readonly logger: Logger;
 }
 
 /** POST (and, stateful, GET and DELETE) /mcp, both protocol eras, plus what the app needs to manage it. */
 export interface StreamableHttpEndpoint {
+  /** POST /mcp: the hot path, the SDK handler, or (stateful, 2025 era) the caller's session. */
   readonly post: RequestHandler;
   /** Stateful mode only: the 2025-era session stream (GET) and termination (DELETE). */
   readonly sessions?: StatefulSessions;

@@ -10,7 +10,7 @@ export function testEnvironment(
   scope: Construct,
   props: { applicationInsightsEnabled?: boolean } = {},
 ): McpEnvironment {
-  return new McpEnvironment(scope, "Env", { ...placement, name: "test", ...props });
+  return new McpEnvironment(scope, "Env", { ...placement, baseName: "test", ...props });
 }
 
 /**

@@ -20,7 +20,7 @@ export class TeamMcpStack extends TerraformStack {
     const placement = { resourceGroupName: rg.name, location: rg.location };
     const environment = new McpEnvironment(this, "Environment", {
       ...placement,
-      name: "team-mcp",
+      baseName: "team-mcp",
       applicationInsightsEnabled: true,
     });
     const registry = new ContainerRegistry(this, "Registry", { ...placement, namePrefix: "acrteam" });

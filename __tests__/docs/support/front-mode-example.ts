@@ -35,7 +35,7 @@ export class EverythingMcpStack extends TerraformStack {
       location: "westeurope",
     });
     const placement = { resourceGroupName: rg.name, location: rg.location };
-    const environment = new McpEnvironment(this, "Environment", { ...placement, name: "everything-mcp" });
+    const environment = new McpEnvironment(this, "Environment", { ...placement, baseName: "everything-mcp" });
     const registry = new ContainerRegistry(this, "Registry", { ...placement, namePrefix: "acreverything" });
     const entraApp = new McpEntraApp(this, "EntraApp", { displayName: "everything-mcp-server" });
 

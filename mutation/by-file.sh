@@ -29,7 +29,7 @@ FILES[entraauth]=server/auth/entra-authenticator.ts
 # The front's own tokens reach entra-authenticator.ts only through the front's sign-in.
 TESTS[entraauth]="$ENTRA_AUTH_TESTS,$F/sign-in.test.ts,$F/refusals.test.ts"
 FILES[middleware]=server/auth/middleware.ts
-TESTS[middleware]="$ENTRA_AUTH_TESTS"
+TESTS[middleware]="$T/middleware.test.ts,$ENTRA_AUTH_TESTS"
 
 # server/auth/front/: the front's settings, then its parts, each judged by the tests that sign in through it.
 FILES[frontconfig]=server/auth/front/config.ts

@@ -16,6 +16,8 @@ describe("callerOf", () => {
       "a caller that is not an identity",
       { token: "", clientId: "c", scopes: [], extra: { caller: "someone" } },
     ],
+    ["a null caller", { token: "", clientId: "c", scopes: [], extra: { caller: null } }],
+    ["an object without a kind", { token: "", clientId: "c", scopes: [], extra: { caller: { id: "x" } } }],
   ])("returns undefined for %s", (_name, authInfo) => {
     expect(callerOf(authInfo)).toBeUndefined();
   });

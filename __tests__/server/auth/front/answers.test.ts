@@ -211,6 +211,16 @@ describe("Entra's redirect back", () => {
     });
   });
 
+  test("an error with a code beside it is still a failed sign-in: the code is not redeemed", async () => {
+    const { browser, entraState } = await approvedAtEntra();
+    const redeemed = entra.tokenRequests.length;
+    const response = await callback(browser, { error: "interaction_required", code: "c", state: entraState });
+    expect(new URL(response.headers.get("location")!).searchParams.get("error_description")).toBe(
+      "Entra ID sign-in failed: interaction_required",
+    );
+    expect(entra.tokenRequests.length).toBe(redeemed);
+  });
+
   test("an answer without a code is a failed sign-in too", async () => {
     const { browser, entraState } = await approvedAtEntra();
     const response = await callback(browser, { state: entraState });
@@ -255,6 +265,12 @@ describe("Entra's redirect back", () => {
       const back = await browser.request(atEntra.headers.get("location")!);
       expect(new URL(back.headers.get("location")!).searchParams.get("error_description")).toBe(
         "Entra ID did not grant access",
+      );
+      expect(server.logLines()).toContainEqual(
+        expect.objectContaining({
+          msg: "oauth front: Entra sign-in refused",
+          err: expect.stringMatching(/^Entra token endpoint: invalid_token: \S/),
+        }),
       );
     } finally {
       entra.user = saved;
@@ -364,6 +380,18 @@ describe("the token endpoint", () => {
       scope: "mcp.read mcp.write",
       refresh_token: expect.any(String),
     });
+  });
+
+  test("when Entra gives no refresh token, the client gets none either", async () => {
+    entra.issuesRefreshTokens = false;
+    try {
+      const grant = await signedInCode(server.base);
+      const tokens = (await (await redeem(server.base, grant)).json()) as Record<string, unknown>;
+      expect(tokens.access_token).toEqual(expect.any(String));
+      expect(tokens).not.toHaveProperty("refresh_token");
+    } finally {
+      entra.issuesRefreshTokens = true;
+    }
   });
 
   test("without scopes asked for, no scope in the answer", async () => {
@@ -528,6 +556,13 @@ describe("refresh tokens", () => {
         body: new URLSearchParams({ token: first.refresh_token, client_id: clientId }),
       });
     expect((await revoke(await register(server.base))).status).toBe(200);
+    // RFC 7009: a token the server does not know is no error either.
+    const unknown = await fetch(`${server.base}/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: "not-a-token", client_id: first.clientId }),
+    });
+    expect(unknown.status).toBe(200);
     const stillValid = await refresh(first.clientId, first.refresh_token);
     expect(stillValid.status).toBe(200);
     const second = (await stillValid.json()) as { refresh_token: string };

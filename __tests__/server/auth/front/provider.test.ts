@@ -1,3 +1,6 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { InvalidGrantError } from "@modelcontextprotocol/server-legacy/auth";
 import { parseAuthConfig } from "../../../../server/auth/config";
 import { mintAccessToken } from "../../../../server/auth/front/access-tokens";
@@ -23,7 +26,7 @@ const config = auth.front;
 const sealer = createSealer(config.key, config.issuer);
 // No logger (the deployment always passes one): what is logged must not be needed for the answer. Entra's
 // token endpoint is on a closed port of this machine, so every redemption there fails.
-const { provider } = createFrontProvider({
+const { provider, callback } = createFrontProvider({
   config,
   sealer,
   clientsStore: createClientsStore(sealer, { allowLoopback: false }),
@@ -118,4 +121,31 @@ describe("without a logger", () => {
       "the sign-in at Entra ID is no longer valid; sign in again",
     );
   });
+});
+
+test("without a logger, Entra's refusal at the callback still goes back to the client as access_denied", async () => {
+  const app = express();
+  app.get("/oauth/callback", callback);
+  const server: Server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  try {
+    const nonce = "n".repeat(43);
+    const pending = {
+      cid: client.client_id,
+      ruri: client.redirect_uris[0],
+      cch: "c",
+      scp: [],
+      res: "r",
+      nonce,
+    };
+    const state = await sealer.seal("entra-state", { p: pending, ev: "verifier" }, 600);
+    const response = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/callback?code=c&state=${state}`,
+      { headers: { cookie: `__Secure-mcp-front=${nonce}` }, redirect: "manual" },
+    );
+    expect(response.status).toBe(302);
+    expect(new URL(response.headers.get("location")!).searchParams.get("error")).toBe("access_denied");
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

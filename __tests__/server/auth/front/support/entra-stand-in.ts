@@ -49,8 +49,12 @@ export class EntraStandIn {
   refusesRefresh = false;
   /** When false, a refresh is answered without a new refresh token (the old one stays valid). */
   rotatesRefreshTokens = true;
+  /** When false, no refresh token at all (a tenant policy that refuses offline_access). */
+  issuesRefreshTokens = true;
   /** When true, the signing keys (JWKS) answer HTTP 500: an outage of Entra's key endpoint. */
   failsKeys = false;
+  /** Requests for the signing keys so far, answered or failed. */
+  keyFetches = 0;
   private server?: Server;
   private key?: SigningKey;
   private readonly codes = new Map<string, IssuedCode>();
@@ -121,6 +125,7 @@ export class EntraStandIn {
       });
     }
     if (req.method === "GET" && url.pathname === `${base}/discovery/v2.0/keys`) {
+      this.keyFetches += 1;
       if (this.failsKeys) return json(res, 500, { error: "server_error" });
       return json(res, 200, { keys: [this.key!.jwk] });
     }
@@ -233,7 +238,7 @@ export class EntraStandIn {
       access_token: await this.accessToken(user),
     };
     const rotate = params.get("grant_type") === "authorization_code" || this.rotatesRefreshTokens;
-    if (scopes.includes("offline_access") && rotate) {
+    if (scopes.includes("offline_access") && rotate && this.issuesRefreshTokens) {
       const refresh = `${randomUUID()}.${randomBytes(16).toString("base64url")}`;
       this.refreshTokens.set(refresh, { scopes, user });
       answer.refresh_token = refresh;

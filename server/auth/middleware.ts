@@ -78,7 +78,7 @@ export function createAuthMiddleware(auth: AuthConfig, options: AuthMiddlewareOp
     case "none":
       authenticate = async (req) => ({
         ok: true,
-        caller: anonymous(req.ip ?? req.socket.remoteAddress),
+        caller: anonymousCaller(req.ip ?? req.socket.remoteAddress),
         clientId: "anonymous",
       });
       readiness = { name: "auth", check: () => true };
@@ -140,7 +140,8 @@ export function callerOf(authInfo: AuthInfo | undefined): CallerIdentity | undef
     : undefined;
 }
 
-function anonymous(address: string | undefined): CallerIdentity {
+/** The caller of AUTH_MODE=none, named by its address; "unknown" for a client gone before it was read. */
+export function anonymousCaller(address: string | undefined): CallerIdentity {
   return { kind: "anonymous", id: address ?? "unknown", scopes: [], roles: [] };
 }
 

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { parseAuthConfig } from "../../../server/auth/config";
-import { callerOf, createAuthMiddleware } from "../../../server/auth/middleware";
+import { anonymousCaller, callerOf, createAuthMiddleware } from "../../../server/auth/middleware";
 
 // The auth middleware where the server's own wiring does not reach: behind a trusted proxy with
 // AUTH_MODE=none, and used without a logger (a library user's app).
@@ -51,4 +51,11 @@ test("without a logger, unfetchable signing keys leave the server not ready, and
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("AUTH_MODE=none names a caller without an address 'unknown', one key for all of them, never an empty id", () => {
+  // A client whose socket is gone before the middleware reads its address has none; no real socket can
+  // time that, so the naming is checked on its own.
+  expect(anonymousCaller(undefined)).toEqual({ kind: "anonymous", id: "unknown", scopes: [], roles: [] });
+  expect(anonymousCaller("127.0.0.1").id).toBe("127.0.0.1");
 });

@@ -24,9 +24,7 @@ const key = frontKey();
 beforeAll(async () => {
   entra = await startEntra();
   server = await startFrontServer(entra, key);
-  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
-    `${server.publicUrl}/oauth/callback`,
-  );
+  entra.addRedirectUri(`${server.publicUrl}/oauth/callback`);
 });
 
 afterAll(async () => {
@@ -282,9 +280,7 @@ describe("Entra's redirect back", () => {
     const front = await startFrontServer(entra, frontKey(), {
       options: { oauthFront: { jwks: { now: () => clock.now } } },
     });
-    (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
-      `${front.publicUrl}/oauth/callback`,
-    );
+    entra.addRedirectUri(`${front.publicUrl}/oauth/callback`);
     try {
       expect((await signedInCode(front.base)).code).toBeTruthy();
       // Eleven minutes on, the keys are stale: the next sign-in refreshes them in the background.

@@ -18,9 +18,7 @@ beforeAll(async () => {
   server = await startFrontServer(entra, frontKey(), {
     options: { oauthFront: { clientMetadata: { ca: documents.ca, timeoutMs: 1000, maxBytes: 4096 } } },
   });
-  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
-    `${server.publicUrl}/oauth/callback`,
-  );
+  entra.addRedirectUri(`${server.publicUrl}/oauth/callback`);
 });
 
 afterAll(async () => {

@@ -25,9 +25,7 @@ beforeAll(async () => {
   server = await startFrontServer(entra, key);
   // A second replica behind the same public URL, sharing only MCP_OAUTH_FRONT_KEY.
   replica = await startFrontServer(entra, key, { publicUrl: server.publicUrl });
-  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
-    `${server.publicUrl}/oauth/callback`,
-  );
+  entra.addRedirectUri(`${server.publicUrl}/oauth/callback`);
 });
 
 afterAll(async () => {

@@ -54,7 +54,7 @@ describe("without a logger (a library user's app)", () => {
     });
     if (auth.mode !== "entra") throw new Error("expected entra mode");
     app.use(oauthFrontRouter(auth, { jwks: { now: () => clock.now } }));
-    (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(`${base}/oauth/callback`);
+    entra.addRedirectUri(`${base}/oauth/callback`);
   });
 
   afterAll(async () => {

@@ -18,9 +18,7 @@ let server: FrontServer;
 beforeAll(async () => {
   entra = await startEntra();
   server = await startFrontServer(entra, frontKey());
-  (entra as unknown as { app: { redirectUris: string[] } }).app.redirectUris.push(
-    `${server.publicUrl}/oauth/callback`,
-  );
+  entra.addRedirectUri(`${server.publicUrl}/oauth/callback`);
 });
 
 afterAll(async () => {

@@ -60,10 +60,19 @@ export class EntraStandIn {
   private readonly codes = new Map<string, IssuedCode>();
   private readonly refreshTokens = new Map<string, { scopes: string[]; user: EntraUser }>();
 
+  private readonly redirectUris: string[];
+
   constructor(
     readonly tenantId: string,
     private readonly app: EntraApp,
-  ) {}
+  ) {
+    this.redirectUris = [...app.redirectUris];
+  }
+
+  /** Registers one more redirect URI on the app, as `McpEntraApp.addOauthFront` does in Azure. */
+  addRedirectUri(uri: string): void {
+    this.redirectUris.push(uri);
+  }
 
   get authority(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -145,7 +154,7 @@ export class EntraStandIn {
       return page(res, "AADSTS700016: Application not found in the directory");
     }
     const redirectUri = params.get("redirect_uri") ?? "";
-    if (!this.app.redirectUris.includes(redirectUri)) {
+    if (!this.redirectUris.includes(redirectUri)) {
       return page(res, "AADSTS50011: The redirect URI specified in the request does not match");
     }
     const back = (fields: Record<string, string>) => {

@@ -21,17 +21,3 @@ export function loadLegacySse(): typeof import("./lazy/legacy-sse") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("./lazy/legacy-sse") as typeof import("./lazy/legacy-sse");
 }
-
-/**
- * The SDK's node transport for stateful sessions, inside server.js but initialised with the first session: its
- * hono adapter reads the global `Response` when it loads, which makes node load its fetch implementation
- * (undici), about 6 % of a start's CPU, and a stateless server's start never needs it. An `import()`, not a
- * `require`: the bundle then keeps the package's ES module build, which shares the SDK with the rest of
- * server.js (its CommonJS build would bring a second copy).
- */
-export function loadNodeTransport(): Promise<typeof import("@modelcontextprotocol/node")> {
-  // The same classes typed from the package's ES module declarations, which TypeScript keeps apart.
-  return import("@modelcontextprotocol/node") as unknown as Promise<
-    typeof import("@modelcontextprotocol/node")
-  >;
-}

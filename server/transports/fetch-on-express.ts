@@ -9,7 +9,7 @@ const isEventStream = (response: Response): boolean =>
   response.headers.get("content-type")?.toLowerCase().startsWith("text/event-stream") === true;
 
 /** The request line and headers as a web Request, without a body: the body goes to the SDK as `parsedBody`. */
-function headRequest(req: ExpressRequest, signal: AbortSignal): Request {
+export function headRequest(req: ExpressRequest, signal?: AbortSignal): Request {
   const headers = new Headers();
   const given: IncomingHttpHeaders = req.headers;
   for (const name in given) {
@@ -22,7 +22,7 @@ function headRequest(req: ExpressRequest, signal: AbortSignal): Request {
   return new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
     method: req.method,
     headers,
-    signal,
+    ...(signal && { signal }),
   });
 }
 

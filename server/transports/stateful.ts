@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { RequestHandler } from "express";
 import "../http/request-auth";
-import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
-import { isInitializeRequest, McpServer } from "@modelcontextprotocol/server";
+import {
+  isInitializeRequest,
+  McpServer,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
 import { Lifecycle } from "../lifecycle";
-import { loadNodeTransport } from "../lazy-load";
 import { callerKey } from "../http/caller-key";
 import { adoptToolCalls } from "../http/caller-slots";
 import { JsonRpcCode, sendJsonRpcError } from "../http/json-rpc-error";
@@ -12,6 +14,8 @@ import { trackToolCallSlots, type ToolCallTracker } from "../http/tool-call-trac
 import { cancellationOf } from "../json-rpc-messages";
 import { BoundedEventStore } from "./bounded-event-store";
 import { EventBudget } from "./event-budget";
+import { serveSessionRequest } from "./session-http";
+import { ScopeChallengeResolver, SessionServer } from "./session-server";
 import { sendSessionNotFound, sessionOwner } from "./session-owner";
 import { SESSION_RETRY_AFTER_SECONDS, SessionLimits, SessionStore } from "./session-store";
 
@@ -29,13 +33,16 @@ export interface StatefulOptions extends SessionLimits {
   readonly eventStoreMaxBytesPerSession: number;
   /** Across all sessions of the replica. */
   readonly eventStoreMaxBytesTotal: number;
+  /** How long a session's McpServer outlives its last message in flight. @default SESSION_SERVER_LINGER_MS */
+  readonly serverLingerMs?: number;
   /** How often idle sessions and expired events are swept. @default - half the shorter of idleMs and eventStoreMaxAgeMs, at most a minute */
   readonly sweepMs?: number;
 }
 
 /**
  * MCP_SESSION_MODE=stateful, 2025-era requests only (the modern era has no sessions; the app routes with the
- * SDK's isLegacyRequest): one server and SDK transport per session, the GET stream, DELETE, resumption
+ * SDK's isLegacyRequest): one SDK transport per session, with a server built while it has messages in flight
+ * (SessionServer), the GET stream, DELETE, resumption
  * from a bounded event store of its own, caps on sessions (SessionStore) and on stored event bytes
  * (EventBudget), and a timer that expires idle sessions and sweeps expired events. A session answers only
  * the caller that opened it. Sessions live in this process, so this mode needs one replica or affinity.
@@ -43,10 +50,15 @@ export interface StatefulOptions extends SessionLimits {
  * is held until it is answered, cancelled or the session ends.
  */
 export class StatefulSessions {
-  private readonly store: SessionStore<NodeStreamableHTTPServerTransport>;
+  private readonly store: SessionStore<WebStandardStreamableHTTPServerTransport>;
   private readonly budget: EventBudget;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly toolCalls = new WeakMap<NodeStreamableHTTPServerTransport, ToolCallTracker>();
+  private readonly toolCalls = new WeakMap<WebStandardStreamableHTTPServerTransport, ToolCallTracker>();
+  // Scope challenges are asked before a POST reaches a server, and a session may have none built: the first
+  // server's resolver answers for all (they come from one factory, so their tools and scopes are the same).
+  private scopeChallenges?: ScopeChallengeResolver;
+  private readonly resolveScopeChallenge: ScopeChallengeResolver = (context) =>
+    this.scopeChallenges?.(context);
 
   constructor(
     private readonly serverFactory: () => McpServer,
@@ -88,7 +100,7 @@ export class StatefulSessions {
       res.once("close", used.done);
       const toolCalls = this.toolCalls.get(used.session);
       const refuse = toolCalls?.hold(adoptToolCalls(res));
-      await used.session.handleRequest(req, res, req.body);
+      await serveSessionRequest(used.session, req, res);
       // An error status means the SDK refused the POST: its calls never run.
       if (res.statusCode >= 400) refuse?.();
       // The SDK keeps a cancelled request's response stream open (keepalives only); nothing more will come.
@@ -108,7 +120,7 @@ export class StatefulSessions {
         return;
       }
       const transport = await this.startSession(sessionOwner(req), admission.release);
-      await transport.handleRequest(req, res, req.body);
+      await serveSessionRequest(transport, req, res);
       // An initialize the SDK refused started no session: free its place and its server now.
       if (transport.sessionId === undefined) void transport.close();
       return;
@@ -124,16 +136,14 @@ export class StatefulSessions {
   private async startSession(
     owner: string | undefined,
     release: () => void,
-  ): Promise<NodeStreamableHTTPServerTransport> {
-    const server = this.serverFactory();
+  ): Promise<WebStandardStreamableHTTPServerTransport> {
     const eventStore = new BoundedEventStore({
       maxEvents: this.options.eventStoreMaxEvents,
       maxAgeMs: this.options.eventStoreMaxAgeMs,
       maxBytes: this.options.eventStoreMaxBytesPerSession,
       budget: this.budget,
     });
-    const { NodeStreamableHTTPServerTransport } = await loadNodeTransport();
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore,
       keepAliveMs: this.options.heartbeatMs,
@@ -141,14 +151,20 @@ export class StatefulSessions {
     });
     const toolCalls = trackToolCallSlots(transport);
     this.toolCalls.set(transport, toolCalls);
+    const server = new SessionServer(transport, {
+      build: this.serverFactory,
+      resolveScopeChallenge: this.resolveScopeChallenge,
+      offerScopeChallengeResolver: (resolver) => (this.scopeChallenges ??= resolver),
+      lingerMs: this.options.serverLingerMs,
+    });
     transport.onclose = () => {
       toolCalls.releaseAll();
       if (transport.sessionId) this.store.remove(transport.sessionId);
       release();
       eventStore.close();
-      void server.close();
+      server.close();
     };
-    await server.connect(transport);
+    await server.start();
     return transport;
   }
 

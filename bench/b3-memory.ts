@@ -187,6 +187,29 @@ async function idleStreams(
   ];
 }
 
+/** STREAMS stateful sessions, each initialized (initialize, notifications/initialized) with its GET stream open. */
+async function statefulIdleStreams(
+  label: string,
+  env: Record<string, string>,
+  bundle?: string,
+): Promise<Figure[]> {
+  const stateful = await startOurs("ours-stateful", { ...env, MCP_SESSION_MODE: "stateful" }, bundle);
+  try {
+    return await idleStreams(
+      label,
+      stateful,
+      (i, sessions) =>
+        openSse(`${stateful.url}/mcp`, {
+          "mcp-session-id": sessions[i],
+          "mcp-protocol-version": "2025-06-18",
+        }),
+      () => openMany(STREAMS, 20, () => openSession(stateful.url)),
+    );
+  } finally {
+    await stateful.stop();
+  }
+}
+
 export async function runB3(): Promise<Figure[]> {
   const figures = [...(await statelessGrowth()), ...(await sessionFlood()), ...(await longSession())];
   // Every stream comes from one address here, so the per-caller caps are lifted to the totals.
@@ -205,23 +228,10 @@ export async function runB3(): Promise<Figure[]> {
     await legacy.stop();
   }
 
-  const stateful = await startOurs("ours-stateful", { ...env, MCP_SESSION_MODE: "stateful" });
-  try {
-    figures.push(
-      ...(await idleStreams(
-        "stateful GET /mcp (session included)",
-        stateful,
-        (i, sessions) =>
-          openSse(`${stateful.url}/mcp`, {
-            "mcp-session-id": sessions[i],
-            "mcp-protocol-version": "2025-06-18",
-          }),
-        () => openMany(STREAMS, 20, () => openSession(stateful.url)),
-      )),
-    );
-  } finally {
-    await stateful.stop();
-  }
+  figures.push(...(await statefulIdleStreams("stateful GET /mcp (session included)", env)));
+  // BENCH_BEFORE_BUNDLE: the same streams on another build, for a before/after in one run.
+  const before = process.env.BENCH_BEFORE_BUNDLE;
+  if (before) figures.push(...(await statefulIdleStreams("before: stateful GET /mcp (session included)", env, before)));
   figures.push(reported("B3", "idle streams per test", STREAMS, "streams"));
   return figures;
 }

@@ -7,7 +7,11 @@ import { largestGapMs, openMany, OpenStream, openSse } from "./lib/streams";
 const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const HEARTBEAT_SECONDS = 2;
-const IDLE_SECONDS = 3 * HEARTBEAT_SECONDS;
+// Streams are measured idle: after 30 s, by when V8's memory reducer has collected what opening them left
+// behind (it starts about 8 s after the allocation rate drops). The figure 6 s after opening, which still
+// holds that garbage, is reported beside it.
+const EARLY_SECONDS = 3 * HEARTBEAT_SECONDS;
+const IDLE_SECONDS = 30;
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -154,8 +158,8 @@ async function longSession(): Promise<Figure[]> {
 
 /**
  * Opens STREAMS idle SSE streams (after `prepare`, whose memory counts too: a stream's session is part of
- * its cost), waits IDLE_SECONDS, and reports RSS per stream and whether every stream saw its heartbeats on
- * time (no gap longer than 1.5 heartbeat intervals).
+ * its cost), waits IDLE_SECONDS, and reports RSS per stream (also at EARLY_SECONDS) and whether every stream
+ * saw its heartbeats on time all along (no gap longer than 1.5 heartbeat intervals).
  */
 async function idleStreams(
   label: string,
@@ -168,7 +172,9 @@ async function idleStreams(
   const prepared = await prepare();
   const streams = await openMany(STREAMS, 50, (i) => open(i, prepared));
   const openedAt = Date.now();
-  await settle(IDLE_SECONDS * 1000);
+  await settle(EARLY_SECONDS * 1000);
+  const early = server.rssBytes();
+  await settle(openedAt + IDLE_SECONDS * 1000 - Date.now());
   const after = server.rssBytes();
   const until = Date.now();
   const late = streams.filter(
@@ -178,11 +184,12 @@ async function idleStreams(
   return [
     goalAtMost(
       "B3",
-      `${label}: RSS per idle stream (${STREAMS} open)`,
+      `${label}: RSS per idle stream (${STREAMS} open, ${IDLE_SECONDS} s idle)`,
       (after - before) / STREAMS / 1024,
       50,
       "KB",
     ),
+    reported("B3", `${label}: same, ${EARLY_SECONDS} s after opening`, (early - before) / STREAMS / 1024, "KB"),
     goalAtLeast("B3", `${label}: streams with heartbeats on time`, (STREAMS - late) / STREAMS, 1, "fraction"),
   ];
 }

@@ -10,8 +10,23 @@ import type {
 } from "@modelcontextprotocol/server";
 import { cancellationOf } from "../json-rpc-messages";
 
-/** How long a session's server outlives its last message in flight: a burst of calls reuses one. */
-export const SESSION_SERVER_LINGER_MS = 1000;
+/**
+ * How long a session's server outlives its last message in flight. None: a server kept even a second is
+ * promoted to V8's old space and dies there, and B3 showed what that costs (1,000 sessions opened 20 at a
+ * time left about 40 KB of such garbage a session, and pages the memory reducer could not give back).
+ */
+export const SESSION_SERVER_LINGER_MS = 0;
+
+/**
+ * Notifications a sleeping session's server would do nothing with, so none is built for them: nothing is
+ * in flight to cancel or report progress on, and `notifications/initialized` only calls the server's
+ * `oninitialized`, which this app never sets.
+ */
+const NOTHING_TO_DO_ASLEEP = new Set([
+  "notifications/initialized",
+  "notifications/cancelled",
+  "notifications/progress",
+]);
 
 // RFC 5424's levels, the values `logging/setLevel` takes; a request naming another changes nothing.
 const LOG_LEVELS = new Set(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]);
@@ -43,7 +58,7 @@ const answerId = (message: JSONRPCMessage): RequestId | undefined =>
 
 /**
  * The McpServer of one 2025-era stateful session, which exists only while the session has messages in
- * flight (and SESSION_SERVER_LINGER_MS after): an idle session holds its SDK transport (session id, GET
+ * flight: an idle session holds its SDK transport (session id, GET
  * stream, resumption) but no server, which is most of what a session costs (about 20 KB of heap: five
  * tools with their schemas and closures, the protocol's maps). The SDK's transport stays connected to this
  * object instead; each server it builds is connected to a `ServerLink` of its own, which relays to the
@@ -71,10 +86,12 @@ export class SessionServer {
     transport.onerror = (error) => void this.link?.then((link) => link.onerror?.(error));
   }
 
-  /** Builds the first server now, so the transport knows the server's protocol versions before initialize. */
+  /**
+   * Builds the first server now, so the transport knows the server's protocol versions before initialize;
+   * it is kept until that first message is handled (or the session closes: an initialize the SDK refused).
+   */
   async start(): Promise<void> {
     await this.serverLink();
-    this.idleSoon();
   }
 
   /** Whether a server is built (tests). */
@@ -92,6 +109,7 @@ export class SessionServer {
   private deliver(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     if (this.closed) return;
     this.note(message);
+    if (this.link === undefined && "method" in message && NOTHING_TO_DO_ASLEEP.has(message.method)) return;
     void this.serverLink().then((link) => {
       link.onmessage?.(message, extra);
       this.idleSoon();

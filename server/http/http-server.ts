@@ -14,11 +14,17 @@ const hasPrototypes = (app: RequestListener): app is RequestListener & Prototype
   typeof (app as Partial<PrototypedListener>).request === "object" &&
   typeof (app as Partial<PrototypedListener>).response === "object";
 
+const isClass = (constructor: object): boolean =>
+  /^class\b/.test(Function.prototype.toString.call(constructor));
+
 /**
- * A constructor node calls with `new` that runs `base` on an object with `prototype` already in place. `base`
- * is called as a function (node's IncomingMessage and ServerResponse are function constructors):
- * `Reflect.construct` would do the same for a class, but its objects measured slower than express's swap.
+ * Node's IncomingMessage and ServerResponse are function constructors (Node 20 and 22), so they can run on an
+ * object built with another prototype. Were they classes, only `Reflect.construct` could, and its objects
+ * measured slower than express's swap: then express keeps doing the swap.
  */
+const NODE_CONSTRUCTORS_ARE_FUNCTIONS = !isClass(IncomingMessage) && !isClass(ServerResponse);
+
+/** A constructor node calls with `new` that runs `base` on an object with `prototype` already in place. */
 function constructorWithPrototype<T extends typeof IncomingMessage | typeof ServerResponse>(
   base: T,
   prototype: object,
@@ -53,10 +59,11 @@ export function createHttpServer(
       headersTimeout: config.headersTimeoutMs,
       requestTimeout: config.headersTimeoutMs + config.requestTimeoutMs,
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
-      ...(hasPrototypes(app) && {
-        IncomingMessage: constructorWithPrototype(IncomingMessage, app.request),
-        ServerResponse: constructorWithPrototype(ServerResponse, app.response),
-      }),
+      ...(hasPrototypes(app) &&
+        NODE_CONSTRUCTORS_ARE_FUNCTIONS && {
+          IncomingMessage: constructorWithPrototype(IncomingMessage, app.request),
+          ServerResponse: constructorWithPrototype(ServerResponse, app.response),
+        }),
     },
     app,
   );

@@ -9,20 +9,29 @@ import { JsonRpcCode, sendJsonRpcError } from "./json-rpc-error";
 export function bodyDeadline(timeoutMs: number): RequestHandler {
   return (req, res, next) => {
     if (req.complete) return next();
-    const timer = setTimeout(() => {
-      if (req.complete || res.headersSent) return;
-      sendJsonRpcError(
-        res,
-        408,
-        JsonRpcCode.ServerError,
-        `Request Timeout: the request body did not arrive within ${timeoutMs / 1000} s (MCP_REQUEST_TIMEOUT_SECONDS)`,
-        { Connection: "close" },
+    const started = performance.now();
+    // A body that came with its head is complete by the end of this turn of the event loop: only a body
+    // still arriving then costs a timer.
+    setImmediate(() => {
+      if (req.complete || res.headersSent || res.closed) return;
+      const timer = setTimeout(
+        () => {
+          if (req.complete || res.headersSent) return;
+          sendJsonRpcError(
+            res,
+            408,
+            JsonRpcCode.ServerError,
+            `Request Timeout: the request body did not arrive within ${timeoutMs / 1000} s (MCP_REQUEST_TIMEOUT_SECONDS)`,
+            { Connection: "close" },
+          );
+          res.once("finish", () => req.socket.destroy());
+        },
+        Math.max(0, timeoutMs - (performance.now() - started)),
       );
-      res.once("finish", () => req.socket.destroy());
-    }, timeoutMs);
-    const stop = (): void => clearTimeout(timer);
-    req.once("end", stop);
-    res.once("close", stop);
+      const stop = (): void => clearTimeout(timer);
+      req.once("end", stop);
+      res.once("close", stop);
+    });
     next();
   };
 }

@@ -40,7 +40,9 @@ export class CallerSlots {
   /** Takes `count` slots for `key`, each with its own release, when all of them fit under the limit. */
   takeEach(key: string, count: number): Array<() => void> | undefined {
     if (this.heldBy(key) + count > this.limit) return undefined;
-    return Array.from({ length: count }, () => this.take(key) as () => void);
+    const releases: Array<() => void> = [];
+    for (let i = 0; i < count; i++) releases.push(this.take(key) as () => void);
+    return releases;
   }
 
   private releaseOf(key: string, count: number): () => void {
@@ -74,7 +76,7 @@ export function perCallerConnections(limit: number): RequestHandler {
       );
       return;
     }
-    res.once("close", release);
+    res.on("close", release);
     next();
   };
 }
@@ -122,7 +124,7 @@ export function perCallerToolCalls(slots: CallerSlots): RequestHandler {
     // One slot per call, so each call's end can free its own.
     const held: HeldToolCalls = { slots: ids.map((id, i) => ({ id, release: releases[i] })), adopted: false };
     res.locals[HELD_TOOL_CALLS] = held;
-    res.once("close", () => {
+    res.on("close", () => {
       if (!held.adopted) for (const slot of held.slots) slot.release();
     });
     next();

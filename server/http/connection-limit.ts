@@ -30,7 +30,7 @@ export function connectionLimit(lifecycle: Lifecycle, maxConnections: number): R
       );
       return;
     }
-    res.once("close", lifecycle.openConnection());
+    res.on("close", lifecycle.openConnection());
     next();
   };
 }

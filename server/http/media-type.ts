@@ -23,7 +23,35 @@ function parseRange(entry: string): MediaRange {
 
 /** The media type of a Content-Type header, or undefined when there is none. */
 export function parseContentType(header: string | undefined): MediaRange | undefined {
-  return header === undefined || header.trim() === "" ? undefined : parseRange(header);
+  if (header === undefined || header.trim() === "") return undefined;
+  return remembered(contentTypeMemo, header, parseRange, undefined);
+}
+
+/** Headers longer than this are parsed afresh each time (a client's usual header is far shorter). */
+const MEMO_MAX_HEADER_LENGTH = 256;
+/** Distinct headers remembered per memo; a memo starts over when full. */
+const MEMO_MAX_ENTRIES = 64;
+const contentTypeMemo = new Map<string, MediaRange>();
+const acceptsMemo = new Map<string, Map<string, boolean>>();
+
+/**
+ * `judge(header)`, remembered for short headers: a client sends the same Content-Type and Accept with every
+ * request. Bounded, so headers an attacker varies cost a parse each and no memory.
+ */
+function remembered<T, A>(
+  memo: Map<string, T>,
+  header: string,
+  judge: (header: string, arg: A) => T,
+  arg: A,
+): T {
+  if (header.length > MEMO_MAX_HEADER_LENGTH) return judge(header, arg);
+  let answer = memo.get(header);
+  if (answer === undefined) {
+    answer = judge(header, arg);
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(header, answer);
+  }
+  return answer;
 }
 
 /**
@@ -31,7 +59,14 @@ export function parseContentType(header: string | undefined): MediaRange | undef
  * §12.4.2). Wildcards do not count: MCP clients must list application/json and text/event-stream by name.
  */
 export function accepts(header: string | undefined, type: string): boolean {
-  return (header ?? "")
+  if (header === undefined) return false;
+  let memo = acceptsMemo.get(type);
+  if (memo === undefined) acceptsMemo.set(type, (memo = new Map()));
+  return remembered(memo, header, judgeAccept, type);
+}
+
+function judgeAccept(header: string, type: string): boolean {
+  return header
     .split(",")
     .map(parseRange)
     .some((range) => {

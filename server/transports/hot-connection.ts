@@ -60,15 +60,21 @@ class Exchange {
     private readonly onDone: () => void,
   ) {}
 
-  /** Arms the slow-call upgrade (modern) or the early head (2025 era) once dispatch has not answered at once. */
+  /**
+   * Once dispatch has not answered at once: the early head (2025 era) at the end of this turn of the event
+   * loop, or (modern) the slow-call upgrade, whose timer is armed only for a call still running then. Most
+   * calls are answered within the turn and never cost a timer.
+   */
   armAfterDispatch(): void {
     if (this.done || this.rejected) return;
-    if (this.era === "modern") {
-      this.slowTimer = setTimeout(() => this.startStream(), this.timing.slowCallSseAfterMs);
+    const started = this.era === "modern" ? performance.now() : 0;
+    this.headSoon = setImmediate(() => {
+      this.headSoon = undefined;
+      if (this.era !== "modern") return this.startStream();
+      const left = this.timing.slowCallSseAfterMs - (performance.now() - started);
+      this.slowTimer = setTimeout(() => this.startStream(), Math.max(0, left));
       this.slowTimer.unref();
-    } else {
-      this.headSoon = setImmediate(() => this.startStream());
-    }
+    });
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): void {
@@ -226,7 +232,8 @@ export class HotConnection {
       release(this);
     });
     this.transport.exchange = exchange;
-    res.once("close", () => {
+    // `on`, not `once`: a response closes once, and `once` wraps every listener.
+    res.on("close", () => {
       if (exchange.done) return;
       // The client went away mid-call: close the connection, which aborts the handler, as the SDK does.
       void this.transport.close();

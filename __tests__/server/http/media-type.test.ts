@@ -56,3 +56,34 @@ describe("accepts: the type listed by name with q above 0", () => {
     expect(accepts("application/json;q=0, application/json", "application/json")).toBe(true);
   });
 });
+
+// Answers for short headers are remembered (a client repeats its headers on every request): the memo must
+// never answer for another header, another type, or keep more than its bound.
+describe("remembered answers stay the answers of their own header and type", () => {
+  it("one header asked for two types answers each type for itself, again and again", () => {
+    for (let round = 0; round < 3; round++) {
+      expect(accepts("application/json", "application/json")).toBe(true);
+      expect(accepts("application/json", "text/event-stream")).toBe(false);
+    }
+  });
+
+  it("after more distinct headers than the memo holds, earlier headers are still judged right", () => {
+    for (let i = 0; i < 200; i++) {
+      expect(accepts(`text/event-stream;v=${i}, application/json;q=${i % 2}`, "application/json")).toBe(
+        i % 2 === 1,
+      );
+      expect(parseContentType(`application/json; n=${i}`)?.params.n).toBe(String(i));
+    }
+    expect(accepts("text/event-stream;v=0, application/json;q=0", "application/json")).toBe(false);
+    expect(accepts("text/event-stream;v=1, application/json;q=1", "application/json")).toBe(true);
+  });
+
+  it("a header past the memo's length bound is judged in full", () => {
+    const long = `${"x/y, ".repeat(100)}application/json`;
+    expect(accepts(long, "application/json")).toBe(true);
+    expect(accepts(`${"x/y, ".repeat(100)}application/json;q=0`, "application/json")).toBe(false);
+    expect(parseContentType(`application/json; pad=${"p".repeat(300)}; charset=latin1`)?.params.charset).toBe(
+      "latin1",
+    );
+  });
+});

@@ -189,7 +189,12 @@ async function idleStreams(
       50,
       "KB",
     ),
-    reported("B3", `${label}: same, ${EARLY_SECONDS} s after opening`, (early - before) / STREAMS / 1024, "KB"),
+    reported(
+      "B3",
+      `${label}: same, ${EARLY_SECONDS} s after opening`,
+      (early - before) / STREAMS / 1024,
+      "KB",
+    ),
     goalAtLeast("B3", `${label}: streams with heartbeats on time`, (STREAMS - late) / STREAMS, 1, "fraction"),
   ];
 }
@@ -238,7 +243,8 @@ export async function runB3(): Promise<Figure[]> {
   figures.push(...(await statefulIdleStreams("stateful GET /mcp (session included)", env)));
   // BENCH_BEFORE_BUNDLE: the same streams on another build, for a before/after in one run.
   const before = process.env.BENCH_BEFORE_BUNDLE;
-  if (before) figures.push(...(await statefulIdleStreams("before: stateful GET /mcp (session included)", env, before)));
+  if (before)
+    figures.push(...(await statefulIdleStreams("before: stateful GET /mcp (session included)", env, before)));
   figures.push(reported("B3", "idle streams per test", STREAMS, "streams"));
   return figures;
 }

@@ -116,7 +116,7 @@ describe("a stateful session's McpServer, built while it has messages in flight"
     first.abort();
 
     let again: Response | undefined;
-    for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
       again = await fetch(server.mcpUrl, { headers });
       if (again.status === 200) break;
       await again.body?.cancel();

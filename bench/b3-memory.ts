@@ -8,8 +8,8 @@ const REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const HEARTBEAT_SECONDS = 2;
 // Streams are measured idle: after 30 s, by when V8's memory reducer has collected what opening them left
-// behind (it starts about 8 s after the allocation rate drops). The figure 6 s after opening, which still
-// holds that garbage, is reported beside it.
+// behind (it starts about 8 s after the allocation rate drops), against a baseline taken as long after the
+// server started. The figure 6 s after opening, which still holds that garbage, is reported beside it.
 const EARLY_SECONDS = 3 * HEARTBEAT_SECONDS;
 const IDLE_SECONDS = 30;
 
@@ -167,7 +167,9 @@ async function idleStreams(
   open: (i: number, prepared: string[]) => Promise<OpenStream>,
   prepare: () => Promise<string[]> = async () => [],
 ): Promise<Figure[]> {
-  await settle(500);
+  // The baseline settles as long as the streams do: start-up leaves garbage that the memory reducer collects
+  // within that time, which would otherwise come off the streams' figure.
+  await settle(IDLE_SECONDS * 1000);
   const before = server.rssBytes();
   const prepared = await prepare();
   const streams = await openMany(STREAMS, 50, (i) => open(i, prepared));

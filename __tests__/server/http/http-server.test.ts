@@ -31,7 +31,12 @@ describe("createHttpServer builds an express app's requests with express's proto
     const app = express();
     app.set("trust proxy", 1);
     app.post("/echo", express.json(), (req, res) => {
-      res.status(201).json({ got: req.body as unknown, header: req.get("x-mark"), ip: req.ip });
+      res.status(201).json({
+        got: req.body as unknown,
+        header: req.get("x-mark"),
+        ip: req.ip,
+        apps: req.app === app && res.app === app,
+      });
     });
     const { server, base, arrivals } = await serve(app);
     try {
@@ -42,7 +47,7 @@ describe("createHttpServer builds an express app's requests with express's proto
           body: JSON.stringify({ mark }),
         });
         expect(answer.status).toBe(201);
-        expect(await answer.json()).toEqual({ got: { mark }, header: mark, ip: "203.0.113.9" });
+        expect(await answer.json()).toEqual({ got: { mark }, header: mark, ip: "203.0.113.9", apps: true });
       }
       expect(arrivals).toHaveLength(3);
       for (const [request, response] of arrivals) {

@@ -11,6 +11,11 @@ import "../http/request-auth";
  * heap a stream): the web `Request` here has no signal and is dropped once the SDK has answered, and the
  * SSE body is read by one reader, cancelled when the client goes, so the SDK frees the stream at once (a
  * client reconnecting its GET stream must not meet a 409 from a stream already gone).
+ *
+ * Resolves once the answer's head is written: an SSE body goes on streaming on its own (pipeEvents ends the
+ * response however the stream ends). Waiting for it would keep the request's whole middleware and router
+ * chain, which awaits this promise, alive for as long as the stream is open: 3.3 KB of heap on every idle
+ * GET stream.
  */
 export async function serveSessionRequest(
   transport: WebStandardStreamableHTTPServerTransport,
@@ -36,7 +41,7 @@ export async function serveSessionRequest(
     return;
   }
   res.writeHead(response.status, headers);
-  await pipeEvents(response.body.getReader(), res);
+  pipeEvents(response.body.getReader(), res).catch(() => res.destroy());
 }
 
 /** Writes SSE chunks as the SDK enqueues them, with backpressure, until the stream ends or the client goes. */

@@ -27,7 +27,10 @@ function subclassInPlaceOf<T extends typeof IncomingMessage | typeof ServerRespo
 ): T {
   const subclass = class extends (base as typeof IncomingMessage) {};
   Object.setPrototypeOf(subclass.prototype, Object.getPrototypeOf(prototype) as object);
-  Object.defineProperties(subclass.prototype, Object.getOwnPropertyDescriptors(prototype));
+  // The app's own properties (express's `app`), never another class's `constructor` (a second server of the
+  // same app subclasses the first one's prototype).
+  const { constructor: _constructor, ...own } = Object.getOwnPropertyDescriptors(prototype);
+  Object.defineProperties(subclass.prototype, own);
   return subclass as unknown as T;
 }
 
@@ -38,11 +41,12 @@ function subclassInPlaceOf<T extends typeof IncomingMessage | typeof ServerRespo
  * the latest the app's deadline can fire (headers, then the body), so on a busy machine Node's bodyless 408
  * does not win the race. Responses (SSE streams included) are not limited by either.
  *
- * An express app's requests and responses are built with express's prototypes already in place. Express
- * otherwise swaps the prototype of every request and response (`Object.setPrototypeOf` in its init layer),
- * which leaves node's HTTP objects slow for the rest of the request: that swap cost more CPU than the whole
- * router (docs/performance.md, "Issue 23, fourth round"). With the prototype already in place the swap does
- * nothing.
+ * An express app's requests and responses are built with express's prototypes already in place: the app's
+ * `request` and `response` are replaced by the prototypes of two subclasses of node's classes (the same
+ * chain), which node is given to build them with. Express otherwise swaps the prototype of every request and
+ * response (`Object.setPrototypeOf` in its init layer), which leaves node's HTTP objects slow for the rest of
+ * the request: that swap cost more CPU than the whole router (docs/performance.md, "Issue 23, fourth
+ * round"). With the prototype already in place the swap does nothing.
  */
 export function createHttpServer(
   app: RequestListener,

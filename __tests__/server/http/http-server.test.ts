@@ -59,6 +59,29 @@ describe("createHttpServer builds an express app's requests with express's proto
     }
   });
 
+  it("serves one app from a second server too, each request with the app's current prototypes", async () => {
+    const app = express();
+    app.get("/who", (req, res) => {
+      res.send(
+        `${req.app === app} ${Object.getPrototypeOf(req) === app.request} ${req instanceof IncomingMessage}`,
+      );
+    });
+    const first = await serve(app);
+    const second = await serve(app);
+    try {
+      for (const { base } of [first, second]) {
+        expect(await (await fetch(`${base}/who`)).text()).toBe("true true true");
+      }
+      // The chain does not grow with each server, and each class keeps its own constructor.
+      expect(Object.getPrototypeOf(app.request)).toBe(express.request);
+      const [firstPrototype] = first.arrivals[0] as [{ constructor: unknown }];
+      expect((app.request as { constructor: unknown }).constructor).not.toBe(firstPrototype.constructor);
+    } finally {
+      await close(first.server);
+      await close(second.server);
+    }
+  });
+
   it("leaves a plain listener's requests as node builds them", async () => {
     const { server, base, arrivals } = await serve((req, res) => {
       res.end(`${req.method} ${req instanceof IncomingMessage} ${res instanceof ServerResponse}`);

@@ -35,8 +35,8 @@ const contentTypeMemo = new Map<string, MediaRange>();
 const acceptsMemo = new Map<string, Map<string, boolean>>();
 
 /**
- * `judge(header)`, remembered for short headers: a client sends the same Content-Type and Accept with every
- * request. Bounded, so headers an attacker varies cost a parse each and no memory.
+ * `judge(header, arg)`, remembered for short headers: a client sends the same Content-Type and Accept with
+ * every request. Bounded, so headers an attacker varies cost a parse each and no memory.
  */
 function remembered<T, A>(
   memo: Map<string, T>,

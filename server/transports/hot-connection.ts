@@ -50,7 +50,8 @@ class Exchange {
   private streaming = false;
   private keepAlive?: NodeJS.Timeout;
   private slowTimer?: NodeJS.Timeout;
-  private headSoon?: NodeJS.Immediate;
+  /** The end of dispatch's turn of the event loop: a call unanswered then streams (2025) or arms slowTimer. */
+  private endOfTurn?: NodeJS.Immediate;
 
   constructor(
     readonly id: RequestId,
@@ -68,8 +69,8 @@ class Exchange {
   armAfterDispatch(): void {
     if (this.done || this.rejected) return;
     const started = this.era === "modern" ? performance.now() : 0;
-    this.headSoon = setImmediate(() => {
-      this.headSoon = undefined;
+    this.endOfTurn = setImmediate(() => {
+      this.endOfTurn = undefined;
       if (this.era !== "modern") return this.startStream();
       const left = this.timing.slowCallSseAfterMs - (performance.now() - started);
       this.slowTimer = setTimeout(() => this.startStream(), Math.max(0, left));
@@ -135,7 +136,7 @@ class Exchange {
     if (this.streaming || this.done) return;
     this.streaming = true;
     clearTimeout(this.slowTimer);
-    if (this.headSoon) clearImmediate(this.headSoon);
+    if (this.endOfTurn) clearImmediate(this.endOfTurn);
     this.res.writeHead(200, SSE_HEADERS);
     this.res.flushHeaders();
     this.keepAlive = setInterval(() => this.res.write(KEEPALIVE_FRAME), this.timing.keepAliveMs);
@@ -147,7 +148,7 @@ class Exchange {
     this.done = true;
     clearTimeout(this.slowTimer);
     clearInterval(this.keepAlive);
-    if (this.headSoon) clearImmediate(this.headSoon);
+    if (this.endOfTurn) clearImmediate(this.endOfTurn);
     this.onDone();
   }
 }
